@@ -1,0 +1,4 @@
+namespace Panoptic.Cli.Commands;
+
+/// <summary>The arguments of `panoptic scan`.</summary>
+public sealed record ScanSettings(string Path, string Format, string? OutFile, long MaxFileSize, bool NoProgress);

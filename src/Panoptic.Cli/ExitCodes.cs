@@ -1,0 +1,15 @@
+namespace Panoptic.Cli;
+
+/// <summary>What `panoptic` exit codes mean; documented in the README.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    /// <summary>An unexpected failure inside Panoptic; the message on stderr says what happened.</summary>
+    public const int Failure = 1;
+    /// <summary>Bad arguments or an invalid panoptic.yaml: nothing was scanned.</summary>
+    public const int InvalidInput = 2;
+    /// <summary>The path to scan does not exist or is not a folder.</summary>
+    public const int PathNotFound = 3;
+    /// <summary>Interrupted with Ctrl+C.</summary>
+    public const int Cancelled = 130;
+}

@@ -1,0 +1,3 @@
+using Panoptic.Cli;
+
+return await PanopticCli.RunAsync(args, ConsoleStreams.System);

@@ -1,0 +1,16 @@
+namespace Panoptic.Scanner.Catalog;
+
+/// <summary>What a literal found in text stands for.</summary>
+internal enum LiteralKind
+{
+    Host,
+    Code,
+    Aspire,
+    Model,
+    Secret,
+    EnvRead,
+    SchemeSeparator,
+}
+
+/// <summary>One literal of the multi-string search, with what it means when found.</summary>
+internal sealed record LiteralTarget(string Literal, LiteralKind Kind, Technology? Technology, Secrets.SecretRule? Secret = null);

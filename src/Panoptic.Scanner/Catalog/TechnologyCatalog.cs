@@ -1,0 +1,256 @@
+using System.Collections.Frozen;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Panoptic.Scanner.Secrets;
+using YamlDotNet.RepresentationModel;
+
+namespace Panoptic.Scanner.Catalog;
+
+/// <summary>The technology catalog and its lookup indexes: by package, import, image, scheme, env var, Terraform type and literal.</summary>
+public sealed class TechnologyCatalog
+{
+    private const string ResourcePrefix = "Panoptic.Scanner.Catalog.";
+
+    /// <summary>Reads of environment variables across languages; the variable name follows the literal.</summary>
+    private static readonly string[] EnvReadTriggers =
+    [
+        "os.environ[", "os.environ.get(", "environ.get(", "getenv(", "Getenv(", "os.LookupEnv(", "process.env.", "process.env[",
+        "import.meta.env.", "Environment.GetEnvironmentVariable(", "System.getenv(", "ENV[", "ENV.fetch(", "$_ENV[",
+        "env::var(", "Deno.env.get(", "os.environ.setdefault(",
+    ];
+
+    private readonly Dictionary<(Ecosystem, string), List<Technology>> _packages = [];
+    private readonly Dictionary<SourceLanguage, Dictionary<string, List<Technology>>> _imports = [];
+    private readonly Dictionary<string, Technology> _images = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Technology> _schemes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<Technology>> _envExact = new(StringComparer.Ordinal);
+    private readonly List<(string Prefix, Technology Technology)> _envPrefixes = [];
+    private readonly Dictionary<string, Technology> _terraformExact = new(StringComparer.Ordinal);
+    private readonly List<(string Prefix, Technology Technology)> _terraformPrefixes = [];
+    private readonly FrozenDictionary<string, Technology> _byId;
+
+    public TechnologyCatalog(IReadOnlyDictionary<string, RegistrySection> categories, IReadOnlyList<Technology> technologies, IReadOnlyList<SecretRule> secrets)
+    {
+        Categories = categories;
+        Technologies = technologies;
+        Secrets = secrets;
+        _byId = technologies.ToFrozenDictionary(t => t.Id, StringComparer.Ordinal);
+        foreach (var tech in technologies) Index(tech);
+        Literals = new LiteralIndex(BuildLiterals());
+    }
+
+    public IReadOnlyDictionary<string, RegistrySection> Categories { get; }
+    public IReadOnlyList<Technology> Technologies { get; }
+    public IReadOnlyList<SecretRule> Secrets { get; }
+    internal LiteralIndex Literals { get; }
+
+    public Technology? this[string id] => _byId.GetValueOrDefault(id);
+
+    public static TechnologyCatalog LoadEmbedded()
+    {
+        var assembly = typeof(TechnologyCatalog).Assembly;
+        var names = assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var categoriesFile = names.Single(n => n.EndsWith("categories.yaml", StringComparison.Ordinal));
+        var categoriesRoot = CatalogReader.LoadMapping(Read(assembly, categoriesFile), "categories.yaml");
+        var categories = CatalogReader.ParseCategories((YamlMappingNode)categoriesRoot.Children[new YamlScalarNode("categories")], "categories.yaml");
+
+        var technologies = new List<Technology>();
+        var secrets = new List<SecretRule>();
+        foreach (var name in names.Where(n => n != categoriesFile))
+        {
+            var source = name[ResourcePrefix.Length..];
+            var root = CatalogReader.LoadMapping(Read(assembly, name), source);
+            if (root.Children.TryGetValue(new YamlScalarNode("technologies"), out var techs))
+                technologies.AddRange(CatalogReader.ParseTechnologies((YamlSequenceNode)techs, categories, source, "technologies"));
+            if (root.Children.TryGetValue(new YamlScalarNode("secrets"), out var rules))
+                secrets.AddRange(ParseSecrets((YamlSequenceNode)rules, source));
+        }
+        var duplicate = technologies.GroupBy(t => t.Id).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new CatalogException($"catalog: duplicate technology id '{duplicate.Key}'");
+        return new TechnologyCatalog(categories, technologies, secrets);
+    }
+
+    /// <summary>A copy of this catalog with extra entries; an extra entry replaces a built-in one with the same id.</summary>
+    public TechnologyCatalog With(IReadOnlyList<Technology> extra)
+    {
+        if (extra.Count == 0) return this;
+        var ids = extra.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
+        return new TechnologyCatalog(Categories, [.. Technologies.Where(t => !ids.Contains(t.Id)), .. extra], Secrets);
+    }
+
+    public IReadOnlyList<Technology> ByPackage(Ecosystem ecosystem, string name)
+    {
+        var key = NormalizePackage(ecosystem, name);
+        if (_packages.TryGetValue((ecosystem, key), out var found)) return found;
+        if (ecosystem == Ecosystem.Maven)
+        {
+            var colon = key.IndexOf(':');
+            if (colon > 0 && _packages.TryGetValue((ecosystem, key[(colon + 1)..]), out found)) return found;
+        }
+        if (ecosystem == Ecosystem.Go) return LongestPrefix(_packages, ecosystem, key, '/');
+        return [];
+    }
+
+    public IReadOnlyList<Technology> ByImport(SourceLanguage language, string module)
+    {
+        if (!_imports.TryGetValue(language, out var map)) return [];
+        var separator = Separator(language);
+        var key = module;
+        while (true)
+        {
+            if (map.TryGetValue(key, out var found)) return found;
+            var cut = key.LastIndexOf(separator, StringComparison.Ordinal);
+            if (cut <= 0) return [];
+            key = key[..cut];
+        }
+    }
+
+    public Technology? ByImage(string normalizedImage)
+    {
+        if (_images.TryGetValue(normalizedImage, out var tech)) return tech;
+        var slash = normalizedImage.LastIndexOf('/');
+        return slash >= 0 && _images.TryGetValue(normalizedImage[(slash + 1)..], out tech) ? tech : null;
+    }
+
+    public Technology? ByScheme(string scheme) => _schemes.GetValueOrDefault(scheme);
+
+    public IReadOnlyList<Technology> ByEnvVar(string name)
+    {
+        if (_envExact.TryGetValue(name, out var exact)) return exact;
+        List<Technology>? result = null;
+        foreach (var (prefix, tech) in _envPrefixes)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal)) (result ??= []).Add(tech);
+        }
+        return result ?? (IReadOnlyList<Technology>)[];
+    }
+
+    public Technology? ByTerraform(string resourceType)
+    {
+        if (_terraformExact.TryGetValue(resourceType, out var tech)) return tech;
+        foreach (var (prefix, t) in _terraformPrefixes)
+        {
+            if (resourceType.StartsWith(prefix, StringComparison.Ordinal)) return t;
+        }
+        return null;
+    }
+
+    internal static string NormalizePackage(Ecosystem ecosystem, string name) => ecosystem switch
+    {
+        Ecosystem.PyPI => Regex.Replace(name.ToLowerInvariant(), "[-_.]+", "-"),
+        Ecosystem.NuGet or Ecosystem.Composer or Ecosystem.RubyGems or Ecosystem.Maven => name.ToLowerInvariant(),
+        Ecosystem.Cargo => name.Replace('_', '-'),
+        _ => name,
+    };
+
+    private static string Separator(SourceLanguage language) => language switch
+    {
+        SourceLanguage.Go or SourceLanguage.Ruby or SourceLanguage.JavaScript => "/",
+        SourceLanguage.Php => "\\",
+        SourceLanguage.Rust => "::",
+        _ => ".",
+    };
+
+    private void Index(Technology tech)
+    {
+        foreach (var (ecosystem, names) in tech.Packages)
+        {
+            foreach (var name in names)
+            {
+                Add(_packages, (ecosystem, NormalizePackage(ecosystem, name)), tech);
+                var import = DefaultImport(ecosystem, name);
+                if (import is not null) AddImport(import.Value.Language, import.Value.Module, tech);
+            }
+        }
+        foreach (var (language, modules) in tech.Imports)
+        {
+            foreach (var module in modules) AddImport(language, module, tech);
+        }
+        foreach (var image in tech.Images) _images.TryAdd(image, tech);
+        foreach (var scheme in tech.Schemes) _schemes.TryAdd(scheme, tech);
+        foreach (var env in tech.EnvVars)
+        {
+            if (env.EndsWith('*')) _envPrefixes.Add((env.TrimEnd('*'), tech));
+            else Add(_envExact, env, tech);
+        }
+        foreach (var type in tech.Terraform)
+        {
+            if (type.EndsWith('*')) _terraformPrefixes.Add((type.TrimEnd('*'), tech));
+            else _terraformExact.TryAdd(type, tech);
+        }
+    }
+
+    private static (SourceLanguage Language, string Module)? DefaultImport(Ecosystem ecosystem, string name) => ecosystem switch
+    {
+        Ecosystem.Npm => (SourceLanguage.JavaScript, name),
+        Ecosystem.PyPI when !name.Contains('[') => (SourceLanguage.Python, name.ToLowerInvariant().Replace('-', '_')),
+        Ecosystem.NuGet => (SourceLanguage.CSharp, name),
+        Ecosystem.Go => (SourceLanguage.Go, name),
+        Ecosystem.RubyGems => (SourceLanguage.Ruby, name),
+        Ecosystem.Cargo => (SourceLanguage.Rust, name.Replace('-', '_')),
+        _ => null,
+    };
+
+    private void AddImport(SourceLanguage language, string module, Technology tech)
+    {
+        if (!_imports.TryGetValue(language, out var map)) _imports[language] = map = new(StringComparer.Ordinal);
+        Add(map, module, tech);
+    }
+
+    private static void Add<TKey>(Dictionary<TKey, List<Technology>> map, TKey key, Technology tech) where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var list)) map[key] = list = [];
+        if (!list.Contains(tech)) list.Add(tech);
+    }
+
+    private static List<Technology> LongestPrefix(Dictionary<(Ecosystem, string), List<Technology>> map, Ecosystem ecosystem, string key, char separator)
+    {
+        while (true)
+        {
+            var cut = key.LastIndexOf(separator);
+            if (cut <= 0) return [];
+            key = key[..cut];
+            if (map.TryGetValue((ecosystem, key), out var found)) return found;
+        }
+    }
+
+    private IEnumerable<LiteralTarget> BuildLiterals()
+    {
+        foreach (var tech in Technologies)
+        {
+            foreach (var host in tech.Hosts) yield return new LiteralTarget(host, LiteralKind.Host, tech);
+            foreach (var code in tech.Code) yield return new LiteralTarget(code, LiteralKind.Code, tech);
+            foreach (var method in tech.Aspire) yield return new LiteralTarget(method + "(", LiteralKind.Aspire, tech);
+            foreach (var model in tech.Models) yield return new LiteralTarget(model, LiteralKind.Model, tech);
+        }
+        foreach (var rule in Secrets) yield return new LiteralTarget(rule.Trigger, LiteralKind.Secret, null, rule);
+        foreach (var trigger in EnvReadTriggers) yield return new LiteralTarget(trigger, LiteralKind.EnvRead, null);
+        yield return new LiteralTarget("://", LiteralKind.SchemeSeparator, null);
+    }
+
+    private static IEnumerable<SecretRule> ParseSecrets(YamlSequenceNode rules, string source)
+    {
+        foreach (var node in rules.Children)
+        {
+            var map = (YamlMappingNode)node;
+            string Get(string key) => CatalogReader.Scalar(map.Children[new YamlScalarNode(key)], source, "secrets." + key);
+            Regex regex;
+            try
+            {
+                regex = new Regex(@"\G(?:" + Get("pattern") + ")", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
+            }
+            catch (ArgumentException e)
+            {
+                throw CatalogReader.Error(source, node, $"secrets.{Get("id")}.pattern: {e.Message}");
+            }
+            yield return new SecretRule(Get("id"), Get("name"), Get("trigger"), regex, int.Parse(Get("visible_prefix")));
+        }
+    }
+
+    private static string Read(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

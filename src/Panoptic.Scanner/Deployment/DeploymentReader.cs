@@ -1,0 +1,185 @@
+using System.Text.RegularExpressions;
+using Panoptic.Scanner.Catalog;
+using Panoptic.Scanner.Registry;
+using YamlDotNet.RepresentationModel;
+
+namespace Panoptic.Scanner.Deployment;
+
+/// <summary>Dockerfiles, Kubernetes manifests, Helm charts and values, kustomize overlays, Terraform and .env files.</summary>
+internal static partial class DeploymentReader
+{
+    private static readonly HashSet<string> WorkloadKinds = ["Deployment", "StatefulSet", "DaemonSet", "Pod", "Job", "CronJob", "ReplicaSet", "DeploymentConfig"];
+
+    public static bool IsDockerfile(string name) =>
+        name is "Dockerfile" or "Containerfile" || name.StartsWith("Dockerfile.", StringComparison.Ordinal) || name.EndsWith(".Dockerfile", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".dockerfile", StringComparison.Ordinal);
+
+    public static bool IsEnvFile(string name) =>
+        name == ".env" || name.StartsWith(".env.", StringComparison.Ordinal) || name.EndsWith(".env", StringComparison.Ordinal)
+        || name.Equals("env.example", StringComparison.OrdinalIgnoreCase) || name.Equals("env.sample", StringComparison.OrdinalIgnoreCase);
+
+    public static void Dockerfile(string text, bool inTest, TechnologyCatalog catalog, FileReport report)
+    {
+        report.IsDockerfile = true;
+        var directory = report.Path.Contains('/') ? report.Path[..report.Path.LastIndexOf('/')] : "";
+        var stages = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var number = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            number++;
+            var line = raw.Trim();
+            var from = DockerFrom().Match(line);
+            if (from.Success)
+            {
+                var reference = from.Groups["image"].Value;
+                if (from.Groups["stage"].Success) stages.Add(from.Groups["stage"].Value);
+                if (stages.Contains(reference) && !from.Groups["stage"].Value.Equals(reference, StringComparison.OrdinalIgnoreCase)) continue;
+                var normalized = ImageName.Normalize(reference);
+                var tech = normalized is null ? null : catalog.ByImage(normalized);
+                if (tech is not null) report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, number, normalized!) { InTest = inTest });
+                continue;
+            }
+            if (line.StartsWith("EXPOSE ", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var part in line[7..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (int.TryParse(part.Split('/')[0], out var port)) report.Ports.Add(new PortDeclaration(directory, port, report.Path, number));
+                }
+            }
+            else if (line.StartsWith("ENV ", StringComparison.OrdinalIgnoreCase))
+            {
+                var name = line[4..].Trim().Split('=', ' ')[0];
+                if (name.Length > 0) report.EnvVars.Add(new EnvVarUse(name, report.Path, number, Declared: true));
+            }
+        }
+    }
+
+    public static void EnvFile(string text, FileReport report)
+    {
+        var number = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            number++;
+            var line = raw.Trim();
+            if (line.StartsWith("export ", StringComparison.Ordinal)) line = line[7..].TrimStart();
+            var eq = line.IndexOf('=');
+            if (line.Length == 0 || line[0] == '#' || eq <= 0) continue;
+            var name = line[..eq].Trim();
+            if (EnvName().IsMatch(name)) report.EnvVars.Add(new EnvVarUse(name, report.Path, number, Declared: true));
+        }
+    }
+
+    public static void Terraform(string text, bool inTest, TechnologyCatalog catalog, FileReport report)
+    {
+        foreach (Match match in TerraformResource().Matches(text))
+        {
+            var tech = catalog.ByTerraform(match.Groups[1].Value);
+            if (tech is null) continue;
+            var line = text.AsSpan(0, match.Index).Count('\n') + 1;
+            report.Signals.Add(new Signal(tech.Id, SignalKind.Terraform, report.Path, line, match.Groups[1].Value) { InTest = inTest });
+        }
+    }
+
+    /// <summary>Kubernetes workloads, Helm Chart.yaml and values files, kustomization images; any other YAML is left alone.</summary>
+    public static void Yaml(string text, bool inTest, TechnologyCatalog catalog, FileReport report)
+    {
+        var name = Path.GetFileName(report.Path);
+        var isChart = name is "Chart.yaml" or "Chart.yml";
+        var isValues = name.StartsWith("values", StringComparison.Ordinal);
+        var isKustomization = name is "kustomization.yaml" or "kustomization.yml";
+        var looksKubernetes = text.Contains("apiVersion", StringComparison.Ordinal) && text.Contains("kind:", StringComparison.Ordinal);
+        if (!isChart && !isValues && !isKustomization && !looksKubernetes) return;
+        // Helm templates are Go templates, not YAML: nothing to read without rendering them.
+        if (text.Contains("{{", StringComparison.Ordinal) && !isValues) return;
+
+        List<YamlDocument> documents;
+        try
+        {
+            documents = YamlNodes.LoadAll(text);
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            if (isChart || isKustomization) report.Problems.Add(new Problem(report.Path, (int)e.Start.Line, "invalid YAML: " + (e.InnerException?.Message ?? e.Message)));
+            return;
+        }
+        foreach (var document in documents)
+        {
+            var root = document.RootNode;
+            if (isChart)
+            {
+                foreach (var dependency in root.Get("dependencies").Items())
+                {
+                    var chart = dependency.Get("name").Text();
+                    var tech = chart is null ? null : catalog[chart] ?? catalog.ByImage(chart);
+                    if (tech is not null)
+                        report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, dependency.Line(), "helm chart " + chart) { Optional = dependency.Get("condition") is not null, InTest = inTest });
+                }
+            }
+            else if (isKustomization)
+            {
+                foreach (var image in root.Get("images").Items()) AddImage(image.Get("newName") ?? image.Get("name"), inTest, catalog, report);
+            }
+            else if (WorkloadKinds.Contains(root.Get("kind").Text() ?? ""))
+            {
+                Workload(root, inTest, catalog, report);
+            }
+            else if (isValues)
+            {
+                ValuesImages(root, inTest, catalog, report, depth: 0);
+            }
+        }
+    }
+
+    private static void Workload(YamlNode node, bool inTest, TechnologyCatalog catalog, FileReport report)
+    {
+        foreach (var (key, value) in node.Pairs())
+        {
+            if (key.Text() is "containers" or "initContainers")
+            {
+                foreach (var container in value.Items())
+                {
+                    AddImage(container.Get("image"), inTest, catalog, report);
+                    ComposeReader.AddEnvironment(new YamlSequenceNode(container.Get("env").Items().Select(e => e.Get("name")).OfType<YamlNode>()), report);
+                    foreach (var port in container.Get("ports").Items())
+                    {
+                        if (int.TryParse(port.Get("containerPort").Text(), out var number))
+                            report.Ports.Add(new PortDeclaration(report.Path.Contains('/') ? report.Path[..report.Path.LastIndexOf('/')] : "", number, report.Path, port.Line()));
+                    }
+                }
+            }
+            else if (value is YamlMappingNode or YamlSequenceNode)
+            {
+                if (value is YamlSequenceNode seq) foreach (var item in seq.Children) Workload(item, inTest, catalog, report);
+                else Workload(value, inTest, catalog, report);
+            }
+        }
+    }
+
+    private static void ValuesImages(YamlNode node, bool inTest, TechnologyCatalog catalog, FileReport report, int depth)
+    {
+        if (depth > 12) return;
+        foreach (var (key, value) in node.Pairs())
+        {
+            var name = key.Text();
+            if (name is "image" or "repository" && value is YamlScalarNode) AddImage(value, inTest, catalog, report);
+            else if (name == "image" && value.Get("repository") is { } repository) AddImage(repository, inTest, catalog, report);
+            else if (value is YamlMappingNode) ValuesImages(value, inTest, catalog, report, depth + 1);
+        }
+    }
+
+    private static void AddImage(YamlNode? node, bool inTest, TechnologyCatalog catalog, FileReport report)
+    {
+        if (node?.Text() is not { } reference) return;
+        var normalized = ImageName.Normalize(reference);
+        var tech = normalized is null ? null : catalog.ByImage(normalized);
+        if (tech is not null) report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, node.Line(), normalized!) { InTest = inTest });
+    }
+
+    [GeneratedRegex(@"^FROM\s+(?:--\S+\s+)*(?<image>\S+)(?:\s+AS\s+(?<stage>\S+))?", RegexOptions.IgnoreCase)]
+    private static partial Regex DockerFrom();
+
+    [GeneratedRegex(@"^\s*resource\s+""([A-Za-z0-9_-]+)""\s+""", RegexOptions.Multiline)]
+    private static partial Regex TerraformResource();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.]*$")]
+    private static partial Regex EnvName();
+}

@@ -1,0 +1,61 @@
+using System.Xml;
+using Panoptic.Scanner.Catalog;
+
+namespace Panoptic.Scanner.Manifests;
+
+/// <summary>*.csproj/*.fsproj/*.vbproj, Directory.Packages.props and packages.config.</summary>
+internal static class DotnetManifests
+{
+    private static readonly string[] TestFrameworks = ["xunit", "nunit", "mstest.testframework", "microsoft.net.test.sdk", "xunit.v3"];
+
+    public static Manifest Read(string file, string text)
+    {
+        var name = Path.GetFileName(file);
+        var manifest = new Manifest(Ecosystem.NuGet, file) { Name = Path.GetFileNameWithoutExtension(name) };
+        manifest.PinsOnly = name.Equals("Directory.Packages.props", StringComparison.OrdinalIgnoreCase);
+        var packagesConfig = name.Equals("packages.config", StringComparison.OrdinalIgnoreCase);
+
+        using var reader = XmlReader.Create(new StringReader(text), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        var info = (IXmlLineInfo)reader;
+        string? element = null;
+        while (reader.Read())
+        {
+            if (reader.NodeType == XmlNodeType.Element)
+            {
+                element = reader.LocalName;
+                switch (reader.LocalName)
+                {
+                    case "Project":
+                        var sdk = reader.GetAttribute("Sdk") ?? "";
+                        if (sdk.Contains(".Web", StringComparison.OrdinalIgnoreCase) || sdk.Contains(".Worker", StringComparison.OrdinalIgnoreCase)) manifest.Runnable = true;
+                        // The SDK names the framework (Microsoft.NET.Sdk.Web is ASP.NET Core), so it counts as a dependency the catalog can match.
+                        foreach (var part in sdk.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                            manifest.Dependencies.Add(new Dependency(part.Split('/')[0], null, DependencyScope.Direct, info.LineNumber));
+                        break;
+                    case "Sdk" when reader.GetAttribute("Name") is { } sdkName:
+                        manifest.Dependencies.Add(new Dependency(sdkName, reader.GetAttribute("Version"), DependencyScope.Direct, info.LineNumber));
+                        if (sdkName.StartsWith("Aspire.AppHost", StringComparison.OrdinalIgnoreCase)) manifest.Runnable = true;
+                        break;
+                    case "PackageReference":
+                    case "PackageVersion":
+                    case "package" when packagesConfig:
+                        var id = reader.GetAttribute("Include") ?? reader.GetAttribute("Update") ?? reader.GetAttribute("id");
+                        if (id is null) break;
+                        var scope = reader.LocalName == "PackageVersion" ? DependencyScope.Pin : DependencyScope.Direct;
+                        manifest.Dependencies.Add(new Dependency(id, reader.GetAttribute("Version") ?? reader.GetAttribute("version"), scope, info.LineNumber));
+                        if (TestFrameworks.Contains(id.ToLowerInvariant()) && scope == DependencyScope.Direct) manifest.IsTestProject = true;
+                        break;
+                }
+            }
+            else if (reader.NodeType == XmlNodeType.Text)
+            {
+                var value = reader.Value.Trim();
+                if (element == "OutputType" && value.Equals("Exe", StringComparison.OrdinalIgnoreCase)) manifest.Runnable = true;
+                if (element == "IsTestProject" && value.Equals("true", StringComparison.OrdinalIgnoreCase)) manifest.IsTestProject = true;
+                if (element == "IsAspireHost" && value.Equals("true", StringComparison.OrdinalIgnoreCase)) manifest.Runnable = true;
+            }
+        }
+        if (manifest.IsTestProject) manifest.Runnable = false;
+        return manifest;
+    }
+}

@@ -1,0 +1,30 @@
+using Panoptic.Scanner.Catalog;
+
+namespace Panoptic.Scanner.Manifests;
+
+/// <summary>A dependency manifest: which ecosystem, what it declares, and whether it describes a runnable program.</summary>
+public sealed record Manifest(Ecosystem Ecosystem, string File)
+{
+    public string? Name { get; set; }
+    public List<Dependency> Dependencies { get; } = [];
+    /// <summary>True when the manifest itself says the unit runs (a start script, a web SDK, an executable output).</summary>
+    public bool Runnable { get; set; }
+    /// <summary>True for a test project (xunit/nunit references, IsTestProject).</summary>
+    public bool IsTestProject { get; set; }
+    /// <summary>True for a workspace root that only groups other packages.</summary>
+    public bool IsWorkspaceRoot { get; set; }
+    /// <summary>True for a manifest that only pins versions (Directory.Packages.props, dependencyManagement).</summary>
+    public bool PinsOnly { get; set; }
+}
+
+/// <summary>One declared dependency with the line that declares it.</summary>
+public sealed record Dependency(string Name, string? Version, DependencyScope Scope, int Line);
+
+public enum DependencyScope
+{
+    Direct,
+    Dev,
+    Optional,
+    Indirect,
+    Pin,
+}

@@ -1,0 +1,52 @@
+using System.Xml;
+using Panoptic.Scanner.Catalog;
+
+namespace Panoptic.Scanner.Manifests;
+
+/// <summary>pom.xml: dependencies as "groupId:artifactId", test scope as dev, dependencyManagement as pins.</summary>
+internal static class MavenManifest
+{
+    public static Manifest Read(string file, string text)
+    {
+        var manifest = new Manifest(Ecosystem.Maven, file);
+        using var reader = XmlReader.Create(new StringReader(text), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        var info = (IXmlLineInfo)reader;
+        var path = new List<string>();
+        string? group = null, artifact = null, version = null, scope = null;
+        var line = 0;
+        while (reader.Read())
+        {
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Element:
+                    if (!reader.IsEmptyElement) path.Add(reader.LocalName);
+                    if (reader.LocalName == "dependency") { group = artifact = version = scope = null; line = info.LineNumber; }
+                    break;
+                case XmlNodeType.Text:
+                    var value = reader.Value.Trim();
+                    var current = path.Count > 0 ? path[^1] : "";
+                    var parent = path.Count > 1 ? path[^2] : "";
+                    if (parent == "dependency")
+                    {
+                        if (current == "groupId") group = value;
+                        else if (current == "artifactId") artifact = value;
+                        else if (current == "version") version = value;
+                        else if (current == "scope") scope = value;
+                    }
+                    else if (current == "artifactId" && parent == "project") manifest.Name = value;
+                    else if (current == "artifactId" && (value == "spring-boot-maven-plugin" || value == "quarkus-maven-plugin" || value == "spring-boot-starter-parent")) manifest.Runnable = true;
+                    break;
+                case XmlNodeType.EndElement:
+                    if (reader.LocalName == "dependency" && artifact is not null)
+                    {
+                        var pinned = path.Contains("dependencyManagement");
+                        var depScope = pinned ? DependencyScope.Pin : scope is "test" ? DependencyScope.Dev : scope is "provided" or "system" ? DependencyScope.Optional : DependencyScope.Direct;
+                        manifest.Dependencies.Add(new Dependency(group is null ? artifact : $"{group}:{artifact}", version, depScope, line));
+                    }
+                    if (path.Count > 0) path.RemoveAt(path.Count - 1);
+                    break;
+            }
+        }
+        return manifest;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text;
+
+namespace Panoptic.Scanner.Manifests;
+
+/// <summary>
+/// A small line-oriented TOML reader: enough for manifests (tables, key = value, multi-line arrays, inline tables).
+/// It reports lines it cannot understand instead of throwing, so one odd line never hides the rest of a manifest.
+/// </summary>
+internal static class TomlLines
+{
+    public sealed record Entry(string Table, string Key, string Value, int Line);
+
+    public static List<Entry> Read(string text, List<(int Line, string Message)> problems)
+    {
+        var entries = new List<Entry>();
+        var table = "";
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = StripComment(lines[i]).Trim();
+            if (line.Length == 0) continue;
+            if (line.StartsWith('['))
+            {
+                var close = line.LastIndexOf(']');
+                if (close < 0) { problems.Add((i + 1, "unclosed table header")); continue; }
+                table = line.Trim('[', ']').Trim().Replace("\"", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal);
+                continue;
+            }
+            var eq = line.IndexOf('=');
+            if (eq <= 0) { problems.Add((i + 1, $"cannot parse '{Shorten(line)}'")); continue; }
+            var key = line[..eq].Trim().Trim('"', '\'');
+            var value = new StringBuilder(line[(eq + 1)..].Trim());
+            var start = i;
+            while (Depth(value.ToString()) > 0 && i + 1 < lines.Length)
+            {
+                i++;
+                value.Append(' ').Append(StripComment(lines[i]).Trim());
+            }
+            if (Depth(value.ToString()) != 0) problems.Add((start + 1, $"unbalanced brackets in the value of '{key}'"));
+            entries.Add(new Entry(table, key, value.ToString(), start + 1));
+        }
+        return entries;
+    }
+
+    /// <summary>The quoted strings of a value, in order: the items of an array, or the single string.</summary>
+    public static List<string> Strings(string value)
+    {
+        var result = new List<string>();
+        for (var i = 0; i < value.Length; i++)
+        {
+            var quote = value[i];
+            if (quote is not ('"' or '\'')) continue;
+            var close = value.IndexOf(quote, i + 1);
+            if (close < 0) break;
+            result.Add(value[(i + 1)..close]);
+            i = close;
+        }
+        return result;
+    }
+
+    private static int Depth(string value)
+    {
+        var depth = 0;
+        char? quote = null;
+        foreach (var c in value)
+        {
+            if (quote is not null) { if (c == quote) quote = null; continue; }
+            if (c is '"' or '\'') quote = c;
+            else if (c is '[' or '{') depth++;
+            else if (c is ']' or '}') depth--;
+        }
+        return depth;
+    }
+
+    private static string StripComment(string line)
+    {
+        char? quote = null;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quote is not null) { if (c == quote) quote = null; continue; }
+            if (c is '"' or '\'') quote = c;
+            else if (c == '#') return line[..i];
+        }
+        return line;
+    }
+
+    private static string Shorten(string line) => line.Length <= 40 ? line : line[..40] + "…";
+}

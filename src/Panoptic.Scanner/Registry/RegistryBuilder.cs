@@ -1,0 +1,147 @@
+using Panoptic.Scanner.Catalog;
+using Panoptic.Scanner.Config;
+using Panoptic.Scanner.Manifests;
+using Panoptic.Scanner.Secrets;
+using Panoptic.Scanner.Walking;
+
+namespace Panoptic.Scanner.Registry;
+
+/// <summary>Combines the per-file reports into the registry: services, connections, external APIs, secrets, skipped files.</summary>
+internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig config)
+{
+    private const int EvidenceLimit = 100;
+    private const int SkippedListLimit = 500;
+
+    public RegistryDocument Build(ProjectInfo project, IReadOnlyList<FileReport> reports, IReadOnlyList<SkippedEntry> skipped)
+    {
+        var services = new ServiceDetector(catalog, project.Name).Detect(reports);
+        var signals = reports.SelectMany(r => r.Signals).Where(s => catalog[s.TechnologyId] is not null).ToList();
+        var dependsOn = reports.SelectMany(r => r.ComposeServices)
+            .GroupBy(c => c.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var entries = signals
+            .GroupBy(s => s.TechnologyId, StringComparer.Ordinal)
+            .Select(g => Entry(catalog[g.Key]!, [.. g], services, dependsOn))
+            .Where(e => e.Entry.Status != ProjectConfig.Ignored)
+            .OrderBy(e => e.Entry.Id, StringComparer.Ordinal)
+            .ToList();
+
+        return new RegistryDocument
+        {
+            Project = project,
+            Services = [.. services.Select(s => Service(s, services, reports)).OrderBy(s => s.Path, StringComparer.Ordinal)],
+            BackendConnections = [.. entries.Where(e => e.Section == RegistrySection.Connection).Select(e => e.Entry)],
+            ExternalApis = [.. entries.Where(e => e.Section == RegistrySection.ExternalApi).Select(e => e.Entry)],
+            DevTooling = [.. entries.Where(e => e.Section == RegistrySection.Tooling).Select(e => e.Entry)],
+            Secrets = [.. reports.SelectMany(r => r.Secrets).Distinct().OrderBy(s => s.File, StringComparer.Ordinal).ThenBy(s => s.Line).ThenBy(s => s.Rule, StringComparer.Ordinal)],
+            Skipped = Skipped(skipped),
+            Problems = [.. reports.SelectMany(r => r.Problems).OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)],
+        };
+    }
+
+    private (RegistrySection Section, TechnologyEntry Entry) Entry(Technology tech, List<Signal> signals, List<ServiceDetector.DetectedService> services, Dictionary<string, HashSet<string>> dependsOn)
+    {
+        var product = signals.Where(s => !s.InTest).ToList();
+        var status = tech.Section == RegistrySection.Tooling ? Statuses.Tooling : Evidence.Status(signals);
+        if (config.Overrides.TryGetValue(tech.Id, out var forced)) status = forced;
+
+        var usedBy = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var signal in product)
+        {
+            // A compose-declared dependency is used by the services whose compose entries depend on it (or by the only service).
+            if (signal.ComposeService is { } composeName)
+            {
+                foreach (var dependent in services.Where(s => services.Count == 1 || s.ComposeNames.Any(n => dependsOn.TryGetValue(n, out var deps) && deps.Contains(composeName))))
+                    usedBy.Add(dependent.Id);
+            }
+            else if (signal.Kind is not (SignalKind.ContainerImage or SignalKind.Terraform) && ServiceDetector.Owner(services, signal.File) is { } owner)
+            {
+                usedBy.Add(owner.Id);
+            }
+        }
+
+        var evidence = signals
+            .Select(s => new EvidenceEntry(s.File, s.Line, Evidence.Name(s.Kind) + (s.InTest && s.Kind is not SignalKind.DevDependency ? "_in_test" : ""), s.Detail))
+            .Distinct()
+            .OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Kind, StringComparer.Ordinal).ThenBy(e => e.Detail, StringComparer.Ordinal)
+            .ToList();
+
+        var models = tech.Section == RegistrySection.ExternalApi && tech.Models.Count > 0
+            ? signals.Where(s => s.Model is not null).Select(s => s.Model!).Distinct().Order(StringComparer.Ordinal).ToList()
+            : null;
+
+        var entry = new TechnologyEntry
+        {
+            Id = tech.Id,
+            Name = tech.Name,
+            Category = tech.Category,
+            Provider = tech.Section == RegistrySection.ExternalApi ? tech.Provider ?? tech.Name : null,
+            Status = status,
+            Confidence = Evidence.Confidence(product.Count > 0 ? product : signals),
+            UsedBy = [.. usedBy],
+            EnvVars = [.. signals.Where(s => s.EnvVar is not null).Select(s => s.EnvVar!).Distinct().Order(StringComparer.Ordinal)],
+            ModelsSeen = models,
+            Budget = config.Budgets.GetValueOrDefault(tech.Id),
+            EvidenceTotal = evidence.Count,
+            Evidence = Limit(evidence),
+        };
+        return (tech.Section, entry);
+    }
+
+    /// <summary>Keeps the list readable: a sample across every kind of evidence when there is too much of it.</summary>
+    private static List<EvidenceEntry> Limit(List<EvidenceEntry> evidence)
+    {
+        if (evidence.Count <= EvidenceLimit) return evidence;
+        var kept = evidence.GroupBy(e => e.Kind).SelectMany(g => g.Take(10)).ToHashSet();
+        foreach (var e in evidence)
+        {
+            if (kept.Count >= EvidenceLimit) break;
+            kept.Add(e);
+        }
+        return [.. evidence.Where(kept.Contains)];
+    }
+
+    private ServiceEntry Service(ServiceDetector.DetectedService service, List<ServiceDetector.DetectedService> all, IReadOnlyList<FileReport> reports)
+    {
+        var owned = reports.Where(r => ServiceDetector.Owner(all, r.Path) == service).ToList();
+        var frameworks = owned.Where(r => !Source.SourceFiles.IsTestPath(r.Path))
+            .SelectMany(r => r.Signals)
+            .Where(s => s.Kind is SignalKind.Dependency or SignalKind.Import && catalog[s.TechnologyId]?.Section == RegistrySection.Framework)
+            .Select(s => catalog[s.TechnologyId]!.Name).Distinct().Order(StringComparer.Ordinal).ToList();
+        var ports = reports.SelectMany(r => r.Ports)
+            .Where(p => p.ComposeService is { } c ? service.ComposeNames.Contains(c) : p.Directory == service.Path)
+            .Select(p => p.Port).Distinct().Order().ToList();
+        return new ServiceEntry
+        {
+            Id = service.Id,
+            Path = service.Path.Length == 0 ? "." : service.Path,
+            Language = Languages.Dominant(owned),
+            Frameworks = frameworks,
+            Ports = ports,
+            Manifests = [.. owned.Where(r => r.Manifests.Any(m => !m.PinsOnly) || r.IsDockerfile).Select(r => r.Path).Order(StringComparer.Ordinal)],
+            EnvVars = [.. owned.SelectMany(r => r.EnvVars).Select(e => e.Name).Distinct().Order(StringComparer.Ordinal)],
+        };
+    }
+
+    private static SkippedSummary Skipped(IReadOnlyList<SkippedEntry> skipped)
+    {
+        var byReason = skipped.GroupBy(s => ReasonName(s.Reason)).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count());
+        // Gitignored files are counted, not listed: they are the user's own choice and often thousands.
+        var listed = skipped.Where(s => s.Reason != SkipReason.Gitignored).Take(SkippedListLimit).Select(s => new SkippedItem(s.Path, ReasonName(s.Reason))).ToList();
+        return new SkippedSummary(skipped.Count, byReason, listed);
+    }
+
+    public static string ReasonName(SkipReason reason) => reason switch
+    {
+        SkipReason.Gitignored => "gitignored",
+        SkipReason.Ignored => "ignored_by_config",
+        SkipReason.VendoredOrBuildFolder => "vendored_or_build_folder",
+        SkipReason.Generated => "generated",
+        SkipReason.Binary => "binary",
+        SkipReason.TooLarge => "too_large",
+        SkipReason.SymbolicLink => "symbolic_link",
+        SkipReason.Unreadable => "unreadable",
+        SkipReason.Vanished => "vanished",
+        _ => reason.ToString().ToLowerInvariant(),
+    };
+}

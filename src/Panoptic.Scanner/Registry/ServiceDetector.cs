@@ -1,0 +1,85 @@
+using Panoptic.Scanner.Catalog;
+using Panoptic.Scanner.Deployment;
+using Panoptic.Scanner.Manifests;
+using Panoptic.Scanner.Source;
+
+namespace Panoptic.Scanner.Registry;
+
+/// <summary>
+/// Finds the deployable units of a repository: folders with a Dockerfile, a compose build context, or a manifest
+/// that runs (a web SDK, a start script, a server framework), leaving out tests, libraries and workspace roots.
+/// </summary>
+internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectName)
+{
+    public sealed record DetectedService(string Id, string Path, List<string> ComposeNames);
+
+    public List<DetectedService> Detect(IReadOnlyList<FileReport> reports)
+    {
+        var candidates = new SortedSet<string>(StringComparer.Ordinal);
+        var manifestDirs = new SortedSet<string>(StringComparer.Ordinal);
+        var workspaceRoots = new HashSet<string>(StringComparer.Ordinal);
+        var goMainDirs = reports.Where(r => r.DeclaresGoMain && !SourceFiles.IsTestPath(r.Path)).Select(r => DirectoryOf(r.Path)).ToList();
+
+        foreach (var report in reports)
+        {
+            var dir = DirectoryOf(report.Path);
+            if (SourceFiles.IsTestPath(report.Path)) continue;
+            if (report.IsDockerfile) candidates.Add(dir);
+            foreach (var manifest in report.Manifests)
+            {
+                if (manifest.IsTestProject || manifest.PinsOnly) continue;
+                manifestDirs.Add(dir);
+                if (manifest.IsWorkspaceRoot) workspaceRoots.Add(dir);
+                else if (manifest.Runnable || HasServerFramework(manifest) || (manifest.Ecosystem == Ecosystem.Go && goMainDirs.Any(g => IsWithin(g, dir))))
+                    candidates.Add(dir);
+            }
+        }
+        var compose = reports.SelectMany(r => r.ComposeServices).ToList();
+        foreach (var service in compose)
+        {
+            if (service.BuildContext is { } context && !SourceFiles.IsTestPath(context + "/x")) candidates.Add(context);
+        }
+        foreach (var root in workspaceRoots)
+        {
+            if (!reports.Any(r => r.IsDockerfile && DirectoryOf(r.Path) == root)) candidates.Remove(root);
+        }
+        if (candidates.Count == 0)
+        {
+            foreach (var dir in manifestDirs.Where(d => !workspaceRoots.Contains(d))) candidates.Add(dir);
+        }
+
+        var services = new List<DetectedService>();
+        var usedIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in candidates)
+        {
+            var composeNames = compose.Where(c => c.BuildContext == path).Select(c => c.Name).Distinct().Order(StringComparer.Ordinal).ToList();
+            var id = composeNames.Count == 1 ? composeNames[0] : path.Length == 0 ? projectName : path[(path.LastIndexOf('/') + 1)..];
+            if (!usedIds.Add(id))
+            {
+                id = path.Length == 0 ? projectName : path;
+                usedIds.Add(id);
+            }
+            services.Add(new DetectedService(id, path, composeNames));
+        }
+        return services;
+    }
+
+    /// <summary>The service a file belongs to: the deepest service folder that contains it.</summary>
+    public static DetectedService? Owner(IReadOnlyList<DetectedService> services, string file)
+    {
+        DetectedService? best = null;
+        foreach (var service in services)
+        {
+            if (IsWithin(file, service.Path) && (best is null || service.Path.Length > best.Path.Length)) best = service;
+        }
+        return best;
+    }
+
+    public static bool IsWithin(string path, string directory) =>
+        directory.Length == 0 || path == directory || path.StartsWith(directory + "/", StringComparison.Ordinal);
+
+    public static string DirectoryOf(string path) => path.Contains('/') ? path[..path.LastIndexOf('/')] : "";
+
+    private bool HasServerFramework(Manifest manifest) =>
+        manifest.Dependencies.Any(d => d.Scope == DependencyScope.Direct && catalog.ByPackage(manifest.Ecosystem, d.Name).Any(t => t.Section == RegistrySection.Framework));
+}

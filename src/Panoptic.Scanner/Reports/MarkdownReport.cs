@@ -1,0 +1,63 @@
+using System.Text;
+using Panoptic.Scanner.Registry;
+
+namespace Panoptic.Scanner.Reports;
+
+/// <summary>A short Markdown summary of the registry, sized for a pull-request comment.</summary>
+public static class MarkdownReport
+{
+    public static string Write(RegistryDocument document)
+    {
+        var sb = new StringBuilder();
+        var p = document.Project;
+        sb.Append("## Panoptic scan: ").Append(Escape(p.Name)).AppendLine();
+        sb.AppendLine();
+        sb.Append(Summary.Line(document)).AppendLine(p.Commit is null ? "" : $" — commit `{p.Commit[..Math.Min(12, p.Commit.Length)]}`");
+        sb.AppendLine();
+
+        if (document.Services.Count > 0)
+        {
+            sb.AppendLine("### Services").AppendLine();
+            sb.AppendLine("| service | path | language | frameworks | ports |").AppendLine("|---|---|---|---|---|");
+            foreach (var s in document.Services)
+                sb.AppendLine($"| {Escape(s.Id)} | `{Escape(s.Path)}` | {s.Language ?? "—"} | {Escape(string.Join(", ", s.Frameworks))} | {string.Join(", ", s.Ports)} |");
+            sb.AppendLine();
+        }
+        Table(sb, "Backend connections", document.BackendConnections);
+        Table(sb, "External APIs", document.ExternalApis);
+        if (document.DevTooling.Count > 0)
+            sb.Append("**Developer tooling (not production):** ").AppendLine(string.Join(", ", document.DevTooling.Select(t => Escape(t.Name)))).AppendLine();
+
+        if (document.Secrets.Count > 0)
+        {
+            sb.AppendLine("### ⚠️ Hard-coded secrets").AppendLine();
+            sb.AppendLine("| kind | where | value (masked) |").AppendLine("|---|---|---|");
+            foreach (var s in document.Secrets) sb.AppendLine($"| {Escape(s.Name)} | `{Escape(s.File)}:{s.Line}` | `{Escape(s.Masked)}` |");
+            sb.AppendLine();
+        }
+        if (document.Problems.Count > 0)
+        {
+            sb.AppendLine("<details><summary>Files that could not be read (" + document.Problems.Count + ")</summary>").AppendLine();
+            foreach (var problem in document.Problems.Take(50)) sb.AppendLine($"- `{Escape(problem.File)}{(problem.Line is { } l ? ":" + l : "")}` {Escape(problem.Message)}");
+            sb.AppendLine().AppendLine("</details>");
+        }
+        return sb.ToString();
+    }
+
+    private static void Table(StringBuilder sb, string title, IReadOnlyList<TechnologyEntry> entries)
+    {
+        if (entries.Count == 0) return;
+        sb.Append("### ").Append(title).Append(" (").Append(entries.Count).AppendLine(")").AppendLine();
+        sb.AppendLine("| technology | category | status | confidence | used by | evidence |").AppendLine("|---|---|---|---|---|---|");
+        foreach (var e in entries)
+        {
+            var first = e.Evidence.FirstOrDefault(x => !x.Kind.EndsWith("_in_test", StringComparison.Ordinal)) ?? (e.Evidence.Count > 0 ? e.Evidence[0] : null);
+            var where = first is null ? "" : $"`{Escape(first.File)}:{first.Line}` ({first.Kind})";
+            var models = e.ModelsSeen is { Count: > 0 } m ? $" — models: {Escape(string.Join(", ", m))}" : "";
+            sb.AppendLine($"| {Escape(e.Name)}{models} | {e.Category} | {e.Status} | {e.Confidence:0.00} | {Escape(string.Join(", ", e.UsedBy))} | {where}{(e.EvidenceTotal > 1 ? $" +{e.EvidenceTotal - 1}" : "")} |");
+        }
+        sb.AppendLine();
+    }
+
+    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal);
+}

@@ -1,0 +1,12 @@
+namespace Panoptic.Scanner;
+
+/// <summary>What to scan and how.</summary>
+public sealed record ScanOptions(string Root)
+{
+    /// <summary>Files larger than this are skipped and listed (minified bundles, data dumps).</summary>
+    public long MaxFileSize { get; init; } = 1024 * 1024;
+    public int MaxParallelism { get; init; } = Environment.ProcessorCount;
+    /// <summary>Called with (files done, files total) as the scan goes; may be called from several threads.</summary>
+    public Action<int, int>? Progress { get; init; }
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,141 @@
+using System.Text;
+using Panoptic.Scanner.Catalog;
+using Panoptic.Scanner.Deployment;
+using Panoptic.Scanner.Manifests;
+using Panoptic.Scanner.Registry;
+using Panoptic.Scanner.Walking;
+using YamlDotNet.Core;
+
+namespace Panoptic.Scanner.Source;
+
+/// <summary>Reads one file and learns everything it can from it: manifests, deployment files, imports and literals.</summary>
+internal sealed class FileAnalyzer(TechnologyCatalog catalog)
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+    private readonly TextScanner _text = new(catalog);
+
+    public FileReport Analyze(RepositoryFile file, CancellationToken cancellationToken)
+    {
+        var report = new FileReport(file.Path);
+        string text;
+        try
+        {
+            var bytes = File.ReadAllBytes(file.FullPath);
+            if (bytes.AsSpan(0, Math.Min(bytes.Length, 8000)).IndexOf((byte)0) >= 0)
+            {
+                report.Problems.Add(new Problem(file.Path, null, "skipped: binary content"));
+                return report;
+            }
+            // Invalid UTF-8 becomes U+FFFD: a stray byte must not cost the rest of the file.
+            text = Utf8.GetString(bytes);
+            if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            report.Problems.Add(new Problem(file.Path, null, e is FileNotFoundException or DirectoryNotFoundException ? "vanished during the scan" : "unreadable: " + e.GetType().Name));
+            return report;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var name = file.Name;
+        var inTest = SourceFiles.IsTestPath(file.Path);
+        try
+        {
+            ReadStructured(name, text, inTest, report);
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or System.Xml.XmlException or YamlException)
+        {
+            var line = e switch
+            {
+                System.Text.Json.JsonException json => (int?)(json.LineNumber + 1),
+                System.Xml.XmlException xml => xml.LineNumber,
+                YamlException yaml => (int)yaml.Start.Line,
+                _ => null,
+            };
+            report.Problems.Add(new Problem(file.Path, line, "could not parse: " + FirstLine(e.InnerException?.Message ?? e.Message)));
+        }
+
+        if (WalkRules.Lockfiles.Contains(name) || SourceFiles.IsProse(name)) return report;
+        var language = SourceFiles.LanguageOf(name);
+        report.Language = language;
+        if (language is { } lang)
+        {
+            ImportExtractor.Extract(lang, text, (module, line) =>
+            {
+                foreach (var tech in catalog.ByImport(lang, module))
+                    report.Signals.Add(new Signal(tech.Id, SignalKind.Import, file.Path, line, module) { InTest = inTest });
+            });
+            if (lang == SourceLanguage.Go && text.Contains("package main", StringComparison.Ordinal)) report.DeclaresGoMain = true;
+        }
+        _text.Scan(text, language, inTest, report);
+        foreach (var env in report.EnvVars)
+        {
+            foreach (var tech in catalog.ByEnvVar(env.Name))
+                report.Signals.Add(new Signal(tech.Id, SignalKind.EnvVar, file.Path, env.Line, env.Name) { EnvVar = env.Name, InTest = inTest });
+        }
+        return report;
+    }
+
+    private void ReadStructured(string name, string text, bool inTest, FileReport report)
+    {
+        var problems = new List<(int Line, string Message)>();
+        Manifest? manifest = null;
+        var lower = name.ToLowerInvariant();
+        if (name == "package.json") manifest = NpmManifest.Read(report.Path, text);
+        else if (name == "composer.json") manifest = ComposerManifest.Read(report.Path, text);
+        else if (IsRequirements(report.Path, lower)) manifest = PythonManifests.Requirements(report.Path, text);
+        else if (name == "pyproject.toml") manifest = PythonManifests.Pyproject(report.Path, text, problems);
+        else if (name == "Pipfile") manifest = PythonManifests.Pipfile(report.Path, text, problems);
+        else if (name == "setup.cfg") manifest = PythonManifests.SetupCfg(report.Path, text);
+        else if (name == "setup.py") manifest = PythonManifests.SetupPy(report.Path, text);
+        else if (lower.EndsWith(".csproj", StringComparison.Ordinal) || lower.EndsWith(".fsproj", StringComparison.Ordinal) || lower.EndsWith(".vbproj", StringComparison.Ordinal)
+                 || name == "Directory.Packages.props" || name == "packages.config")
+            manifest = DotnetManifests.Read(report.Path, text);
+        else if (name == "go.mod") manifest = LineManifests.GoMod(report.Path, text, problems);
+        else if (name == "pom.xml") manifest = MavenManifest.Read(report.Path, text);
+        else if (name is "build.gradle" or "build.gradle.kts") manifest = LineManifests.Gradle(report.Path, text);
+        else if (name == "Gemfile") manifest = LineManifests.Gemfile(report.Path, text);
+        else if (name == "Cargo.toml") manifest = LineManifests.Cargo(report.Path, text, problems);
+        else if (ComposeReader.IsComposeFile(name)) ComposeReader.Read(text, inTest, catalog, report);
+        else if (DeploymentReader.IsDockerfile(name)) DeploymentReader.Dockerfile(text, inTest, catalog, report);
+        else if (DeploymentReader.IsEnvFile(name)) DeploymentReader.EnvFile(text, report);
+        else if (lower.EndsWith(".tf", StringComparison.Ordinal)) DeploymentReader.Terraform(text, inTest, catalog, report);
+        else if (lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal)) DeploymentReader.Yaml(text, inTest, catalog, report);
+
+        foreach (var (line, message) in problems) report.Problems.Add(new Problem(report.Path, line, message));
+        if (manifest is null) return;
+        report.Manifests.Add(manifest);
+        foreach (var dependency in manifest.Dependencies)
+        {
+            var kind = dependency.Scope switch
+            {
+                DependencyScope.Direct => SignalKind.Dependency,
+                DependencyScope.Dev => SignalKind.DevDependency,
+                DependencyScope.Optional => SignalKind.OptionalDependency,
+                _ => SignalKind.IndirectDependency,
+            };
+            var isTest = inTest || manifest.IsTestProject || dependency.Scope == DependencyScope.Dev;
+            foreach (var tech in catalog.ByPackage(manifest.Ecosystem, dependency.Name))
+                report.Signals.Add(new Signal(tech.Id, kind, report.Path, dependency.Line, Describe(dependency)) { InTest = isTest, Optional = dependency.Scope == DependencyScope.Optional });
+        }
+    }
+
+    private static bool IsRequirements(string path, string lower) =>
+        (lower.StartsWith("requirements", StringComparison.Ordinal) && (lower.EndsWith(".txt", StringComparison.Ordinal) || lower.EndsWith(".in", StringComparison.Ordinal)))
+        || (path.Contains("requirements/", StringComparison.Ordinal) && lower.EndsWith(".txt", StringComparison.Ordinal));
+
+    /// <summary>"name version", leaving out version strings that are URLs or paths (they may embed tokens).</summary>
+    private static string Describe(Dependency dependency)
+    {
+        var version = dependency.Version;
+        if (string.IsNullOrWhiteSpace(version) || version.Length > 40 || version.Contains("://", StringComparison.Ordinal) || version.Contains('@') || version.Contains('/'))
+            return dependency.Name;
+        return dependency.Name + " " + version;
+    }
+
+    private static string FirstLine(string message)
+    {
+        var newline = message.IndexOf('\n');
+        return newline < 0 ? message : message[..newline];
+    }
+}

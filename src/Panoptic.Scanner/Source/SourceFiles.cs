@@ -1,0 +1,64 @@
+using Panoptic.Scanner.Catalog;
+
+namespace Panoptic.Scanner.Source;
+
+/// <summary>Which language a file is written in and whether it belongs to tests.</summary>
+internal static class SourceFiles
+{
+    private static readonly string[] TestFolders =
+    [
+        "test", "tests", "__tests__", "__test__", "spec", "specs", "e2e", "testing", "testdata", "fixtures", "__fixtures__",
+        "cypress", "playwright", "mocks", "__mocks__", "integration-tests", "loadgenerator", "load-generator", "loadtest",
+        "loadtests", "locust", "k6", "benchmarks", "benchmark", "perf",
+    ];
+
+    public static SourceLanguage? LanguageOf(string name)
+    {
+        var ext = Path.GetExtension(name).ToLowerInvariant();
+        return ext switch
+        {
+            ".py" => SourceLanguage.Python,
+            ".js" or ".jsx" or ".ts" or ".tsx" or ".mjs" or ".cjs" or ".mts" or ".cts" or ".vue" or ".svelte" or ".astro" => SourceLanguage.JavaScript,
+            ".cs" => SourceLanguage.CSharp,
+            ".go" => SourceLanguage.Go,
+            ".java" or ".kt" or ".kts" or ".scala" or ".groovy" => SourceLanguage.Java,
+            ".rb" or ".rake" => SourceLanguage.Ruby,
+            ".php" => SourceLanguage.Php,
+            ".rs" => SourceLanguage.Rust,
+            _ => null,
+        };
+    }
+
+    /// <summary>True when the path is a test, fixture, load test or e2e harness rather than product code.</summary>
+    public static bool IsTestPath(string path)
+    {
+        var segments = path.Split('/');
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            var segment = segments[i];
+            foreach (var folder in TestFolders)
+            {
+                if (segment.Equals(folder, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            if (segment.EndsWith(".Tests", StringComparison.OrdinalIgnoreCase) || segment.EndsWith(".Test", StringComparison.OrdinalIgnoreCase)
+                || segment.EndsWith("Tests", StringComparison.Ordinal) || segment.EndsWith(".Specs", StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        var name = segments[^1];
+        var stem = Path.GetFileNameWithoutExtension(name);
+        return name.StartsWith("test_", StringComparison.Ordinal) || stem.EndsWith("_test", StringComparison.Ordinal)
+            || name.Contains(".test.", StringComparison.Ordinal) || name.Contains(".spec.", StringComparison.Ordinal)
+            || stem.EndsWith("Tests", StringComparison.Ordinal) || stem.EndsWith("Test", StringComparison.Ordinal)
+            || name.Equals("conftest.py", StringComparison.Ordinal)
+            || name.StartsWith("docker-compose.test", StringComparison.OrdinalIgnoreCase) || name.StartsWith("compose.test", StringComparison.OrdinalIgnoreCase)
+            || name.StartsWith("docker-compose.ci", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Prose and data files whose mentions of a technology are not evidence of its use.</summary>
+    public static bool IsProse(string name)
+    {
+        var ext = Path.GetExtension(name).ToLowerInvariant();
+        return ext is ".md" or ".mdx" or ".rst" or ".adoc" or ".txt" or ".html" or ".htm" or ".csv" or ".tsv" or ".svg" or ".css" or ".scss" or ".less" or ".lock" or ".log" or ".ipynb"
+            || name.StartsWith("LICENSE", StringComparison.OrdinalIgnoreCase) || name.StartsWith("CHANGELOG", StringComparison.OrdinalIgnoreCase);
+    }
+}
