@@ -159,6 +159,11 @@ public static partial class CatalogReader
         {
             throw new CatalogException($"{source}:{e.Start.Line}: invalid YAML: {e.InnerException?.Message ?? e.Message}");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some unterminated flow collections; it gives no position.
+            throw new CatalogException($"{source}: invalid YAML: an unterminated [ or {{ collection");
+        }
         if (stream.Documents.Count == 0) return new YamlMappingNode();
         return stream.Documents[0].RootNode as YamlMappingNode
             ?? throw new CatalogException($"{source}:{stream.Documents[0].RootNode.Start.Line}: expected a mapping at the top level");

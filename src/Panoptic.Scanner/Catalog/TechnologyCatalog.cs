@@ -21,7 +21,7 @@ public sealed class TechnologyCatalog
 
     private readonly Dictionary<(Ecosystem, string), List<Technology>> _packages = [];
     private readonly Dictionary<SourceLanguage, Dictionary<string, List<Technology>>> _imports = [];
-    private readonly Dictionary<string, Technology> _images = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<Technology>> _images = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Technology> _schemes = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<Technology>> _envExact = new(StringComparer.Ordinal);
     private readonly List<(string Prefix, Technology Technology)> _envPrefixes = [];
@@ -105,11 +105,12 @@ public sealed class TechnologyCatalog
         }
     }
 
-    public Technology? ByImage(string normalizedImage)
+    /// <summary>Every technology a container image provides (pgvector/pgvector is PostgreSQL and a vector store).</summary>
+    public IReadOnlyList<Technology> ByImage(string normalizedImage)
     {
-        if (_images.TryGetValue(normalizedImage, out var tech)) return tech;
+        if (_images.TryGetValue(normalizedImage, out var found)) return found;
         var slash = normalizedImage.LastIndexOf('/');
-        return slash >= 0 && _images.TryGetValue(normalizedImage[(slash + 1)..], out tech) ? tech : null;
+        return slash >= 0 && _images.TryGetValue(normalizedImage[(slash + 1)..], out found) ? found : [];
     }
 
     public Technology? ByScheme(string scheme) => _schemes.GetValueOrDefault(scheme);
@@ -166,7 +167,7 @@ public sealed class TechnologyCatalog
         {
             foreach (var module in modules) AddImport(language, module, tech);
         }
-        foreach (var image in tech.Images) _images.TryAdd(image, tech);
+        foreach (var image in tech.Images) Add(_images, image, tech);
         foreach (var scheme in tech.Schemes) _schemes.TryAdd(scheme, tech);
         foreach (var env in tech.EnvVars)
         {

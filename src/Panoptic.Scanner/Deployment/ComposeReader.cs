@@ -31,8 +31,7 @@ internal static class ComposeReader
                 {
                     service.Image = imageRef;
                     var normalized = ImageName.Normalize(imageRef);
-                    var tech = normalized is null ? null : catalog.ByImage(normalized);
-                    if (tech is not null)
+                    foreach (var tech in normalized is null ? [] : catalog.ByImage(normalized))
                         report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, image.Line(), normalized!) { ComposeService = name, Optional = optional, InTest = inTest });
                 }
 

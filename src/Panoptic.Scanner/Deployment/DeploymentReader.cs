@@ -34,8 +34,8 @@ internal static partial class DeploymentReader
                 if (from.Groups["stage"].Success) stages.Add(from.Groups["stage"].Value);
                 if (stages.Contains(reference) && !from.Groups["stage"].Value.Equals(reference, StringComparison.OrdinalIgnoreCase)) continue;
                 var normalized = ImageName.Normalize(reference);
-                var tech = normalized is null ? null : catalog.ByImage(normalized);
-                if (tech is not null) report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, number, normalized!) { InTest = inTest });
+                foreach (var tech in normalized is null ? [] : catalog.ByImage(normalized))
+                    report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, number, normalized!) { InTest = inTest });
                 continue;
             }
             if (line.StartsWith("EXPOSE ", StringComparison.OrdinalIgnoreCase))
@@ -101,6 +101,11 @@ internal static partial class DeploymentReader
             if (isChart || isKustomization) report.Problems.Add(new Problem(report.Path, (int)e.Start.Line, "invalid YAML: " + (e.InnerException?.Message ?? e.Message)));
             return;
         }
+        catch (FormatException e)
+        {
+            if (isChart || isKustomization) report.Problems.Add(new Problem(report.Path, null, e.Message));
+            return;
+        }
         foreach (var document in documents)
         {
             var root = document.RootNode;
@@ -109,8 +114,8 @@ internal static partial class DeploymentReader
                 foreach (var dependency in root.Get("dependencies").Items())
                 {
                     var chart = dependency.Get("name").Text();
-                    var tech = chart is null ? null : catalog[chart] ?? catalog.ByImage(chart);
-                    if (tech is not null)
+                    var techs = chart is null ? [] : catalog[chart] is { } byId ? [byId] : catalog.ByImage(chart);
+                    foreach (var tech in techs)
                         report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, dependency.Line(), "helm chart " + chart) { Optional = dependency.Get("condition") is not null, InTest = inTest });
                 }
             }
@@ -170,8 +175,8 @@ internal static partial class DeploymentReader
     {
         if (node?.Text() is not { } reference) return;
         var normalized = ImageName.Normalize(reference);
-        var tech = normalized is null ? null : catalog.ByImage(normalized);
-        if (tech is not null) report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, node.Line(), normalized!) { InTest = inTest });
+        foreach (var tech in normalized is null ? [] : catalog.ByImage(normalized))
+            report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, node.Line(), normalized!) { InTest = inTest });
     }
 
     [GeneratedRegex(@"^FROM\s+(?:--\S+\s+)*(?<image>\S+)(?:\s+AS\s+(?<stage>\S+))?", RegexOptions.IgnoreCase)]

@@ -17,10 +17,18 @@ internal static class YamlNodes
     public static IEnumerable<KeyValuePair<YamlNode, YamlNode>> Pairs(this YamlNode? node) =>
         node is YamlMappingNode map ? map.Children : [];
 
+    /// <summary>Parses every document. YamlDotNet can fail with InvalidOperationException on some malformed input; that becomes a FormatException.</summary>
     public static List<YamlDocument> LoadAll(string text)
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(text));
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new FormatException("invalid YAML: " + e.Message, e);
+        }
         return [.. stream.Documents];
     }
 }

@@ -17,6 +17,8 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog)
     public FileReport Analyze(RepositoryFile file, CancellationToken cancellationToken)
     {
         var report = new FileReport(file.Path);
+        // An empty file says nothing, and FIFOs and devices report size 0: opening one would block the scan.
+        if (file.Size == 0) return report;
         string text;
         try
         {

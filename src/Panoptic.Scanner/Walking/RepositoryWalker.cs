@@ -9,6 +9,9 @@ public sealed class RepositoryWalker(string root, long maxFileSize, GitIgnore? e
 {
     private readonly string _root = Path.GetFullPath(root);
 
+    /// <summary>Lists one folder; tests replace it to make the file system fail the way real ones do.</summary>
+    internal Func<DirectoryInfo, FileSystemInfo[]> ListDirectory { get; init; } = static dir => dir.GetFileSystemInfos();
+
     public WalkResult Walk(CancellationToken cancellationToken = default)
     {
         var files = new List<RepositoryFile>();
@@ -25,7 +28,7 @@ public sealed class RepositoryWalker(string root, long maxFileSize, GitIgnore? e
             FileSystemInfo[] entries;
             try
             {
-                entries = new DirectoryInfo(dir).GetFileSystemInfos();
+                entries = ListDirectory(new DirectoryInfo(dir));
             }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException or System.Security.SecurityException)
             {

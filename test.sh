@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of the solution. CI calls this through .ci/run.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+results="$root/.artifacts/test-results"
+rm -rf "$results"
+status=0
+dotnet test Panoptic.slnx -c Release --nologo --logger "trx" --results-directory "$results" || status=$?
+# One plain closing line over all test projects, read from the TRX files.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
+  p=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters"); f=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+  nx=$(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$counters")
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + nx))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

@@ -1,0 +1,23 @@
+using Panoptic.Scanner.Catalog;
+using Panoptic.Scanner.Registry;
+using Panoptic.TestUtilities;
+
+namespace Panoptic.Scanner.Tests;
+
+/// <summary>Runs a real scan over a temp repository; the catalog is loaded once because it is immutable.</summary>
+internal static class Scans
+{
+    public static readonly TechnologyCatalog Catalog = TechnologyCatalog.LoadEmbedded();
+
+    public static readonly DateTimeOffset Now = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
+
+    public static RegistryDocument Run(TempRepository repo, long maxFileSize = 1024 * 1024) =>
+        new RepositoryScanner(Catalog).Scan(new ScanOptions(repo.Root) { MaxFileSize = maxFileSize, Time = new FakeTimeProvider(Now) });
+
+    public static TechnologyEntry Entry(this RegistryDocument document, string id) =>
+        document.BackendConnections.Concat(document.ExternalApis).Concat(document.DevTooling).SingleOrDefault(e => e.Id == id)
+        ?? throw new Xunit.Sdk.XunitException($"no registry entry '{id}'; found: {string.Join(", ", document.BackendConnections.Concat(document.ExternalApis).Concat(document.DevTooling).Select(e => e.Id))}");
+
+    public static bool Has(this RegistryDocument document, string id) =>
+        document.BackendConnections.Concat(document.ExternalApis).Concat(document.DevTooling).Any(e => e.Id == id);
+}
