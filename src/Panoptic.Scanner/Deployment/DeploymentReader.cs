@@ -182,7 +182,7 @@ internal static partial class DeploymentReader
     [GeneratedRegex(@"^FROM\s+(?:--\S+\s+)*(?<image>\S+)(?:\s+AS\s+(?<stage>\S+))?", RegexOptions.IgnoreCase)]
     private static partial Regex DockerFrom();
 
-    [GeneratedRegex(@"^\s*resource\s+""([A-Za-z0-9_-]+)""\s+""", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]*resource[ \t]+""([A-Za-z0-9_-]+)""[ \t]+""", RegexOptions.Multiline)]
     private static partial Regex TerraformResource();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.]*$")]
