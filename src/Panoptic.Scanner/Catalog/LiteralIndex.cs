@@ -3,45 +3,118 @@ using System.Buffers;
 namespace Panoptic.Scanner.Catalog;
 
 /// <summary>
-/// Finds every catalog literal (API hosts, client constructors, model prefixes, secret prefixes, env reads, "://")
-/// in one vectorized pass per file, then tells which literals start at each hit.
+/// Finds every catalog literal (API hosts, client code, model prefixes, secret and env-read triggers, "://") in a
+/// text. Hundreds of literals defeat vectorized multi-string search, so each literal of four or more characters is
+/// found through one "anchor": its four-character slice that is rarest among the literals and least like plain
+/// words. One scalar pass tests every four-character window against a 64K-bit filter of the anchors and verifies the
+/// few windows that pass. Literals of two or three characters go through a small vectorized search.
 /// </summary>
 internal sealed class LiteralIndex
 {
-    private readonly SearchValues<string> _search;
-    private readonly Dictionary<int, LiteralTarget[]> _byFirstTwo;
+    private const int FilterBits = 1 << 16;
+    private readonly ulong[] _filter = new ulong[FilterBits / 64];
+    private readonly Dictionary<ulong, Anchored[]> _anchors = [];
+    private readonly SearchValues<string>? _shortSearch;
+    private readonly Dictionary<string, LiteralTarget[]> _short = new(StringComparer.Ordinal);
 
     public LiteralIndex(IEnumerable<LiteralTarget> targets)
     {
         var all = targets.Where(t => t.Literal.Length >= 2).ToList();
-        _search = SearchValues.Create(all.Select(t => t.Literal).Distinct(StringComparer.Ordinal).ToArray(), StringComparison.Ordinal);
-        _byFirstTwo = all
-            .GroupBy(t => Key(t.Literal[0], t.Literal[1]))
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(t => t.Literal.Length).ToArray());
+        var longOnes = all.Where(t => t.Literal.Length >= 4).ToList();
+        var sharing = longOnes.SelectMany(t => Grams(t.Literal).Distinct()).GroupBy(g => g).ToDictionary(g => g.Key, g => g.Count());
+        var anchored = new Dictionary<ulong, List<Anchored>>();
+        foreach (var target in longOnes)
+        {
+            var (gram, offset) = ChooseAnchor(target.Literal, sharing);
+            var key = Pack(gram);
+            if (!anchored.TryGetValue(key, out var list)) anchored[key] = list = [];
+            list.Add(new Anchored(target, offset));
+            var bit = Bucket(key);
+            _filter[bit >> 6] |= 1UL << (bit & 63);
+        }
+        foreach (var (key, list) in anchored) _anchors[key] = [.. list.OrderByDescending(a => a.Target.Literal.Length)];
+
+        foreach (var group in all.Where(t => t.Literal.Length < 4).GroupBy(t => t.Literal)) _short[group.Key] = [.. group];
+        if (_short.Count > 0) _shortSearch = SearchValues.Create([.. _short.Keys], StringComparison.Ordinal);
     }
 
-    /// <summary>Calls <paramref name="onHit"/> for every literal occurrence, in text order.</summary>
-    public void FindAll(ReadOnlySpan<char> text, LiteralVisitor onHit)
+    /// <summary>Calls <paramref name="onHit"/> for every literal occurrence: long literals in text order, then short ones in text order.</summary>
+    public void FindAll(string text, LiteralVisitor onHit)
     {
-        var offset = 0;
-        while (offset < text.Length)
+        var span = text.AsSpan();
+        if (span.Length >= 4)
         {
-            var found = text[offset..].IndexOfAny(_search);
+            ulong window = ((ulong)span[0] << 32) | ((ulong)span[1] << 16) | span[2];
+            for (var i = 3; i < span.Length; i++)
+            {
+                window = (window << 16) | span[i];
+                var bit = Bucket(window);
+                if ((_filter[bit >> 6] & (1UL << (bit & 63))) == 0) continue;
+                if (!_anchors.TryGetValue(window, out var candidates)) continue;
+                var gramStart = i - 3;
+                foreach (var candidate in candidates)
+                {
+                    var start = gramStart - candidate.Offset;
+                    if (start >= 0 && span[start..].StartsWith(candidate.Target.Literal, StringComparison.Ordinal)) onHit(candidate.Target, start);
+                }
+            }
+        }
+        if (_shortSearch is null) return;
+        var offset = 0;
+        while (offset < span.Length)
+        {
+            var found = span[offset..].IndexOfAny(_shortSearch);
             if (found < 0) return;
             var position = offset + found;
-            if (position + 1 < text.Length && _byFirstTwo.TryGetValue(Key(text[position], text[position + 1]), out var candidates))
+            foreach (var (literal, targets) in _short)
             {
-                var rest = text[position..];
-                foreach (var target in candidates)
+                if (span[position..].StartsWith(literal, StringComparison.Ordinal))
                 {
-                    if (rest.StartsWith(target.Literal, StringComparison.Ordinal)) onHit(target, position);
+                    foreach (var target in targets) onHit(target, position);
                 }
             }
             offset = position + 1;
         }
     }
 
-    private static int Key(char a, char b) => (a << 16) | b;
+    private static (string Gram, int Offset) ChooseAnchor(string literal, Dictionary<string, int> sharing)
+    {
+        var best = (Gram: literal[..4], Offset: 0);
+        var bestScore = double.MinValue;
+        for (var i = 0; i + 4 <= literal.Length; i++)
+        {
+            var gram = literal.Substring(i, 4);
+            // Rare characters make rare windows in code; a slice shared by many literals is verified often.
+            var score = gram.Sum(Rarity) - 0.5 * (sharing[gram] - 1);
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = (gram, i);
+            }
+        }
+        return best;
+    }
+
+    private static double Rarity(char c) => c switch
+    {
+        ' ' => 0.2,
+        '.' => 1.5,
+        _ when char.IsAsciiLetterLower(c) => 1,
+        _ when char.IsAsciiLetterUpper(c) => 2,
+        _ when char.IsAsciiDigit(c) => 2.5,
+        _ => 2,
+    };
+
+    private static IEnumerable<string> Grams(string literal)
+    {
+        for (var i = 0; i + 4 <= literal.Length; i++) yield return literal.Substring(i, 4);
+    }
+
+    private static ulong Pack(string gram) => ((ulong)gram[0] << 48) | ((ulong)gram[1] << 32) | ((ulong)gram[2] << 16) | gram[3];
+
+    private static int Bucket(ulong window) => (int)((window * 0x9E3779B97F4A7C15UL) >> 48);
+
+    private sealed record Anchored(LiteralTarget Target, int Offset);
 }
 
 internal delegate void LiteralVisitor(LiteralTarget target, int position);

@@ -15,13 +15,14 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     public RegistryDocument Build(ProjectInfo project, IReadOnlyList<FileReport> reports, IReadOnlyList<SkippedEntry> skipped)
     {
         var services = new ServiceDetector(catalog, project.Name).Detect(reports);
+        var owner = ServiceDetector.OwnerLookup(services);
         var signals = reports.SelectMany(r => r.Signals).Where(s => catalog[s.TechnologyId] is not null).ToList();
         var dependsOn = reports.SelectMany(r => r.ComposeServices)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var entries = signals
             .GroupBy(s => s.TechnologyId, StringComparer.Ordinal)
-            .Select(g => Entry(catalog[g.Key]!, [.. g], services, dependsOn))
+            .Select(g => Entry(catalog[g.Key]!, [.. g], services, owner, dependsOn))
             .Where(e => e.Entry.Status != ProjectConfig.Ignored)
             .OrderBy(e => e.Entry.Id, StringComparer.Ordinal)
             .ToList();
@@ -29,7 +30,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         return new RegistryDocument
         {
             Project = project,
-            Services = [.. services.Select(s => Service(s, services, reports)).OrderBy(s => s.Path, StringComparer.Ordinal)],
+            Services = [.. Services(services, owner, reports)],
             BackendConnections = [.. entries.Where(e => e.Section == RegistrySection.Connection).Select(e => e.Entry)],
             ExternalApis = [.. entries.Where(e => e.Section == RegistrySection.ExternalApi).Select(e => e.Entry)],
             DevTooling = [.. entries.Where(e => e.Section == RegistrySection.Tooling).Select(e => e.Entry)],
@@ -39,7 +40,8 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         };
     }
 
-    private (RegistrySection Section, TechnologyEntry Entry) Entry(Technology tech, List<Signal> signals, List<ServiceDetector.DetectedService> services, Dictionary<string, HashSet<string>> dependsOn)
+    private (RegistrySection Section, TechnologyEntry Entry) Entry(
+        Technology tech, List<Signal> signals, List<ServiceDetector.DetectedService> services, Func<string, ServiceDetector.DetectedService?> owner, Dictionary<string, HashSet<string>> dependsOn)
     {
         var product = signals.Where(s => !s.InTest).ToList();
         var status = tech.Section == RegistrySection.Tooling ? Statuses.Tooling : Evidence.Status(signals);
@@ -54,9 +56,9 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
                 foreach (var dependent in services.Where(s => services.Count == 1 || s.ComposeNames.Any(n => dependsOn.TryGetValue(n, out var deps) && deps.Contains(composeName))))
                     usedBy.Add(dependent.Id);
             }
-            else if (signal.Kind is not (SignalKind.ContainerImage or SignalKind.Terraform) && ServiceDetector.Owner(services, signal.File) is { } owner)
+            else if (signal.Kind is not (SignalKind.ContainerImage or SignalKind.Terraform) && owner(signal.File) is { } user)
             {
-                usedBy.Add(owner.Id);
+                usedBy.Add(user.Id);
             }
         }
 
@@ -101,14 +103,20 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         return [.. evidence.Where(kept.Contains)];
     }
 
-    private ServiceEntry Service(ServiceDetector.DetectedService service, List<ServiceDetector.DetectedService> all, IReadOnlyList<FileReport> reports)
+    private IEnumerable<ServiceEntry> Services(List<ServiceDetector.DetectedService> services, Func<string, ServiceDetector.DetectedService?> owner, IReadOnlyList<FileReport> reports)
     {
-        var owned = reports.Where(r => ServiceDetector.Owner(all, r.Path) == service).ToList();
+        var byOwner = reports.Where(r => owner(r.Path) is not null).ToLookup(r => owner(r.Path)!);
+        var ports = reports.SelectMany(r => r.Ports).ToList();
+        return services.Select(s => Service(s, [.. byOwner[s]], ports)).OrderBy(s => s.Path, StringComparer.Ordinal);
+    }
+
+    private ServiceEntry Service(ServiceDetector.DetectedService service, List<FileReport> owned, List<Deployment.PortDeclaration> allPorts)
+    {
         var frameworks = owned.Where(r => !Source.SourceFiles.IsTestPath(r.Path))
             .SelectMany(r => r.Signals)
             .Where(s => s.Kind is SignalKind.Dependency or SignalKind.Import && catalog[s.TechnologyId]?.Section == RegistrySection.Framework)
             .Select(s => catalog[s.TechnologyId]!.Name).Distinct().Order(StringComparer.Ordinal).ToList();
-        var ports = reports.SelectMany(r => r.Ports)
+        var ports = allPorts
             .Where(p => p.ComposeService is { } c ? service.ComposeNames.Contains(c) : p.Directory == service.Path)
             .Select(p => p.Port).Distinct().Order().ToList();
         return new ServiceEntry

@@ -64,6 +64,18 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
         return services;
     }
 
+    /// <summary>The owner of every file, computed once per folder: scans ask this for each piece of evidence.</summary>
+    public static Func<string, DetectedService?> OwnerLookup(IReadOnlyList<DetectedService> services)
+    {
+        var byFolder = new Dictionary<string, DetectedService?>(StringComparer.Ordinal);
+        return file =>
+        {
+            var folder = DirectoryOf(file);
+            if (!byFolder.TryGetValue(folder, out var owner)) byFolder[folder] = owner = Owner(services, file);
+            return owner;
+        };
+    }
+
     /// <summary>The service a file belongs to: the deepest service folder that contains it.</summary>
     public static DetectedService? Owner(IReadOnlyList<DetectedService> services, string file)
     {

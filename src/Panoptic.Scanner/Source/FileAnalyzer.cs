@@ -75,7 +75,26 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog)
             foreach (var tech in catalog.ByEnvVar(env.Name))
                 report.Signals.Add(new Signal(tech.Id, SignalKind.EnvVar, file.Path, env.Line, env.Name) { EnvVar = env.Name, InTest = inTest });
         }
+        KeepFirstOfEach(report);
         return report;
+    }
+
+    /// <summary>
+    /// One piece of evidence per technology, kind and detail in a file, at its first line: the fortieth identical
+    /// os.getenv("DATABASE_URL") in a file says nothing the first did not, and costs memory on big repositories.
+    /// </summary>
+    private static void KeepFirstOfEach(FileReport report)
+    {
+        if (report.Signals.Count > 1)
+        {
+            var seen = new HashSet<(string, SignalKind, string, bool)>();
+            report.Signals.RemoveAll(s => !seen.Add((s.TechnologyId, s.Kind, s.Detail, s.Optional)));
+        }
+        if (report.EnvVars.Count > 1)
+        {
+            var names = new HashSet<(string, bool)>();
+            report.EnvVars.RemoveAll(e => !names.Add((e.Name, e.Declared)));
+        }
     }
 
     private void ReadStructured(string name, string text, bool inTest, FileReport report)

@@ -1,6 +1,6 @@
 namespace Panoptic.Scanner.Source;
 
-/// <summary>Turns offsets into 1-based line numbers, counting forward from the last question; offsets mostly arrive in order.</summary>
+/// <summary>Turns offsets into 1-based line numbers, counting from the last question forward or back; offsets mostly arrive in order.</summary>
 internal sealed class LineCounter(string text)
 {
     private int _offset;
@@ -8,12 +8,8 @@ internal sealed class LineCounter(string text)
 
     public int LineOf(int offset)
     {
-        if (offset < _offset)
-        {
-            _offset = 0;
-            _line = 1;
-        }
-        _line += text.AsSpan(_offset, offset - _offset).Count('\n');
+        if (offset < _offset) _line -= text.AsSpan(offset, _offset - offset).Count('\n');
+        else _line += text.AsSpan(_offset, offset - _offset).Count('\n');
         _offset = offset;
         return _line;
     }

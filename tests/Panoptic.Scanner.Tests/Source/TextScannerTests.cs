@@ -94,3 +94,15 @@ public class TextScannerTests
         report.Problems.ShouldBe([new Problem("data.json", null, "skipped: binary content")]);
     }
 }
+
+public class EvidenceDeduplicationTests
+{
+    [Fact]
+    public void Analyze_RepeatedIdenticalEvidence_KeepsTheFirstLine()
+    {
+        using var repo = new Panoptic.TestUtilities.TempRepository().With("app.py", "import os\nurl = os.getenv('REDIS_URL')\nagain = os.getenv('REDIS_URL')\nimport redis\n");
+        var report = new FileAnalyzer(Scans.Catalog).Analyze(new Panoptic.Scanner.Walking.RepositoryFile("app.py", repo.PathOf("app.py"), 80), CancellationToken.None);
+        report.Signals.Select(s => (s.TechnologyId, s.Kind, s.Line)).ShouldBe([("redis", SignalKind.Import, 4), ("redis", SignalKind.EnvVar, 2)]);
+        report.EnvVars.Select(e => (e.Name, e.Line)).ShouldBe([("REDIS_URL", 2)]);
+    }
+}
