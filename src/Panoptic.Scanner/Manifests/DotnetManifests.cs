@@ -53,9 +53,10 @@ internal static class DotnetManifests
                 if (element == "OutputType" && value.Equals("Exe", StringComparison.OrdinalIgnoreCase)) manifest.Runnable = true;
                 if (element == "IsTestProject" && value.Equals("true", StringComparison.OrdinalIgnoreCase)) manifest.IsTestProject = true;
                 if (element == "IsAspireHost" && value.Equals("true", StringComparison.OrdinalIgnoreCase)) manifest.Runnable = true;
+                if (element is "UseMaui" or "UseWPF" or "UseWindowsForms" && value.Equals("true", StringComparison.OrdinalIgnoreCase)) manifest.IsClientApp = true;
             }
         }
-        if (manifest.IsTestProject) manifest.Runnable = false;
+        if (manifest.IsTestProject || manifest.IsClientApp) manifest.Runnable = false;
         return manifest;
     }
 }

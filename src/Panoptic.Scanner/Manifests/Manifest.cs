@@ -11,6 +11,8 @@ public sealed record Manifest(Ecosystem Ecosystem, string File)
     public bool Runnable { get; set; }
     /// <summary>True for a test project (xunit/nunit references, IsTestProject).</summary>
     public bool IsTestProject { get; set; }
+    /// <summary>True for a desktop or mobile client (MAUI, WPF, Windows Forms): it runs, but on the user's device.</summary>
+    public bool IsClientApp { get; set; }
     /// <summary>True for a workspace root that only groups other packages.</summary>
     public bool IsWorkspaceRoot { get; set; }
     /// <summary>True for a manifest that only pins versions (Directory.Packages.props, dependencyManagement).</summary>

@@ -33,8 +33,8 @@ internal static class NpmManifest
             }
             manifest.IsWorkspaceRoot = root.TryGetProperty("workspaces", out _);
             var scripts = root.TryGetProperty("scripts", out var s) ? s : default;
-            manifest.Runnable = JsonLines.String(scripts, "start") is not null || JsonLines.String(scripts, "serve") is not null
-                || JsonLines.String(root, "main") is not null || root.TryGetProperty("bin", out _);
+            // "main" and "bin" describe libraries and CLIs too; a service starts.
+            manifest.Runnable = JsonLines.String(scripts, "start") is not null || JsonLines.String(scripts, "serve") is not null;
             return manifest;
         }
     }

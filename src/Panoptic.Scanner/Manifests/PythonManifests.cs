@@ -133,7 +133,7 @@ internal static partial class PythonManifests
 
     private static void AddAll(Manifest manifest, TomlLines.Entry entry, DependencyScope scope)
     {
-        foreach (var requirement in TomlLines.Strings(entry.Value)) AddRequirement(manifest, requirement, scope, entry.Line);
+        foreach (var (requirement, line) in TomlLines.StringsWithLines(entry)) AddRequirement(manifest, requirement, scope, line);
     }
 
     private static void AddPoetry(Manifest manifest, TomlLines.Entry entry, DependencyScope scope)

@@ -8,7 +8,8 @@ namespace Panoptic.Scanner.Manifests;
 /// </summary>
 internal static class TomlLines
 {
-    public sealed record Entry(string Table, string Key, string Value, int Line);
+    /// <summary>One key = value; <see cref="Parts"/> keeps each physical line of a multi-line value with its number.</summary>
+    public sealed record Entry(string Table, string Key, string Value, int Line, IReadOnlyList<(int Line, string Text)> Parts);
 
     public static List<Entry> Read(string text, List<(int Line, string Message)> problems)
     {
@@ -29,15 +30,27 @@ internal static class TomlLines
             var eq = line.IndexOf('=');
             if (eq <= 0) { problems.Add((i + 1, $"cannot parse '{Shorten(line)}'")); continue; }
             var key = line[..eq].Trim().Trim('"', '\'');
-            var value = new StringBuilder(line[(eq + 1)..].Trim());
+            var first = line[(eq + 1)..].Trim();
             var start = i;
+            // Multi-line strings (""" or ''') are skipped whole: they are prose, never dependencies.
+            var fence = first.StartsWith("\"\"\"", StringComparison.Ordinal) ? "\"\"\"" : first.StartsWith("'''", StringComparison.Ordinal) ? "'''" : null;
+            if (fence is not null)
+            {
+                var rest = first[3..];
+                while (!rest.Contains(fence, StringComparison.Ordinal) && i + 1 < lines.Length) rest = lines[++i];
+                continue;
+            }
+            var value = new StringBuilder(first);
+            var parts = new List<(int, string)> { (start + 1, first) };
             while (Depth(value.ToString()) > 0 && i + 1 < lines.Length)
             {
                 i++;
-                value.Append(' ').Append(StripComment(lines[i]).Trim());
+                var next = StripComment(lines[i]).Trim();
+                value.Append(' ').Append(next);
+                parts.Add((i + 1, next));
             }
             if (Depth(value.ToString()) != 0) problems.Add((start + 1, $"unbalanced brackets in the value of '{key}'"));
-            entries.Add(new Entry(table, key, value.ToString(), start + 1));
+            entries.Add(new Entry(table, key, value.ToString(), start + 1, parts));
         }
         return entries;
     }
@@ -57,6 +70,10 @@ internal static class TomlLines
         }
         return result;
     }
+
+    /// <summary>The quoted strings of a value with the line each one stands on.</summary>
+    public static IEnumerable<(string Text, int Line)> StringsWithLines(Entry entry) =>
+        entry.Parts.SelectMany(part => Strings(part.Text).Select(text => (text, part.Line)));
 
     private static int Depth(string value)
     {

@@ -23,6 +23,7 @@ internal static class Evidence
         SignalKind.DevDependency => "dev_dependency",
         SignalKind.OptionalDependency => "optional_dependency",
         SignalKind.IndirectDependency => "indirect_dependency",
+        SignalKind.PinnedVersion => "pinned_version",
         SignalKind.Import => "import",
         SignalKind.Code => "code",
         SignalKind.ConnectionString => "connection_string",

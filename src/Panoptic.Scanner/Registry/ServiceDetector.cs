@@ -19,21 +19,27 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
         var manifestDirs = new SortedSet<string>(StringComparer.Ordinal);
         var workspaceRoots = new HashSet<string>(StringComparer.Ordinal);
         var goMainDirs = reports.Where(r => r.DeclaresGoMain && !SourceFiles.IsTestPath(r.Path)).Select(r => DirectoryOf(r.Path)).ToList();
+        var sourceDirs = reports.Where(r => r.Language is not null).Select(r => DirectoryOf(r.Path)).ToHashSet(StringComparer.Ordinal);
+        var dockerfileDirs = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var report in reports)
         {
             var dir = DirectoryOf(report.Path);
             if (SourceFiles.IsTestPath(report.Path)) continue;
-            if (report.IsDockerfile) candidates.Add(dir);
+            // A Dockerfile that builds a catalog image (FROM postgres) is infrastructure, not a service.
+            if (report.IsDockerfile && report.Signals.Count == 0) dockerfileDirs.Add(dir);
             foreach (var manifest in report.Manifests)
             {
-                if (manifest.IsTestProject || manifest.PinsOnly) continue;
+                if (manifest.IsTestProject || manifest.PinsOnly || manifest.IsClientApp) continue;
                 manifestDirs.Add(dir);
                 if (manifest.IsWorkspaceRoot) workspaceRoots.Add(dir);
-                else if (manifest.Runnable || HasServerFramework(manifest) || (manifest.Ecosystem == Ecosystem.Go && goMainDirs.Any(g => IsWithin(g, dir))))
+                else if (manifest.Runnable || (HasServerFramework(manifest) && !IsLibraryFolder(dir)) || (manifest.Ecosystem == Ecosystem.Go && goMainDirs.Any(g => IsWithin(g, dir))))
                     candidates.Add(dir);
             }
         }
+        // A Dockerfile folder with neither a manifest nor source beside it is a build recipe for code elsewhere.
+        foreach (var dir in dockerfileDirs.Where(d => manifestDirs.Contains(d) || (sourceDirs.Any(s => IsWithin(s, d)) && d.Length > 0 && !IsRecipeFolder(d))))
+            candidates.Add(dir);
         var compose = reports.SelectMany(r => r.ComposeServices).ToList();
         foreach (var service in compose)
         {
@@ -53,7 +59,7 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
         foreach (var path in candidates)
         {
             var composeNames = compose.Where(c => c.BuildContext == path).Select(c => c.Name).Distinct().Order(StringComparer.Ordinal).ToList();
-            var id = composeNames.Count == 1 ? composeNames[0] : path.Length == 0 ? projectName : path[(path.LastIndexOf('/') + 1)..];
+            var id = composeNames.Count == 1 ? composeNames[0] : path.Length == 0 ? projectName : NameOf(path);
             if (!usedIds.Add(id))
             {
                 id = path.Length == 0 ? projectName : path;
@@ -86,6 +92,25 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
         }
         return best;
     }
+
+    private static readonly HashSet<string> GenericNames = new(StringComparer.OrdinalIgnoreCase) { "src", "app", "server", "service", "backend", "code", "main", "source", "api" };
+
+    /// <summary>A folder's name, or its parent's when the name says nothing ("src/cartservice/src" is cartservice).</summary>
+    private static string NameOf(string path)
+    {
+        var parts = path.Split('/');
+        for (var i = parts.Length - 1; i > 0; i--)
+        {
+            if (!GenericNames.Contains(parts[i])) return parts[i];
+        }
+        return parts[0];
+    }
+
+    private static bool IsLibraryFolder(string dir) =>
+        dir.Split('/').Any(p => p is "packages" or "libs" or "lib" or "shared" or "common" or "internal" or "pkg");
+
+    private static bool IsRecipeFolder(string dir) =>
+        dir.Split('/')[^1] is "docker" or "deploy" or "deployment" or "build" or "ci" or "scripts" or ".docker";
 
     public static bool IsWithin(string path, string directory) =>
         directory.Length == 0 || path == directory || path.StartsWith(directory + "/", StringComparison.Ordinal);

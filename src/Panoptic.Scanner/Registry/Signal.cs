@@ -19,6 +19,8 @@ public enum SignalKind
     DevDependency,
     OptionalDependency,
     IndirectDependency,
+    /// <summary>A version pinned centrally (Directory.Packages.props, dependencyManagement, pip-compile output).</summary>
+    PinnedVersion,
     Import,
     Code,
     ConnectionString,

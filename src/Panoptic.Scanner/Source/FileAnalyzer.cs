@@ -133,6 +133,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog)
                 DependencyScope.Direct => SignalKind.Dependency,
                 DependencyScope.Dev => SignalKind.DevDependency,
                 DependencyScope.Optional => SignalKind.OptionalDependency,
+                DependencyScope.Pin => SignalKind.PinnedVersion,
                 _ => SignalKind.IndirectDependency,
             };
             var isTest = inTest || manifest.IsTestProject || dependency.Scope == DependencyScope.Dev;

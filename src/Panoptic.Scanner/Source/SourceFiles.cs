@@ -10,6 +10,8 @@ internal static class SourceFiles
         "test", "tests", "__tests__", "__test__", "spec", "specs", "e2e", "testing", "testdata", "fixtures", "__fixtures__",
         "cypress", "playwright", "mocks", "__mocks__", "integration-tests", "loadgenerator", "load-generator", "loadtest",
         "loadtests", "locust", "k6", "benchmarks", "benchmark", "perf",
+        // CI definitions and dev containers run tests and local environments, not the product.
+        ".github", ".gitlab", ".circleci", ".buildkite", ".devcontainer",
     ];
 
     public static SourceLanguage? LanguageOf(string name)
@@ -29,7 +31,7 @@ internal static class SourceFiles
         };
     }
 
-    /// <summary>True when the path is a test, fixture, load test or e2e harness rather than product code.</summary>
+    /// <summary>True when the path is a test, fixture, load test, e2e harness, CI definition or dev container rather than product code.</summary>
     public static bool IsTestPath(string path)
     {
         var segments = path.Split('/');

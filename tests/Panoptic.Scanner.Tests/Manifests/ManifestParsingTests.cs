@@ -73,7 +73,8 @@ public class ManifestParsingTests
         Names(m, DependencyScope.Direct).ShouldBe(["django", "psycopg", "psycopg[binary]", "redis", "redis[hiredis]"]);
         Names(m, DependencyScope.Optional).ShouldBe(["elasticsearch", "stripe"]);
         Names(m, DependencyScope.Dev).ShouldBe(["pytest", "black"]);
-        m.Dependencies.First(d => d.Name == "psycopg").Line.ShouldBe(3);
+        m.Dependencies.First(d => d.Name == "django").Line.ShouldBe(4);
+        m.Dependencies.First(d => d.Name == "psycopg").Line.ShouldBe(5);
     }
 
     [Fact]
@@ -174,4 +175,16 @@ public class ManifestParsingTests
     [Fact]
     public void Npm_NotAnObject_IsAFormatError() =>
         Should.Throw<FormatException>(() => NpmManifest.Read("package.json", "[1,2]"));
+}
+
+public class TomlEdgeCaseTests
+{
+    [Fact]
+    public void Pyproject_MultiLineStrings_AreSkippedNotReported()
+    {
+        var problems = new List<(int, string)>();
+        var m = PythonManifests.Pyproject("pyproject.toml", "[tool.poe.tasks.release]\nhelp = \"\"\"\nRelease a version:\n- step one\n\"\"\"\n[project]\ndependencies = ['redis']\n", problems);
+        problems.ShouldBeEmpty();
+        m.Dependencies.Single().ShouldBe(new Dependency("redis", null, DependencyScope.Direct, 7));
+    }
 }

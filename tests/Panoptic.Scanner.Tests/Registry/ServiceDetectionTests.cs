@@ -1,0 +1,41 @@
+using Panoptic.TestUtilities;
+
+namespace Panoptic.Scanner.Tests.Registry;
+
+public class ServiceDetectionTests
+{
+    [Fact]
+    public void Scan_Monorepo_LibrariesAndRecipesAreNotServices()
+    {
+        using var repo = new TempRepository("mono")
+            .With("package.json", "{\"name\":\"root\",\"workspaces\":[\"apps/*\",\"packages/*\"]}")
+            .With("apps/web/package.json", "{\"name\":\"web\",\"scripts\":{\"start\":\"node server.js\"},\"dependencies\":{\"express\":\"4\"}}")
+            .With("apps/web/server.js", "require('express')")
+            .With("packages/lib/package.json", "{\"name\":\"lib\",\"main\":\"index.js\",\"dependencies\":{\"hono\":\"4\"}}")
+            .With("packages/lib/index.js", "import { Hono } from 'hono';")
+            .With("docker/Dockerfile", "FROM node:20\nCOPY . .\n")
+            .With("infra/redis/Dockerfile", "FROM redis:7\n")
+            .With("services/cart/src/Cart.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\"></Project>")
+            .With("services/cart/src/Dockerfile", "FROM mcr.microsoft.com/dotnet/aspnet:9.0\n")
+            .With("mobile/App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><OutputType>Exe</OutputType><UseMaui>true</UseMaui></PropertyGroup></Project>");
+
+        var registry = Scans.Run(repo);
+
+        registry.Services.Select(s => (s.Id, s.Path)).ShouldBe([("web", "apps/web"), ("cart", "services/cart/src")]);
+        registry.Entry("redis").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.Core);
+    }
+
+    [Fact]
+    public void Scan_CiAndDevContainerEvidence_IsNotProduction()
+    {
+        using var repo = new TempRepository("ci")
+            .With("requirements.txt", "django\n")
+            .With(".github/workflows/test.yml", "services:\n  postgres:\n    image: postgres:16\nenv:\n  DATABASE_URL: postgres://ci:ci@localhost/db\n")
+            .With(".devcontainer/docker-compose.yml", "services:\n  cache:\n    image: redis:7\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("postgresql").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.TestOnly);
+        registry.Entry("redis").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.TestOnly);
+    }
+}
