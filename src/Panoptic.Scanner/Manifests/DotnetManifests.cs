@@ -36,6 +36,10 @@ internal static class DotnetManifests
                         manifest.Dependencies.Add(new Dependency(sdkName, reader.GetAttribute("Version"), DependencyScope.Direct, info.LineNumber));
                         if (sdkName.StartsWith("Aspire.AppHost", StringComparison.OrdinalIgnoreCase)) manifest.Runnable = true;
                         break;
+                    case "ProjectReference" when reader.GetAttribute("Include") is { } reference:
+                        var folder = Path.GetDirectoryName(reference.Replace('\\', '/'));
+                        if (folder is not null) manifest.ProjectReferences.Add(Deployment.Paths.Combine(Path.GetDirectoryName(file)?.Replace('\\', '/') ?? "", folder));
+                        break;
                     case "PackageReference":
                     case "PackageVersion":
                     case "package" when packagesConfig:

@@ -7,6 +7,8 @@ public sealed record Manifest(Ecosystem Ecosystem, string File)
 {
     public string? Name { get; set; }
     public List<Dependency> Dependencies { get; } = [];
+    /// <summary>Repository-relative folders of projects this one references by path (.NET ProjectReference).</summary>
+    public List<string> ProjectReferences { get; } = [];
     /// <summary>True when the manifest itself says the unit runs (a start script, a web SDK, an executable output).</summary>
     public bool Runnable { get; set; }
     /// <summary>True for a test project (xunit/nunit references, IsTestProject).</summary>

@@ -16,13 +16,14 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     {
         var services = new ServiceDetector(catalog, project.Name).Detect(reports);
         var owner = ServiceDetector.OwnerLookup(services);
+        var usage = new UsageMap(services, reports);
         var signals = reports.SelectMany(r => r.Signals).Where(s => catalog[s.TechnologyId] is not null).ToList();
         var dependsOn = reports.SelectMany(r => r.ComposeServices)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var entries = signals
             .GroupBy(s => s.TechnologyId, StringComparer.Ordinal)
-            .Select(g => Entry(catalog[g.Key]!, [.. g], services, owner, dependsOn))
+            .Select(g => Entry(catalog[g.Key]!, [.. g], services, usage, dependsOn))
             .Where(e => e.Entry.Status != ProjectConfig.Ignored)
             .OrderBy(e => e.Entry.Id, StringComparer.Ordinal)
             .ToList();
@@ -41,7 +42,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     }
 
     private (RegistrySection Section, TechnologyEntry Entry) Entry(
-        Technology tech, List<Signal> signals, List<ServiceDetector.DetectedService> services, Func<string, ServiceDetector.DetectedService?> owner, Dictionary<string, HashSet<string>> dependsOn)
+        Technology tech, List<Signal> signals, List<ServiceDetector.DetectedService> services, UsageMap usage, Dictionary<string, HashSet<string>> dependsOn)
     {
         var product = signals.Where(s => !s.InTest).ToList();
         var status = tech.Section == RegistrySection.Tooling ? Statuses.Tooling : Evidence.Status(signals);
@@ -56,9 +57,9 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
                 foreach (var dependent in services.Where(s => services.Count == 1 || s.ComposeNames.Any(n => dependsOn.TryGetValue(n, out var deps) && deps.Contains(composeName))))
                     usedBy.Add(dependent.Id);
             }
-            else if (signal.Kind is not (SignalKind.ContainerImage or SignalKind.Terraform) && owner(signal.File) is { } user)
+            else if (signal.Kind is not (SignalKind.ContainerImage or SignalKind.Terraform))
             {
-                usedBy.Add(user.Id);
+                foreach (var user in usage.UsersOf(signal.File)) usedBy.Add(user.Id);
             }
         }
 

@@ -93,7 +93,7 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
         return best;
     }
 
-    private static readonly HashSet<string> GenericNames = new(StringComparer.OrdinalIgnoreCase) { "src", "app", "server", "service", "backend", "code", "main", "source", "api" };
+    private static readonly HashSet<string> GenericNames = new(StringComparer.OrdinalIgnoreCase) { "src", "app", "server", "service", "code", "main", "source" };
 
     /// <summary>A folder's name, or its parent's when the name says nothing ("src/cartservice/src" is cartservice).</summary>
     private static string NameOf(string path)

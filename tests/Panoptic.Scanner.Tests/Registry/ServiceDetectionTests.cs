@@ -39,3 +39,31 @@ public class ServiceDetectionTests
         registry.Entry("redis").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.TestOnly);
     }
 }
+
+public class UsageAttributionTests
+{
+    [Fact]
+    public void Scan_WorkspaceLibraryEvidence_IsUsedByTheServicesThatDependOnIt()
+    {
+        using var repo = new TempRepository("ws")
+            .With("package.json", "{\"name\":\"root\",\"workspaces\":[\"apps/*\",\"packages/*\"]}")
+            .With("apps/web/package.json", "{\"name\":\"web\",\"scripts\":{\"start\":\"next start\"},\"dependencies\":{\"@acme/lib\":\"workspace:*\"}}")
+            .With("apps/admin/package.json", "{\"name\":\"admin\",\"scripts\":{\"start\":\"next start\"}}")
+            .With("packages/lib/package.json", "{\"name\":\"@acme/lib\",\"dependencies\":{\"@acme/db\":\"*\"}}")
+            .With("packages/db/package.json", "{\"name\":\"@acme/db\",\"dependencies\":{\"pg\":\"8\"}}")
+            .With("packages/db/index.ts", "import { Pool } from 'pg';");
+
+        Scans.Run(repo).Entry("postgresql").UsedBy.ShouldBe(["web"]);
+    }
+
+    [Fact]
+    public void Scan_DotnetProjectReference_CarriesUsageToTheReferencingService()
+    {
+        using var repo = new TempRepository("refs")
+            .With("src/Api/Api.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\"><ItemGroup><ProjectReference Include=\"..\\Data\\Data.csproj\" /></ItemGroup></Project>")
+            .With("src/Data/Data.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup><PackageReference Include=\"Npgsql\" /></ItemGroup></Project>")
+            .With("src/Data/Db.cs", "using Npgsql;");
+
+        Scans.Run(repo).Entry("postgresql").UsedBy.ShouldBe(["Api"]);
+    }
+}
