@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Panoptic.Scanner.Catalog;
 
@@ -38,25 +40,21 @@ internal sealed class LiteralIndex
         if (_short.Count > 0) _shortSearch = SearchValues.Create([.. _short.Keys], StringComparison.Ordinal);
     }
 
-    /// <summary>Calls <paramref name="onHit"/> for every literal occurrence: long literals in text order, then short ones in text order.</summary>
-    public void FindAll(string text, LiteralVisitor onHit)
+    /// <summary>Adds every literal occurrence to <paramref name="hits"/>: long literals in text order, then short ones in text order.</summary>
+    public void FindAll(ReadOnlySpan<char> span, List<LiteralHit> hits)
     {
-        var span = text.AsSpan();
         if (span.Length >= 4)
         {
-            ulong window = ((ulong)span[0] << 32) | ((ulong)span[1] << 16) | span[2];
+            // The hot loop of every scan: locals and unchecked reads keep it at a few instructions per character.
+            ref var chars = ref MemoryMarshal.GetReference(span);
+            ref var filter = ref MemoryMarshal.GetArrayDataReference(_filter);
+            ulong window = ((ulong)chars << 32) | ((ulong)Unsafe.Add(ref chars, 1) << 16) | Unsafe.Add(ref chars, 2);
             for (var i = 3; i < span.Length; i++)
             {
-                window = (window << 16) | span[i];
+                window = (window << 16) | Unsafe.Add(ref chars, i);
                 var bit = Bucket(window);
-                if ((_filter[bit >> 6] & (1UL << (bit & 63))) == 0) continue;
-                if (!_anchors.TryGetValue(window, out var candidates)) continue;
-                var gramStart = i - 3;
-                foreach (var candidate in candidates)
-                {
-                    var start = gramStart - candidate.Offset;
-                    if (start >= 0 && span[start..].StartsWith(candidate.Target.Literal, StringComparison.Ordinal)) onHit(candidate.Target, start);
-                }
+                if ((Unsafe.Add(ref filter, bit >> 6) & (1UL << bit)) == 0) continue;
+                Verify(span, i - 3, window, hits);
             }
         }
         if (_shortSearch is null) return;
@@ -70,10 +68,20 @@ internal sealed class LiteralIndex
             {
                 if (span[position..].StartsWith(literal, StringComparison.Ordinal))
                 {
-                    foreach (var target in targets) onHit(target, position);
+                    foreach (var target in targets) hits.Add(new LiteralHit(target, position));
                 }
             }
             offset = position + 1;
+        }
+    }
+
+    private void Verify(ReadOnlySpan<char> span, int gramStart, ulong window, List<LiteralHit> hits)
+    {
+        if (!_anchors.TryGetValue(window, out var candidates)) return;
+        foreach (var candidate in candidates)
+        {
+            var start = gramStart - candidate.Offset;
+            if (start >= 0 && span[start..].StartsWith(candidate.Target.Literal, StringComparison.Ordinal)) hits.Add(new LiteralHit(candidate.Target, start));
         }
     }
 
@@ -117,4 +125,5 @@ internal sealed class LiteralIndex
     private sealed record Anchored(LiteralTarget Target, int Offset);
 }
 
-internal delegate void LiteralVisitor(LiteralTarget target, int position);
+/// <summary>A literal found at a position of a text.</summary>
+internal readonly record struct LiteralHit(LiteralTarget Target, int Position);

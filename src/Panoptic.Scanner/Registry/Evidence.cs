@@ -17,6 +17,12 @@ internal static class Evidence
     public static bool IsStrong(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ConnectionString
         or SignalKind.ApiHost or SignalKind.Aspire or SignalKind.Terraform or SignalKind.ContainerImage;
 
+    private static readonly string[] Labels = [.. Enum.GetValues<SignalKind>().SelectMany(k => new[] { Name(k), Name(k) + "_in_test" })];
+
+    /// <summary>The evidence kind as the registry spells it; evidence from test paths carries "_in_test" (dev dependencies are test-only by nature).</summary>
+    public static string Label(Signal signal) =>
+        Labels[(int)signal.Kind * 2 + (signal.InTest && signal.Kind != SignalKind.DevDependency ? 1 : 0)];
+
     public static string Name(SignalKind kind) => kind switch
     {
         SignalKind.Dependency => "dependency",

@@ -21,8 +21,10 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         var dependsOn = reports.SelectMany(r => r.ComposeServices)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        // Each technology's entry is independent work over its own evidence; big repositories have tens of thousands.
         var entries = signals
             .GroupBy(s => s.TechnologyId, StringComparer.Ordinal)
+            .AsParallel()
             .Select(g => Entry(catalog[g.Key]!, [.. g], services, usage, dependsOn))
             .Where(e => e.Entry.Status != ProjectConfig.Ignored)
             .OrderBy(e => e.Entry.Id, StringComparer.Ordinal)
@@ -63,11 +65,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             }
         }
 
-        var evidence = signals
-            .Select(s => new EvidenceEntry(s.File, s.Line, Evidence.Name(s.Kind) + (s.InTest && s.Kind is not SignalKind.DevDependency ? "_in_test" : ""), s.Detail))
-            .Distinct()
-            .OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ThenBy(e => e.Kind, StringComparer.Ordinal).ThenBy(e => e.Detail, StringComparer.Ordinal)
-            .ToList();
+        var evidence = SortedEvidence(signals);
 
         var models = tech.Section == RegistrySection.ExternalApi && tech.Models.Count > 0
             ? signals.Where(s => s.Model is not null).Select(s => s.Model!).Distinct().Order(StringComparer.Ordinal).ToList()
@@ -86,20 +84,42 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             ModelsSeen = models,
             Budget = config.Budgets.GetValueOrDefault(tech.Id),
             EvidenceTotal = evidence.Count,
-            Evidence = Limit(evidence),
+            Evidence = [.. Limit(evidence).Select(s => new EvidenceEntry(s.File, s.Line, Evidence.Label(s), s.Detail))],
         };
         return (tech.Section, entry);
     }
 
+    /// <summary>Distinct evidence sorted by file, line, kind and detail; duplicates end up adjacent and are dropped in one pass.</summary>
+    private static List<Signal> SortedEvidence(List<Signal> signals)
+    {
+        var sorted = new List<Signal>(signals);
+        sorted.Sort(CompareEvidence);
+        var unique = new List<Signal>(sorted.Count);
+        foreach (var signal in sorted)
+        {
+            if (unique.Count == 0 || CompareEvidence(unique[^1], signal) != 0) unique.Add(signal);
+        }
+        return unique;
+    }
+
+    private static int CompareEvidence(Signal a, Signal b)
+    {
+        var order = string.CompareOrdinal(a.File, b.File);
+        if (order == 0) order = a.Line.CompareTo(b.Line);
+        if (order == 0) order = string.CompareOrdinal(Evidence.Label(a), Evidence.Label(b));
+        return order != 0 ? order : string.CompareOrdinal(a.Detail, b.Detail);
+    }
+
     /// <summary>Keeps the list readable: a sample across every kind of evidence when there is too much of it.</summary>
-    private static List<EvidenceEntry> Limit(List<EvidenceEntry> evidence)
+    private static List<Signal> Limit(List<Signal> evidence)
     {
         if (evidence.Count <= EvidenceLimit) return evidence;
-        var kept = evidence.GroupBy(e => e.Kind).SelectMany(g => g.Take(10)).ToHashSet();
-        foreach (var e in evidence)
+        var kept = new HashSet<Signal>(ReferenceEqualityComparer.Instance);
+        foreach (var group in evidence.GroupBy(Evidence.Label)) kept.UnionWith(group.Take(10));
+        foreach (var signal in evidence)
         {
             if (kept.Count >= EvidenceLimit) break;
-            kept.Add(e);
+            kept.Add(signal);
         }
         return [.. evidence.Where(kept.Contains)];
     }

@@ -3,14 +3,16 @@ using Panoptic.Scanner.Catalog;
 namespace Panoptic.Scanner.Registry;
 
 /// <summary>
-/// Which services use the code in a file: the service that contains it, or, for a shared library (an npm workspace
+/// Which services use the code in a file (safe to ask from several threads): the service that contains it, or, for a shared library (an npm workspace
 /// package, a referenced .NET project), every service that depends on that library directly or through others.
 /// </summary>
 internal sealed class UsageMap
 {
     private readonly IReadOnlyList<ServiceDetector.DetectedService> _services;
     private readonly Dictionary<string, List<ServiceDetector.DetectedService>> _libraryUsers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IReadOnlyList<ServiceDetector.DetectedService>> _byFolder = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<ServiceDetector.DetectedService>> _byFolder = new(StringComparer.Ordinal);
+    // All evidence of one file shares its path string, so a cache by reference answers most questions without hashing text.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<ServiceDetector.DetectedService>> _byFile = new(ReferenceEqualityComparer.Instance);
 
     public UsageMap(IReadOnlyList<ServiceDetector.DetectedService> services, IReadOnlyList<FileReport> reports)
     {
@@ -45,16 +47,20 @@ internal sealed class UsageMap
         }
     }
 
-    public IReadOnlyList<ServiceDetector.DetectedService> UsersOf(string file)
+    public IReadOnlyList<ServiceDetector.DetectedService> UsersOf(string file) =>
+        _byFile.GetOrAdd(file, static (path, map) => map.UsersOfFolder(path), this);
+
+    private IReadOnlyList<ServiceDetector.DetectedService> UsersOfFolder(string file)
     {
         var folder = ServiceDetector.DirectoryOf(file);
-        if (_byFolder.TryGetValue(folder, out var cached)) return cached;
+        return _byFolder.GetOrAdd(folder, static (_, state) => state.Map.Compute(state.File), (Map: this, File: file));
+    }
+
+    private List<ServiceDetector.DetectedService> Compute(string file)
+    {
         var owner = ServiceDetector.Owner(_services, file);
         var library = _libraryUsers.Keys.Where(l => ServiceDetector.IsWithin(file, l)).MaxBy(l => l.Length);
-        IReadOnlyList<ServiceDetector.DetectedService> users =
-            library is not null && (owner is null || library.Length > owner.Path.Length) ? _libraryUsers[library]
+        return library is not null && (owner is null || library.Length > owner.Path.Length) ? _libraryUsers[library]
             : owner is null ? [] : [owner];
-        _byFolder[folder] = users;
-        return users;
     }
 }

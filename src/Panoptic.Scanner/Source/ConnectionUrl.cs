@@ -3,30 +3,30 @@ namespace Panoptic.Scanner.Source;
 /// <summary>A URL found around a "://" in text, with its password masked. The raw password is never kept.</summary>
 internal sealed record ConnectionUrl(string Scheme, int Start, string Masked, bool HasHardCodedPassword)
 {
-    public static ConnectionUrl? Parse(string text, int separator)
+    public static ConnectionUrl? Parse(ReadOnlySpan<char> text, int separator)
     {
         var start = separator;
         while (start > 0 && (char.IsAsciiLetterOrDigit(text[start - 1]) || text[start - 1] is '+' or '-' or '.')) start--;
         if (start == separator || !char.IsAsciiLetter(text[start])) return null;
-        var scheme = text[start..separator].ToLowerInvariant();
+        var scheme = text[start..separator].ToString().ToLowerInvariant();
 
         var end = separator + 3;
         while (end < text.Length && !IsUrlEnd(text[end])) end++;
         // Query strings often carry credentials (?password=...), so they never appear in output.
-        var query = text.AsSpan(separator + 3, end - separator - 3).IndexOfAny('?', '#');
+        var query = text.Slice(separator + 3, end - separator - 3).IndexOfAny('?', '#');
         var shown = query < 0 ? end : separator + 3 + query;
-        var rest = text.AsSpan(separator + 3, shown - separator - 3);
+        var rest = text.Slice(separator + 3, shown - separator - 3);
         var authorityEnd = rest.IndexOfAny('/', '?', '#');
         var authority = authorityEnd < 0 ? rest : rest[..authorityEnd];
         var at = authority.LastIndexOf('@');
-        if (at < 0) return new ConnectionUrl(scheme, start, Truncate(text[start..shown] + Hidden(shown, end)), false);
+        if (at < 0) return new ConnectionUrl(scheme, start, Truncate(text[start..shown].ToString() + Hidden(shown, end)), false);
 
         var userInfo = authority[..at];
         var colon = userInfo.IndexOf(':');
-        if (colon < 0) return new ConnectionUrl(scheme, start, Truncate(text[start..shown] + Hidden(shown, end)), false);
+        if (colon < 0) return new ConnectionUrl(scheme, start, Truncate(text[start..shown].ToString() + Hidden(shown, end)), false);
 
         var password = userInfo[(colon + 1)..];
-        var masked = string.Concat(text.AsSpan(start, separator + 3 + colon + 1 - start), "****", rest[at..]) + Hidden(shown, end);
+        var masked = string.Concat(text.Slice(start, separator + 3 + colon + 1 - start), "****", rest[at..]) + Hidden(shown, end);
         return new ConnectionUrl(scheme, start, Truncate(masked), !password.IsEmpty && !IsPlaceholder(password));
     }
 

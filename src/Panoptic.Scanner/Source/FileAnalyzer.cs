@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Panoptic.Scanner.Catalog;
 using Panoptic.Scanner.Deployment;
@@ -19,45 +20,58 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog)
         var report = new FileReport(file.Path);
         // An empty file says nothing, and FIFOs and devices report size 0: opening one would block the scan.
         if (file.Size == 0) return report;
-        string text;
+        char[]? buffer = null;
         try
         {
-            var bytes = File.ReadAllBytes(file.FullPath);
-            if (bytes.AsSpan(0, Math.Min(bytes.Length, 8000)).IndexOf((byte)0) >= 0)
+            int length;
+            try
+            {
+                (buffer, length) = Read(file.FullPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                report.Problems.Add(new Problem(file.Path, null, e is FileNotFoundException or DirectoryNotFoundException ? "vanished during the scan" : "unreadable: " + e.GetType().Name));
+                return report;
+            }
+            if (buffer is null)
             {
                 report.Problems.Add(new Problem(file.Path, null, "skipped: binary content"));
                 return report;
             }
-            // Invalid UTF-8 becomes U+FFFD: a stray byte must not cost the rest of the file.
-            text = Utf8.GetString(bytes);
-            if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            report.Problems.Add(new Problem(file.Path, null, e is FileNotFoundException or DirectoryNotFoundException ? "vanished during the scan" : "unreadable: " + e.GetType().Name));
+            cancellationToken.ThrowIfCancellationRequested();
+            Analyze(file, buffer.AsSpan(0, length), report);
             return report;
         }
-        cancellationToken.ThrowIfCancellationRequested();
+        finally
+        {
+            if (buffer is not null) ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
 
+    private void Analyze(RepositoryFile file, ReadOnlySpan<char> text, FileReport report)
+    {
         var name = file.Name;
         var inTest = SourceFiles.IsTestPath(file.Path);
-        try
+        if (IsStructured(name))
         {
-            ReadStructured(name, text, inTest, report);
-        }
-        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or System.Xml.XmlException or YamlException)
-        {
-            var line = e switch
+            try
             {
-                System.Text.Json.JsonException json => (int?)(json.LineNumber + 1),
-                System.Xml.XmlException xml => xml.LineNumber,
-                YamlException yaml => (int)yaml.Start.Line,
-                _ => null,
-            };
-            report.Problems.Add(new Problem(file.Path, line, "could not parse: " + FirstLine(e.InnerException?.Message ?? e.Message)));
+                ReadStructured(name, text.ToString(), inTest, report);
+            }
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or System.Xml.XmlException or YamlException)
+            {
+                var line = e switch
+                {
+                    System.Text.Json.JsonException json => (int?)(json.LineNumber + 1),
+                    System.Xml.XmlException xml => xml.LineNumber,
+                    YamlException yaml => (int)yaml.Start.Line,
+                    _ => null,
+                };
+                report.Problems.Add(new Problem(file.Path, line, "could not parse: " + FirstLine(e.InnerException?.Message ?? e.Message)));
+            }
         }
 
-        if (WalkRules.Lockfiles.Contains(name) || SourceFiles.IsProse(name)) return report;
+        if (WalkRules.Lockfiles.Contains(name) || SourceFiles.IsProse(name)) return;
         var language = SourceFiles.LanguageOf(name);
         report.Language = language;
         if (language is { } lang)
@@ -76,7 +90,6 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog)
                 report.Signals.Add(new Signal(tech.Id, SignalKind.EnvVar, file.Path, env.Line, env.Name) { EnvVar = env.Name, InTest = inTest });
         }
         KeepFirstOfEach(report);
-        return report;
     }
 
     /// <summary>
@@ -95,6 +108,43 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog)
             var names = new HashSet<(string, bool)>();
             report.EnvVars.RemoveAll(e => !names.Add((e.Name, e.Declared)));
         }
+    }
+
+    /// <summary>
+    /// The file decoded into a pooled buffer, or null when it holds NUL bytes: scans read hundreds of megabytes,
+    /// and neither the bytes nor the characters of a source file outlive its analysis.
+    /// </summary>
+    private static (char[]? Buffer, int Length) Read(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        var length = (int)Math.Min(RandomAccess.GetLength(handle), int.MaxValue);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            var total = 0;
+            int read;
+            while (total < length && (read = RandomAccess.Read(handle, buffer.AsSpan(total, length - total), total)) > 0) total += read;
+            var bytes = buffer.AsSpan(0, total);
+            if (bytes[..Math.Min(total, 8000)].Contains((byte)0)) return (null, 0);
+            if (bytes.StartsWith("\uFEFF"u8)) bytes = bytes[3..];
+            // Invalid UTF-8 becomes U+FFFD: a stray byte must not cost the rest of the file.
+            var chars = ArrayPool<char>.Shared.Rent(Math.Max(Utf8.GetMaxCharCount(bytes.Length), 1));
+            return (chars, Utf8.GetChars(bytes, chars));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static bool IsStructured(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        return name is "package.json" or "composer.json" or "pyproject.toml" or "Pipfile" or "setup.cfg" or "setup.py" or "Directory.Packages.props"
+            or "packages.config" or "go.mod" or "pom.xml" or "build.gradle" or "build.gradle.kts" or "Gemfile" or "Cargo.toml"
+            || lower.StartsWith("requirements", StringComparison.Ordinal) || lower.EndsWith(".txt", StringComparison.Ordinal) || lower.EndsWith(".in", StringComparison.Ordinal)
+            || lower.EndsWith("proj", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal) || lower.EndsWith(".yaml", StringComparison.Ordinal)
+            || lower.EndsWith(".tf", StringComparison.Ordinal) || DeploymentReader.IsDockerfile(name) || DeploymentReader.IsEnvFile(name);
     }
 
     private void ReadStructured(string name, string text, bool inTest, FileReport report)

@@ -6,11 +6,11 @@ namespace Panoptic.Scanner.Source;
 /// <summary>Pulls imported module names out of source text, line by line, for each supported language.</summary>
 internal static partial class ImportExtractor
 {
-    public static void Extract(SourceLanguage language, string text, Action<string, int> onImport)
+    public static void Extract(SourceLanguage language, ReadOnlySpan<char> text, Action<string, int> onImport)
     {
         var lineNumber = 0;
         var inGoBlock = false;
-        foreach (var rawLine in text.AsSpan().EnumerateLines())
+        foreach (var rawLine in text.EnumerateLines())
         {
             lineNumber++;
             var line = rawLine.Trim();

@@ -1,15 +1,16 @@
 namespace Panoptic.Scanner.Source;
 
 /// <summary>Turns offsets into 1-based line numbers, counting from the last question forward or back; offsets mostly arrive in order.</summary>
-internal sealed class LineCounter(string text)
+internal struct LineCounter
 {
     private int _offset;
-    private int _line = 1;
+    private int _line;
 
-    public int LineOf(int offset)
+    public int LineOf(ReadOnlySpan<char> text, int offset)
     {
-        if (offset < _offset) _line -= text.AsSpan(offset, _offset - offset).Count('\n');
-        else _line += text.AsSpan(_offset, offset - _offset).Count('\n');
+        if (_line == 0) _line = 1;
+        if (offset < _offset) _line -= text[offset.._offset].Count('\n');
+        else _line += text[_offset..offset].Count('\n');
         _offset = offset;
         return _line;
     }

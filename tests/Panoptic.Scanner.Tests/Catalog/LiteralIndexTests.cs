@@ -21,9 +21,9 @@ public class LiteralIndexTests
 
     private static List<(string, int)> Indexed(string text)
     {
-        var hits = new List<(string, int)>();
-        Index.FindAll(text, (target, position) => hits.Add((target.Literal, position)));
-        return hits;
+        var hits = new List<LiteralHit>();
+        Index.FindAll(text, hits);
+        return [.. hits.Select(h => (h.Target.Literal, h.Position))];
     }
 
     [Fact]
