@@ -111,3 +111,20 @@ public class RegistryBuilderTests
         registry.Services.Single().Frameworks.ShouldBe([".NET Aspire AppHost"]);
     }
 }
+
+public class EvidenceLimitTests
+{
+    [Fact]
+    public void Scan_ManyPiecesOfEvidence_KeepsASampleOfEveryKindAndTheTotal()
+    {
+        using var repo = new TempRepository("many").With("requirements.txt", "redis\n").With(".env.example", "REDIS_URL=\n");
+        for (var i = 0; i < 150; i++) repo.With($"app/m{i:000}.py", "import redis\n");
+
+        var redis = Scans.Run(repo).Entry("redis");
+
+        redis.EvidenceTotal.ShouldBe(152);
+        redis.Evidence.Count.ShouldBe(100);
+        redis.Evidence.Select(e => e.Kind).Distinct().Order().ShouldBe(["dependency", "env_var", "import"]);
+        redis.Evidence.ShouldBe(redis.Evidence.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ToList());
+    }
+}
