@@ -15,7 +15,7 @@ out="$(mktemp -d)"
 
 measure() { # label command... -> "wall_s peak_rss_mb"
   /usr/bin/time -f "%e %M" -o "$out/time" "$@" >"$out/stdout" 2>"$out/stderr" || { echo "failed: $*" >&2; cat "$out/stderr" >&2; }
-  tail -n 1 "$out/time" | awk '{ printf "%.2f %.0f", $1, $2 / 1024 }'
+  tail -n 1 "$out/time" | awk '{ printf "%.2f %.0f\n", $1, $2 / 1024 }'
 }
 
 echo "| repository | files | panoptic wall (s) | panoptic peak RSS (MB) | stack-analyser wall (s) | stack-analyser peak RSS (MB) |"

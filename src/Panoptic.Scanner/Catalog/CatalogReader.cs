@@ -10,7 +10,7 @@ public static partial class CatalogReader
     private static readonly HashSet<string> KnownKeys =
     [
         "id", "name", "category", "provider", "packages", "imports", "images", "schemes", "hosts", "env",
-        "terraform", "code", "aspire", "models",
+        "terraform", "code", "aspire", "models", "files",
     ];
 
     public static IReadOnlyDictionary<string, RegistrySection> ParseCategories(YamlMappingNode categories, string source)
@@ -75,6 +75,7 @@ public static partial class CatalogReader
             Code = List(map, "code", source, prefix),
             Aspire = List(map, "aspire", source, prefix),
             Models = List(map, "models", source, prefix),
+            Files = List(map, "files", source, prefix),
             Line = (int)map.Start.Line,
         };
     }

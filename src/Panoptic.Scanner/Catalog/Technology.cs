@@ -20,6 +20,8 @@ public sealed record Technology
     public IReadOnlyList<string> Code { get; init; } = [];
     /// <summary>.NET Aspire AppHost resource methods ("AddPostgres").</summary>
     public IReadOnlyList<string> Aspire { get; init; } = [];
+    /// <summary>Files whose presence means the technology deploys or runs the code (render.yaml, fly.toml, wrangler.toml).</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
     /// <summary>Prefixes of model names served by this provider ("gpt-", "claude-").</summary>
     public IReadOnlyList<string> Models { get; init; } = [];
     /// <summary>Line in the catalog file that declared the entry, for error messages.</summary>

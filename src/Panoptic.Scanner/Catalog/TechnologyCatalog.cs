@@ -26,6 +26,7 @@ public sealed class TechnologyCatalog
     private readonly Dictionary<string, List<Technology>> _envExact = new(StringComparer.Ordinal);
     private readonly List<(string Prefix, Technology Technology)> _envPrefixes = [];
     private readonly Dictionary<string, Technology> _terraformExact = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Technology>> _files = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Prefix, Technology Technology)> _terraformPrefixes = [];
     private readonly FrozenDictionary<string, Technology> _byId;
 
@@ -126,6 +127,18 @@ public sealed class TechnologyCatalog
         return result ?? (IReadOnlyList<Technology>)[];
     }
 
+    /// <summary>Technologies a file stands for by its name ("fly.toml") or its path ending (".do/app.yaml").</summary>
+    public IReadOnlyList<Technology> ByFile(string path)
+    {
+        if (_files.Count == 0) return [];
+        if (_files.TryGetValue(Path.GetFileName(path), out var byName)) return byName;
+        foreach (var (suffix, techs) in _files)
+        {
+            if (suffix.Contains('/') && (path.Equals(suffix, StringComparison.OrdinalIgnoreCase) || path.EndsWith("/" + suffix, StringComparison.OrdinalIgnoreCase))) return techs;
+        }
+        return [];
+    }
+
     public Technology? ByTerraform(string resourceType)
     {
         if (_terraformExact.TryGetValue(resourceType, out var tech)) return tech;
@@ -174,6 +187,7 @@ public sealed class TechnologyCatalog
             if (env.EndsWith('*')) _envPrefixes.Add((env.TrimEnd('*'), tech));
             else Add(_envExact, env, tech);
         }
+        foreach (var file in tech.Files) Add(_files, file, tech);
         foreach (var type in tech.Terraform)
         {
             if (type.EndsWith('*')) _terraformPrefixes.Add((type.TrimEnd('*'), tech));

@@ -6,7 +6,7 @@ internal static class Evidence
     public static double Weight(SignalKind kind) => kind switch
     {
         SignalKind.Aspire => 0.7,
-        SignalKind.Import or SignalKind.Code or SignalKind.ConnectionString or SignalKind.Terraform or SignalKind.ContainerImage => 0.6,
+        SignalKind.Import or SignalKind.Code or SignalKind.ConnectionString or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile => 0.6,
         SignalKind.ApiHost => 0.5,
         SignalKind.Dependency or SignalKind.Model => 0.4,
         SignalKind.EnvVar => 0.3,
@@ -15,7 +15,7 @@ internal static class Evidence
     };
 
     public static bool IsStrong(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ConnectionString
-        or SignalKind.ApiHost or SignalKind.Aspire or SignalKind.Terraform or SignalKind.ContainerImage;
+        or SignalKind.ApiHost or SignalKind.Aspire or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile;
 
     private static readonly string[] Labels = [.. Enum.GetValues<SignalKind>().SelectMany(k => new[] { Name(k), Name(k) + "_in_test" })];
 
@@ -37,6 +37,7 @@ internal static class Evidence
         SignalKind.EnvVar => "env_var",
         SignalKind.ContainerImage => "deployment",
         SignalKind.Terraform => "terraform",
+        SignalKind.PlatformFile => "platform_file",
         SignalKind.Aspire => "aspire_resource",
         SignalKind.Model => "model_name",
         _ => kind.ToString().ToLowerInvariant(),

@@ -59,7 +59,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
                 foreach (var dependent in services.Where(s => services.Count == 1 || s.ComposeNames.Any(n => dependsOn.TryGetValue(n, out var deps) && deps.Contains(composeName))))
                     usedBy.Add(dependent.Id);
             }
-            else if (signal.Kind is not (SignalKind.ContainerImage or SignalKind.Terraform))
+            else if (signal.Kind is not (SignalKind.ContainerImage or SignalKind.Terraform or SignalKind.PlatformFile))
             {
                 foreach (var user in usage.UsersOf(signal.File)) usedBy.Add(user.Id);
             }

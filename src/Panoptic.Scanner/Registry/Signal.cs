@@ -28,6 +28,8 @@ public enum SignalKind
     EnvVar,
     ContainerImage,
     Terraform,
+    /// <summary>A platform's own configuration file (render.yaml, fly.toml, wrangler.toml).</summary>
+    PlatformFile,
     Aspire,
     Model,
 }

@@ -18,6 +18,8 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog)
     public FileReport Analyze(RepositoryFile file, CancellationToken cancellationToken)
     {
         var report = new FileReport(file.Path);
+        foreach (var tech in catalog.ByFile(file.Path))
+            report.Signals.Add(new Signal(tech.Id, SignalKind.PlatformFile, file.Path, 1, file.Name) { InTest = SourceFiles.IsTestPath(file.Path) });
         // An empty file says nothing, and FIFOs and devices report size 0: opening one would block the scan.
         if (file.Size == 0) return report;
         char[]? buffer = null;

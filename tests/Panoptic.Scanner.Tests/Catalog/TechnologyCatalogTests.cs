@@ -24,7 +24,7 @@ public class TechnologyCatalogTests
         {
             Catalog.Categories.ContainsKey(tech.Category).ShouldBeTrue($"{tech.Id}: unknown category {tech.Category}");
             var signals = tech.Packages.Values.Sum(v => v.Count) + tech.Imports.Values.Sum(v => v.Count) + tech.Images.Count + tech.Schemes.Count
-                + tech.Hosts.Count + tech.EnvVars.Count + tech.Terraform.Count + tech.Code.Count + tech.Aspire.Count + tech.Models.Count;
+                + tech.Hosts.Count + tech.EnvVars.Count + tech.Terraform.Count + tech.Code.Count + tech.Aspire.Count + tech.Models.Count + tech.Files.Count;
             signals.ShouldBeGreaterThan(0, $"{tech.Id} has no signal");
             foreach (var image in tech.Images) ImageName.Normalize(image).ShouldNotBeNull($"{tech.Id}: image '{image}' does not normalize");
             foreach (var host in tech.Hosts) host.ShouldNotContain(' ', customMessage: $"{tech.Id}: host '{host}'");

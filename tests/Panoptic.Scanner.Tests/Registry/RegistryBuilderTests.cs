@@ -128,3 +128,23 @@ public class EvidenceLimitTests
         redis.Evidence.ShouldBe(redis.Evidence.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ToList());
     }
 }
+
+public class PlatformFileTests
+{
+    [Fact]
+    public void Scan_PlatformConfigFiles_AreDeploymentEvidence()
+    {
+        using var repo = new TempRepository("platforms")
+            .With("render.yaml", "services:\n  - type: web\n")
+            .With("fly.toml", "app = 'x'\n")
+            .With(".do/app.yaml", "name: x\n")
+            .With("app.py", "print(1)\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("render").Evidence.ShouldBe([new EvidenceEntry("render.yaml", 1, "platform_file", "render.yaml")]);
+        registry.Entry("render").Status.ShouldBe(Statuses.Core);
+        registry.Entry("fly-io").Status.ShouldBe(Statuses.Core);
+        registry.Entry("digitalocean").Evidence.Single().File.ShouldBe(".do/app.yaml");
+    }
+}
