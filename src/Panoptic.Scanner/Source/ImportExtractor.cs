@@ -43,7 +43,17 @@ internal static partial class ImportExtractor
         {
             var rest = line[5..].TrimStart();
             var end = rest.IndexOf(' ');
-            if (end > 0 && rest[0] != '.') onImport(rest[..end].ToString(), number);
+            if (end <= 0 || rest[0] == '.') return;
+            var module = rest[..end].ToString();
+            onImport(module, number);
+            // "from google.cloud import pubsub_v1" imports the submodule google.cloud.pubsub_v1.
+            var names = rest[end..].TrimStart();
+            if (!names.StartsWith("import ")) return;
+            foreach (var part in names[7..].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var name = part.Split(' ')[0].Trim('(', ')');
+                if (name.Length > 0 && name != "*" && char.IsLower(name[0])) onImport(module + "." + name, number);
+            }
         }
     }
 

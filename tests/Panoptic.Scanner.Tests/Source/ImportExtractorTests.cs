@@ -16,8 +16,8 @@ public class ImportExtractorTests
 
     [Fact]
     public void Python_ImportAndFromForms() =>
-        Imports(SourceLanguage.Python, "import os, redis as r\nfrom psycopg2.extras import Json\nfrom . import local\n  import boto3\n")
-            .ShouldBe([("os", 1), ("redis", 1), ("psycopg2.extras", 2), ("boto3", 4)]);
+        Imports(SourceLanguage.Python, "import os, redis as r\nfrom psycopg2.extras import Json\nfrom . import local\n  import boto3\nfrom google.cloud import pubsub_v1, storage as gcs\n")
+            .ShouldBe([("os", 1), ("redis", 1), ("psycopg2.extras", 2), ("boto3", 4), ("google.cloud", 5), ("google.cloud.pubsub_v1", 5), ("google.cloud.storage", 5)]);
 
     [Fact]
     public void JavaScript_EsmRequireDynamicAndMultiLine() =>
