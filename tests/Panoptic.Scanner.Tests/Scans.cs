@@ -14,6 +14,13 @@ internal static class Scans
     public static RegistryDocument Run(TempRepository repo, long maxFileSize = 1024 * 1024) =>
         new RepositoryScanner(Catalog).Scan(new ScanOptions(repo.Root) { MaxFileSize = maxFileSize, Time = new FakeTimeProvider(Now) });
 
+    /// <summary>Analyzes one file of a throwaway repository, as a scan would.</summary>
+    public static FileReport AnalyzeFile(string path, string content)
+    {
+        using var repo = new TempRepository().With(path, content);
+        return new Panoptic.Scanner.Source.FileAnalyzer(Catalog).Analyze(new Panoptic.Scanner.Walking.RepositoryFile(path, repo.PathOf(path), content.Length), CancellationToken.None);
+    }
+
     public static TechnologyEntry Entry(this RegistryDocument document, string id) =>
         document.BackendConnections.Concat(document.ExternalApis).Concat(document.DevTooling).SingleOrDefault(e => e.Id == id)
         ?? throw new Xunit.Sdk.XunitException($"no registry entry '{id}'; found: {string.Join(", ", document.BackendConnections.Concat(document.ExternalApis).Concat(document.DevTooling).Select(e => e.Id))}");

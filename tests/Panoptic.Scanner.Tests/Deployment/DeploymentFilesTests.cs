@@ -7,11 +7,7 @@ namespace Panoptic.Scanner.Tests.Deployment;
 
 public class DeploymentFilesTests
 {
-    private static FileReport Analyze(string path, string content)
-    {
-        using var repo = new TempRepository().With(path, content);
-        return new FileAnalyzer(Scans.Catalog).Analyze(new Panoptic.Scanner.Walking.RepositoryFile(path, repo.PathOf(path), content.Length), CancellationToken.None);
-    }
+    private static FileReport Analyze(string path, string content) => Scans.AnalyzeFile(path, content);
 
     [Theory]
     [InlineData("postgres:16", "postgres")]

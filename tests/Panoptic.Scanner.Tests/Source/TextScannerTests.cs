@@ -6,11 +6,7 @@ namespace Panoptic.Scanner.Tests.Source;
 
 public class TextScannerTests
 {
-    private static FileReport Analyze(string path, string content)
-    {
-        using var repo = new TempRepository().With(path, content);
-        return new FileAnalyzer(Scans.Catalog).Analyze(new Panoptic.Scanner.Walking.RepositoryFile(path, repo.PathOf(path), content.Length), CancellationToken.None);
-    }
+    private static FileReport Analyze(string path, string content) => Scans.AnalyzeFile(path, content);
 
     [Fact]
     public void Analyze_ApiHostsNeedWordBoundaries()
