@@ -21,7 +21,7 @@ public sealed class RepositoryScanner(TechnologyCatalog catalog)
         var effectiveCatalog = catalog.With(config.Technologies);
         var walk = new RepositoryWalker(root, options.MaxFileSize, config.IgnoreList).Walk(cancellationToken);
 
-        var analyzer = new FileAnalyzer(effectiveCatalog);
+        var analyzer = new FileAnalyzer(effectiveCatalog, options.DetectClones);
         var reports = new FileReport[walk.Files.Count];
         var done = 0;
         Parallel.For(0, walk.Files.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism, CancellationToken = cancellationToken }, i =>

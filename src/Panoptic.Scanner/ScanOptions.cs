@@ -9,4 +9,6 @@ public sealed record ScanOptions(string Root)
     /// <summary>Called with (files done, files total) as the scan goes; may be called from several threads.</summary>
     public Action<int, int>? Progress { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
+    /// <summary>Fingerprint every source file for cross-service clone detection (`panoptic audit`); costs time and memory on big trees.</summary>
+    public bool DetectClones { get; init; }
 }

@@ -10,7 +10,7 @@ public static partial class CatalogReader
     private static readonly HashSet<string> KnownKeys =
     [
         "id", "name", "category", "provider", "packages", "imports", "images", "schemes", "hosts", "env",
-        "terraform", "code", "aspire", "models", "files",
+        "terraform", "code", "aspire", "models", "files", "traits",
     ];
 
     public static IReadOnlyDictionary<string, RegistrySection> ParseCategories(YamlMappingNode categories, string source)
@@ -24,7 +24,8 @@ public static partial class CatalogReader
                 "api" => RegistrySection.ExternalApi,
                 "framework" => RegistrySection.Framework,
                 "tooling" => RegistrySection.Tooling,
-                var other => throw Error(source, value, $"categories: unknown section '{other}' (expected connection, api, framework or tooling)"),
+                "fact" => RegistrySection.Fact,
+                var other => throw Error(source, value, $"categories: unknown section '{other}' (expected connection, api, framework, tooling or fact)"),
             };
             result[Scalar(key, source, "categories")] = section;
         }
@@ -76,6 +77,7 @@ public static partial class CatalogReader
             Aspire = List(map, "aspire", source, prefix),
             Models = List(map, "models", source, prefix),
             Files = List(map, "files", source, prefix),
+            Traits = List(map, "traits", source, prefix),
             Line = (int)map.Start.Line,
         };
     }

@@ -24,6 +24,8 @@ public sealed record Technology
     public IReadOnlyList<string> Files { get; init; } = [];
     /// <summary>Prefixes of model names served by this provider ("gpt-", "claude-").</summary>
     public IReadOnlyList<string> Models { get; init; } = [];
+    /// <summary>Properties the audit reads ("structured" for a logging library, "error" for a smell).</summary>
+    public IReadOnlyList<string> Traits { get; init; } = [];
     /// <summary>Line in the catalog file that declared the entry, for error messages.</summary>
     public int Line { get; init; }
 }
@@ -34,6 +36,8 @@ public enum RegistrySection
     ExternalApi,
     Framework,
     Tooling,
+    /// <summary>How a service is built (logging, tracing, config, ORM, smells): read by the audit, not listed as a connection.</summary>
+    Fact,
 }
 
 public enum Ecosystem

@@ -27,6 +27,7 @@ public sealed class TechnologyCatalog
     private readonly List<(string Prefix, Technology Technology)> _envPrefixes = [];
     private readonly Dictionary<string, Technology> _terraformExact = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Technology>> _files = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<(string Suffix, List<Technology> Technologies)> _fileSuffixes = [];
     private readonly List<(string Prefix, Technology Technology)> _terraformPrefixes = [];
     private readonly FrozenDictionary<string, Technology> _byId;
 
@@ -130,11 +131,11 @@ public sealed class TechnologyCatalog
     /// <summary>Technologies a file stands for by its name ("fly.toml") or its path ending (".do/app.yaml").</summary>
     public IReadOnlyList<Technology> ByFile(string path)
     {
-        if (_files.Count == 0) return [];
-        if (_files.TryGetValue(Path.GetFileName(path), out var byName)) return byName;
-        foreach (var (suffix, techs) in _files)
+        var name = path.AsSpan(path.LastIndexOf('/') + 1);
+        if (_files.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var byName)) return byName;
+        foreach (var (suffix, techs) in _fileSuffixes)
         {
-            if (suffix.Contains('/') && (path.Equals(suffix, StringComparison.OrdinalIgnoreCase) || path.EndsWith("/" + suffix, StringComparison.OrdinalIgnoreCase))) return techs;
+            if (path.Equals(suffix, StringComparison.OrdinalIgnoreCase) || path.EndsWith("/" + suffix, StringComparison.OrdinalIgnoreCase)) return techs;
         }
         return [];
     }
@@ -187,7 +188,12 @@ public sealed class TechnologyCatalog
             if (env.EndsWith('*')) _envPrefixes.Add((env.TrimEnd('*'), tech));
             else Add(_envExact, env, tech);
         }
-        foreach (var file in tech.Files) Add(_files, file, tech);
+        foreach (var file in tech.Files)
+        {
+            if (!file.Contains('/')) Add(_files, file, tech);
+            else if (_fileSuffixes.FindIndex(f => f.Suffix == file) is var i and >= 0) _fileSuffixes[i].Technologies.Add(tech);
+            else _fileSuffixes.Add((file, [tech]));
+        }
         foreach (var type in tech.Terraform)
         {
             if (type.EndsWith('*')) _terraformPrefixes.Add((type.TrimEnd('*'), tech));

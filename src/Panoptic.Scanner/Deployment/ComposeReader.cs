@@ -47,9 +47,12 @@ internal static class ComposeReader
                 foreach (var expose in node.Get("expose").Items())
                 {
                     if (int.TryParse(expose.Text()?.Split('/')[0], out var exposed))
-                        report.Ports.Add(new PortDeclaration(service.BuildContext ?? directory, exposed, report.Path, expose.Line(), name));
+                        report.Ports.Add(new PortDeclaration(service.BuildContext ?? directory, exposed, report.Path, expose.Line(), name) { Source = "compose" });
                 }
-                AddEnvironment(node.Get("environment"), report);
+                AddEnvironment(node.Get("environment"), report, service);
+                var healthcheck = node.Get("healthcheck");
+                service.HasHealthcheck = healthcheck is not null && healthcheck.Get("disable").Text() != "true";
+                if (service.HasHealthcheck) report.Probes.Add(new Audit.ProbeFact("compose-healthcheck", null, report.Path, healthcheck!.Line()) );
                 report.ComposeServices.Add(service);
             }
         }
@@ -58,38 +61,54 @@ internal static class ComposeReader
     private static void AddPort(YamlNode port, ComposeService service, string directory, FileReport report)
     {
         int? target = null;
-        var published = false;
+        int? hostPort = null;
+        string? hostIp = null;
         if (port is YamlMappingNode)
         {
             target = int.TryParse(port.Get("target").Text(), out var t) ? t : null;
-            published = port.Get("published") is not null;
+            hostPort = int.TryParse(port.Get("published").Text(), out var p) ? p : null;
+            hostIp = port.Get("host_ip").Text();
         }
         else if (port.Text() is { } text)
         {
             // HOST_IP:HOST:CONTAINER/proto, HOST:CONTAINER, or CONTAINER; ranges keep their first port.
             var parts = text.Split('/')[0].Split(':');
-            published = parts.Length > 1;
             target = int.TryParse(parts[^1].Split('-')[0], out var t) ? t : null;
+            if (parts.Length > 1) hostPort = int.TryParse(parts[^2].Split('-')[0], out var h) ? h : null;
+            if (parts.Length > 2) hostIp = string.Join(':', parts[..^2]);
         }
         if (target is { } value)
-            report.Ports.Add(new PortDeclaration(service.BuildContext ?? directory, value, report.Path, port.Line(), service.Name, published));
+        {
+            report.Ports.Add(new PortDeclaration(service.BuildContext ?? directory, value, report.Path, port.Line(), service.Name, hostPort is not null)
+            {
+                Source = "compose",
+                HostPort = hostPort,
+                HostIp = hostIp,
+            });
+        }
     }
 
-    internal static void AddEnvironment(YamlNode? environment, FileReport report)
+    internal static void AddEnvironment(YamlNode? environment, FileReport report, ComposeService? service = null)
     {
         if (environment is YamlSequenceNode)
         {
             foreach (var item in environment.Items())
             {
-                var name = item.Text()?.Split('=')[0].Trim();
-                if (!string.IsNullOrEmpty(name)) report.EnvVars.Add(new EnvVarUse(name, report.Path, item.Line(), Declared: true));
+                var text = item.Text() ?? "";
+                var eq = text.IndexOf('=');
+                var name = (eq < 0 ? text : text[..eq]).Trim();
+                if (name.Length == 0) continue;
+                report.EnvVars.Add(new EnvVarUse(name, report.Path, item.Line(), Declared: true));
+                service?.Environment.Add((name, eq < 0 ? "" : text[(eq + 1)..], item.Line()));
             }
         }
         else
         {
-            foreach (var (key, _) in environment.Pairs())
+            foreach (var (key, value) in environment.Pairs())
             {
-                if (key.Text() is { Length: > 0 } name) report.EnvVars.Add(new EnvVarUse(name, report.Path, key.Line(), Declared: true));
+                if (key.Text() is not { Length: > 0 } name) continue;
+                report.EnvVars.Add(new EnvVarUse(name, report.Path, key.Line(), Declared: true));
+                service?.Environment.Add((name, value.Text() ?? "", key.Line()));
             }
         }
     }

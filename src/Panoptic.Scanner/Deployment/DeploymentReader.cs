@@ -23,6 +23,11 @@ internal static partial class DeploymentReader
         var directory = report.Path.Contains('/') ? report.Path[..report.Path.LastIndexOf('/')] : "";
         var stages = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var number = 0;
+        var stageCount = 0;
+        string? user = null;
+        var userLine = 1;
+        var healthcheck = false;
+        var finalRuntimes = new List<Audit.RuntimeVersion>();
         foreach (var raw in text.Split('\n'))
         {
             number++;
@@ -31,6 +36,12 @@ internal static partial class DeploymentReader
             if (from.Success)
             {
                 var reference = from.Groups["image"].Value;
+                stageCount++;
+                // Each stage starts as root again; only the last stage's USER decides who the container runs as.
+                user = null;
+                userLine = number;
+                finalRuntimes.Clear();
+                if (Audit.Runtimes.FromImage(reference) is { } runtime) finalRuntimes.Add(runtime with { File = report.Path, Line = number });
                 if (from.Groups["stage"].Success) stages.Add(from.Groups["stage"].Value);
                 if (stages.Contains(reference) && !from.Groups["stage"].Value.Equals(reference, StringComparison.OrdinalIgnoreCase)) continue;
                 var normalized = ImageName.Normalize(reference);
@@ -42,8 +53,18 @@ internal static partial class DeploymentReader
             {
                 foreach (var part in line[7..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    if (int.TryParse(part.Split('/')[0], out var port)) report.Ports.Add(new PortDeclaration(directory, port, report.Path, number));
+                    if (int.TryParse(part.Split('/')[0], out var port)) report.Ports.Add(new PortDeclaration(directory, port, report.Path, number) { Source = "dockerfile" });
                 }
+            }
+            else if (line.StartsWith("USER ", StringComparison.OrdinalIgnoreCase))
+            {
+                user = line[5..].Trim().Split(':')[0];
+                userLine = number;
+            }
+            else if (line.StartsWith("HEALTHCHECK ", StringComparison.OrdinalIgnoreCase))
+            {
+                healthcheck = !line[12..].Trim().Equals("NONE", StringComparison.OrdinalIgnoreCase);
+                if (healthcheck) report.Probes.Add(new Audit.ProbeFact("dockerfile-healthcheck", null, report.Path, number));
             }
             else if (line.StartsWith("ENV ", StringComparison.OrdinalIgnoreCase))
             {
@@ -51,6 +72,10 @@ internal static partial class DeploymentReader
                 if (name.Length > 0) report.EnvVars.Add(new EnvVarUse(name, report.Path, number, Declared: true));
             }
         }
+        if (stageCount == 0) return;
+        var runsAsRoot = user is null || user is "root" or "0";
+        report.Dockerfile = new Audit.DockerfileFact(report.Path, runsAsRoot, userLine, healthcheck, stageCount);
+        report.Runtimes.AddRange(finalRuntimes);
     }
 
     public static void EnvFile(string text, FileReport report)
@@ -147,7 +172,14 @@ internal static partial class DeploymentReader
                     foreach (var port in container.Get("ports").Items())
                     {
                         if (int.TryParse(port.Get("containerPort").Text(), out var number))
-                            report.Ports.Add(new PortDeclaration(report.Path.Contains('/') ? report.Path[..report.Path.LastIndexOf('/')] : "", number, report.Path, port.Line()));
+                            report.Ports.Add(new PortDeclaration(report.Path.Contains('/') ? report.Path[..report.Path.LastIndexOf('/')] : "", number, report.Path, port.Line()) { Source = "kubernetes" });
+                    }
+                    foreach (var probe in (string[])["livenessProbe", "readinessProbe", "startupProbe"])
+                    {
+                        if (container.Get(probe) is not { } probeNode) continue;
+                        var path = probeNode.Get("httpGet").Get("path").Text()
+                            ?? (probeNode.Get("grpc") is not null ? "grpc" : probeNode.Get("tcpSocket") is not null ? "tcp" : probeNode.Get("exec") is not null ? "exec" : null);
+                        report.Probes.Add(new Audit.ProbeFact(probe, path, report.Path, probeNode.Line()));
                     }
                 }
             }

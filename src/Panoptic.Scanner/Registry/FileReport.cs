@@ -15,6 +15,18 @@ public sealed class FileReport(string path)
     public List<Manifest> Manifests { get; } = [];
     public List<ComposeService> ComposeServices { get; } = [];
     public List<PortDeclaration> Ports { get; } = [];
+    public List<Audit.RouteFact> Routes { get; } = [];
+    public List<Audit.RuntimeVersion> Runtimes { get; } = [];
+    public List<Audit.ProbeFact> Probes { get; } = [];
+    public Audit.DockerfileFact? Dockerfile { get; set; }
+    /// <summary>Winnowed token fingerprints of a source file, for clone detection.</summary>
+    public Audit.CodeFingerprint[] Fingerprints { get; set; } = [];
+    /// <summary>Lines of code (non-blank) in a source file.</summary>
+    public int CodeLines { get; set; }
+    /// <summary>Test cases defined in a test file.</summary>
+    public int TestCount { get; set; }
+    /// <summary>The text of a CI definition, kept to see which services' tests it runs.</summary>
+    public string? CiText { get; set; }
     public Catalog.SourceLanguage? Language { get; set; }
     public bool DeclaresGoMain { get; set; }
     public bool IsDockerfile { get; set; }

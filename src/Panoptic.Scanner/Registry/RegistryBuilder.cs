@@ -23,6 +23,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         // Each technology's entry is independent work over its own evidence; big repositories have tens of thousands.
         var entries = signals
+            .Where(s => catalog[s.TechnologyId]!.Section is RegistrySection.Connection or RegistrySection.ExternalApi or RegistrySection.Tooling)
             .GroupBy(s => s.TechnologyId, StringComparer.Ordinal)
             .AsParallel()
             .Select(g => Entry(catalog[g.Key]!, [.. g], services, usage, dependsOn))

@@ -10,7 +10,7 @@ using YamlDotNet.Core;
 namespace Panoptic.Scanner.Source;
 
 /// <summary>Reads one file and learns everything it can from it: manifests, deployment files, imports and literals.</summary>
-internal sealed class FileAnalyzer(TechnologyCatalog catalog)
+internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones = false)
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
     private readonly TextScanner _text = new(catalog);
@@ -82,9 +82,21 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog)
             {
                 foreach (var tech in catalog.ByImport(lang, module))
                     report.Signals.Add(new Signal(tech.Id, SignalKind.Import, file.Path, line, module) { InTest = inTest });
-            });
+            }, inTest ? null : new RouteExtractor(lang, file.Path, report.Routes), inTest ? null : report.Ports, file.Path);
             if (lang == SourceLanguage.Go && text.Contains("package main", StringComparison.Ordinal)) report.DeclaresGoMain = true;
+            if (inTest) report.TestCount = TestCounter.Count(lang, text);
+            if (detectClones)
+            {
+                report.Fingerprints = Audit.Clones.CodeFingerprints.Compute(lang, text, out var codeLines);
+                report.CodeLines = codeLines;
+            }
         }
+        else if (RunConfig(name))
+        {
+            CodePorts.Extract(text, file.Path, report.Ports);
+        }
+        if (IsCiDefinition(file.Path)) report.CiText = text.Length <= 200_000 ? text.ToString() : text[..200_000].ToString();
+        Audit.RuntimeFiles.Read(name, text, file.Path, report.Runtimes);
         _text.Scan(text, language, inTest, report);
         foreach (var env in report.EnvVars)
         {
@@ -138,6 +150,15 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog)
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>Local run configuration that names listen ports (launchSettings.json, application.properties, .env, Procfile).</summary>
+    private static bool RunConfig(string name) =>
+        name is "launchSettings.json" or "Procfile" || name.StartsWith("application", StringComparison.Ordinal) && (name.EndsWith(".properties", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal) || name.EndsWith(".yaml", StringComparison.Ordinal))
+        || DeploymentReader.IsEnvFile(name) || name.StartsWith("appsettings", StringComparison.Ordinal);
+
+    private static bool IsCiDefinition(string path) =>
+        path.StartsWith(".github/workflows/", StringComparison.Ordinal) || path is ".gitlab-ci.yml" or "azure-pipelines.yml" or "Jenkinsfile" or ".circleci/config.yml" or "bitbucket-pipelines.yml" or ".travis.yml"
+        || path.StartsWith(".buildkite/", StringComparison.Ordinal);
 
     private static bool IsStructured(string name)
     {
