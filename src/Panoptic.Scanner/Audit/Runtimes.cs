@@ -15,6 +15,8 @@ public static partial class Runtimes
     /// <summary>"python:3.12-slim" → python 3.12; "mcr.microsoft.com/dotnet/aspnet:8.0" → dotnet 8.0; images without a version tag say nothing.</summary>
     public static RuntimeVersion? FromImage(string reference)
     {
+        var at = reference.IndexOf('@');
+        if (at >= 0) reference = reference[..at];
         var colon = reference.LastIndexOf(':');
         if (colon < 0 || colon < reference.LastIndexOf('/')) return null;
         var name = reference[..colon].ToLowerInvariant();

@@ -28,6 +28,7 @@ internal static partial class DeploymentReader
         var userLine = 1;
         var healthcheck = false;
         var finalRuntimes = new List<Audit.RuntimeVersion>();
+        var stageRuntimes = new Dictionary<string, Audit.RuntimeVersion>(StringComparer.OrdinalIgnoreCase);
         foreach (var raw in text.Split('\n'))
         {
             number++;
@@ -41,8 +42,14 @@ internal static partial class DeploymentReader
                 user = null;
                 userLine = number;
                 finalRuntimes.Clear();
-                if (Audit.Runtimes.FromImage(reference) is { } runtime) finalRuntimes.Add(runtime with { File = report.Path, Line = number });
-                if (from.Groups["stage"].Success) stages.Add(from.Groups["stage"].Value);
+                // "FROM base" continues an earlier stage, and with it that stage's runtime.
+                var runtime = Audit.Runtimes.FromImage(reference) is { } own ? own with { File = report.Path, Line = number } : stageRuntimes.GetValueOrDefault(reference);
+                if (runtime is not null) finalRuntimes.Add(runtime);
+                if (from.Groups["stage"].Success)
+                {
+                    stages.Add(from.Groups["stage"].Value);
+                    if (runtime is not null) stageRuntimes[from.Groups["stage"].Value] = runtime;
+                }
                 if (stages.Contains(reference) && !from.Groups["stage"].Value.Equals(reference, StringComparison.OrdinalIgnoreCase)) continue;
                 var normalized = ImageName.Normalize(reference);
                 foreach (var tech in normalized is null ? [] : catalog.ByImage(normalized))
@@ -75,7 +82,8 @@ internal static partial class DeploymentReader
         if (stageCount == 0) return;
         var runsAsRoot = user is null || user is "root" or "0";
         report.Dockerfile = new Audit.DockerfileFact(report.Path, runsAsRoot, userLine, healthcheck, stageCount);
-        report.Runtimes.AddRange(finalRuntimes);
+        // A distroless or scratch final stage carries no runtime tag; the build stage names the language line then.
+        report.Runtimes.AddRange(finalRuntimes.Count > 0 ? finalRuntimes : stageRuntimes.Values.Take(1));
     }
 
     public static void EnvFile(string text, FileReport report)
@@ -163,6 +171,8 @@ internal static partial class DeploymentReader
     {
         foreach (var (key, value) in node.Pairs())
         {
+            if (key.Text() == "runAsNonRoot" && value.Text() == "true" || key.Text() == "runAsUser" && int.TryParse(value.Text(), out var uid) && uid > 0)
+                report.DeclaresNonRoot = true;
             if (key.Text() is "containers" or "initContainers")
             {
                 foreach (var container in value.Items())

@@ -19,6 +19,8 @@ public sealed class FileReport(string path)
     public List<Audit.RuntimeVersion> Runtimes { get; } = [];
     public List<Audit.ProbeFact> Probes { get; } = [];
     public Audit.DockerfileFact? Dockerfile { get; set; }
+    /// <summary>A Kubernetes workload here sets runAsNonRoot or a non-zero runAsUser.</summary>
+    public bool DeclaresNonRoot { get; set; }
     /// <summary>Winnowed token fingerprints of a source file, for clone detection.</summary>
     public Audit.CodeFingerprint[] Fingerprints { get; set; } = [];
     /// <summary>Lines of code (non-blank) in a source file.</summary>

@@ -31,7 +31,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             .OrderBy(e => e.Entry.Id, StringComparer.Ordinal)
             .ToList();
 
-        return new RegistryDocument
+        var document = new RegistryDocument
         {
             Project = project,
             Services = [.. Services(services, owner, reports)],
@@ -42,6 +42,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             Skipped = Skipped(skipped),
             Problems = [.. reports.SelectMany(r => r.Problems).OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)],
         };
+        return document with { Audit = Audit.AuditEngine.Run(services, reports, document, catalog) };
     }
 
     private (RegistrySection Section, TechnologyEntry Entry) Entry(
