@@ -10,6 +10,8 @@ public static class ExitCodes
     public const int InvalidInput = 2;
     /// <summary>The path to scan does not exist or is not a folder.</summary>
     public const int PathNotFound = 3;
+    /// <summary>`panoptic audit --fail-on LEVEL` found at least one finding that severe.</summary>
+    public const int FindingsAtThreshold = 4;
     /// <summary>Interrupted with Ctrl+C.</summary>
     public const int Cancelled = 130;
 }

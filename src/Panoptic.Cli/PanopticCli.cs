@@ -12,6 +12,8 @@ public static class PanopticCli
     {
         var root = new RootCommand("Panoptic: every connection, external API and cost of a software backend, from its code and its traffic.");
         root.Subcommands.Add(ScanCommand.Create(streams));
+        root.Subcommands.Add(AuditCommand.Create(streams));
+        root.Subcommands.Add(PortsCommand.Create(streams));
         // The default version action reads the entry assembly, which is a test host under tests.
         root.Options.OfType<VersionOption>().Single().Action = new PrintVersion(streams);
         return root;

@@ -11,8 +11,11 @@ internal static class Scans
 
     public static readonly DateTimeOffset Now = new(2026, 11, 22, 9, 0, 0, TimeSpan.Zero);
 
-    public static RegistryDocument Run(TempRepository repo, long maxFileSize = 1024 * 1024) =>
-        new RepositoryScanner(Catalog).Scan(new ScanOptions(repo.Root) { MaxFileSize = maxFileSize, Time = new FakeTimeProvider(Now) });
+    public static RegistryDocument Run(TempRepository repo, long maxFileSize = 1024 * 1024, bool clones = false) =>
+        new RepositoryScanner(Catalog).Scan(new ScanOptions(repo.Root) { MaxFileSize = maxFileSize, Time = new FakeTimeProvider(Now), DetectClones = clones });
+
+    /// <summary>The audit of a repository, clone detection included, as `panoptic audit` runs it.</summary>
+    public static Panoptic.Scanner.Audit.AuditSection Audit(TempRepository repo) => Run(repo, clones: true).Audit!;
 
     /// <summary>Analyzes one file of a throwaway repository, as a scan would.</summary>
     public static FileReport AnalyzeFile(string path, string content)

@@ -31,7 +31,7 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
             var probes = owned.SelectMany(r => r.Probes).Concat(probeFiles.Where(r => Mentions(r.Path, service)).SelectMany(r => r.Probes)).Distinct().ToList();
             var tests = testsByService[service];
             var tracing = Names("tracing").Concat(facts.Where(t => t.Id is "opentelemetry-collector" or "datadog" or "new-relic" or "honeycomb" or "azure-monitor" or "elastic-apm" or "jaeger" or "zipkin").Select(t => t.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
-            var metrics = Names("metrics").Concat(facts.Where(t => t.Id is "prometheus").Select(t => t.Name)).Concat(routes.Any(r => r.Path.TrimEnd('/') == "/metrics") ? ["/metrics route"] : []).Distinct().Order(StringComparer.Ordinal).ToList();
+            var metrics = Names("metrics").Concat(routes.Any(r => r.Path.TrimEnd('/') == "/metrics") ? ["/metrics route"] : []).Distinct().Order(StringComparer.Ordinal).ToList();
             var config = Names("config").ToList();
             if (product.Any(r => r.Language is not null && r.EnvVars.Any(e => !e.Declared))) config.Add("environment variables");
             var dockerfile = owned.Select(r => r.Dockerfile).OfType<DockerfileFact>().FirstOrDefault(d => ServiceDetector.DirectoryOf(d.File) == service.Path)

@@ -1,0 +1,123 @@
+using Panoptic.Scanner.Audit;
+
+namespace Panoptic.Scanner.Tests.Audit;
+
+public class AuditRulesTests
+{
+    private static AuditSection MonorepoAudit()
+    {
+        using var repo = AuditFixtures.Monorepo();
+        return Scans.Audit(repo);
+    }
+
+    private static List<AuditFinding> Findings(AuditSection audit, string rule) => [.. audit.Findings.Where(f => f.Rule == rule)];
+
+    [Fact]
+    public void Audit_RulesYamlAndChecks_AreTheSameSet()
+    {
+        AuditEngine.Rules.Select(r => r.Id).Order(StringComparer.Ordinal).ShouldBe(AuditEngine.Checks.Keys.Order(StringComparer.Ordinal));
+        AuditEngine.Rules.Select(r => r.Id).ShouldBeUnique();
+        AuditEngine.Rules.Where(r => r.Category == "security" && r.Id.StartsWith("sec.", StringComparison.Ordinal)).ShouldAllBe(r => r.SecuritySeverity != null);
+    }
+
+    [Fact]
+    public void Audit_ServiceFacts_AreReadFromCodeAndDeployment()
+    {
+        var audit = MonorepoAudit();
+        var orders = audit.Services.Single(s => s.Id == "orders");
+        orders.Language.ShouldBe("python");
+        orders.Frameworks.ShouldBe(["FastAPI"]);
+        orders.Routes.Select(r => (r.Method, r.Path)).ShouldBe([("GET", "/v1/orders"), ("GET", "/v1/orders/{order_id}"), ("GET", "/health")]);
+        orders.HealthEndpoints.ShouldBe(["/health"]);
+        orders.StructuredLogging.ShouldBe(true);
+        orders.Tracing.ShouldBe(["OpenTelemetry tracing"]);
+        orders.Metrics.ShouldBe(["Prometheus client"]);
+        orders.ConfigApproaches.ShouldBe(["environment variables", "typed settings"]);
+        orders.Runtimes.Single().ShouldBe(new RuntimeVersion("python", "3.12", "services/orders/Dockerfile", 1));
+        orders.Ports.Select(p => (p.Port, p.Source)).ShouldBe([(8000, "code"), (8000, "compose"), (8000, "dockerfile")], ignoreOrder: true);
+        orders.Dockerfile.ShouldBe(new DockerfileFact("services/orders/Dockerfile", false, 3, true, 1));
+        orders.TestFiles.ShouldBe(1);
+        orders.TestCount.ShouldBe(2);
+        audit.Services.Single(s => s.Id == "payments").StructuredLogging.ShouldBe(false);
+        audit.Services.Single(s => s.Id == "users").Ports.Select(p => (p.Port, p.Source)).ShouldBe([(3000, "code"), (3000, "compose")], ignoreOrder: true);
+    }
+
+    [Fact]
+    public void Audit_PortConflicts_OnlyWhereServicesShareAHost()
+    {
+        var audit = MonorepoAudit();
+        var host = Findings(audit, "ports.host_port_conflict").ShouldHaveSingleItem();
+        host.Severity.ShouldBe("error");
+        host.Services.ShouldBe(["orders", "payments"]);
+        host.Locations.ShouldBe([new FindingLocation("docker-compose.yml", 10), new FindingLocation("docker-compose.yml", 4)]);
+        var local = Findings(audit, "ports.local_default_collision").ShouldHaveSingleItem();
+        local.Message.ShouldBe("2 services default to port 8000 when run outside containers: orders, payments.");
+        // Two Kubernetes pods both on 8080 have their own network namespaces: no finding names 8080.
+        audit.Findings.ShouldNotContain(f => f.Message.Contains("8080", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Audit_VersionAndRuntimeDrift()
+    {
+        var audit = MonorepoAudit();
+        var drift = Findings(audit, "deps.version_drift").ShouldHaveSingleItem();
+        drift.Message.ShouldBe("requests (pypi) is used at 2 versions across 2 services: payments 2.28.0, orders 2.31.0.");
+        drift.Locations[0].ShouldBe(new FindingLocation("services/payments/requirements.txt", 2));
+        var runtime = Findings(audit, "deps.runtime_version_drift").ShouldHaveSingleItem();
+        runtime.Message.ShouldBe("python runs on 2 release lines — 3.11: payments; 3.12: orders.");
+    }
+
+    [Fact]
+    public void Audit_HealthLoggingAndSecuritySmells()
+    {
+        var audit = MonorepoAudit();
+        Findings(audit, "obs.health_endpoint_inconsistent").Select(f => f.Services[0]).ShouldBe(["payments", "users"]);
+        Findings(audit, "obs.unstructured_logging").ShouldHaveSingleItem().Services.ShouldBe(["payments"]);
+        Findings(audit, "sec.tls_verification_disabled").ShouldHaveSingleItem().Locations[0].ShouldBe(new FindingLocation("services/payments/app.py", 10));
+        Findings(audit, "sec.cors_wildcard").ShouldHaveSingleItem().Services.ShouldBe(["users"]);
+        Findings(audit, "container.runs_as_root").Select(f => f.Services[0]).ShouldBe(["payments", "users"]);
+        Findings(audit, "db.shared_database").ShouldHaveSingleItem().Services.ShouldBe(["orders", "payments"]);
+        Findings(audit, "api.unversioned_routes").ShouldHaveSingleItem().Services.ShouldBe(["payments"]);
+        Findings(audit, "test.service_without_tests").Select(f => f.Services[0]).ShouldBe(["payments", "users"]);
+        Findings(audit, "deps.missing_lockfile").Select(f => f.Services[0]).ShouldBe(["payments"]);
+        Findings(audit, "config.approach_mixing").ShouldHaveSingleItem().Message.ShouldStartWith("Services load configuration in 4 ways");
+    }
+
+    [Fact]
+    public void Audit_CopiedModule_IsAClone_GeneratedAndVendoredCopiesAreNot()
+    {
+        var audit = MonorepoAudit();
+        var clone = Findings(audit, "dup.cross_service_clone").ShouldHaveSingleItem();
+        clone.Services.ShouldBe(["orders", "payments"]);
+        clone.Locations.Select(l => l.File).ShouldBe(["services/orders/common.py", "services/payments/common.py"]);
+        audit.Clones.Groups.SelectMany(g => g.Locations).ShouldNotContain(l => l.File.Contains("gen/", StringComparison.Ordinal) || l.File.StartsWith("vendor/", StringComparison.Ordinal));
+        audit.Clones.ByService["orders"].DuplicatedLines.ShouldBeGreaterThan(10);
+        audit.Clones.ByService["users"].DuplicatedLines.ShouldBe(0);
+    }
+
+    [Fact]
+    public void Audit_FingerprintsAreStableAndLineFree()
+    {
+        using var repo = AuditFixtures.Monorepo();
+        var before = Scans.Audit(repo).Findings.ToDictionary(f => f.Fingerprint, f => f.Rule);
+        repo.With("services/payments/app.py", "\n\n\n" + File.ReadAllText(repo.PathOf("services/payments/app.py")));
+        var after = Scans.Audit(repo).Findings.ToDictionary(f => f.Fingerprint, f => f.Rule);
+        after.ShouldBe(before);
+    }
+
+    [Fact]
+    public void Audit_Headline_HasRepositoryAndServiceRowsWithStatuses()
+    {
+        var audit = MonorepoAudit();
+        audit.Summary.Select(r => r.Scope).ShouldBe(["repository", "orders", "payments", "users"]);
+        var repository = audit.Summary[0];
+        repository.Services.ShouldBe(3);
+        repository.PortConflicts.ShouldBe(2);
+        repository.Status["port_conflicts"].ShouldBe("critical");
+        repository.StructuredLoggingPercent.ShouldBe(66.7);
+        repository.TracingPercent.ShouldBe(33.3);
+        repository.HealthEndpointsPercent.ShouldBe(100);
+        repository.DuplicationPercent.ShouldNotBeNull().ShouldBeGreaterThan(0);
+        audit.Summary.Single(r => r.Scope == "users").Status["test_files"].ShouldBe("critical");
+    }
+}
