@@ -7,7 +7,11 @@ public static class PortPlanner
 {
     public sealed record PortPlan(IReadOnlyList<PortRow> Services, IReadOnlyList<int> Conflicts);
 
-    public sealed record PortRow(string Service, IReadOnlyList<PortFact> Declared, int? Proposed, bool Conflicting);
+    public sealed record PortRow(string Service, IReadOnlyList<PortFact> Declared, int? Proposed, bool Conflicting)
+    {
+        /// <summary>The port the service uses today, when the plan moves it elsewhere.</summary>
+        public int? MovedFrom { get; init; }
+    }
 
     public static PortPlan Plan(AuditSection audit)
     {
@@ -27,7 +31,7 @@ public static class PortPlanner
                 while (!taken.Add(next)) next++;
                 proposed = next;
             }
-            rows.Add(new PortRow(service.Id, service.Ports, proposed, conflicting.Contains(service.Id)));
+            rows.Add(new PortRow(service.Id, service.Ports, proposed, conflicting.Contains(service.Id)) { MovedFrom = port is not null && proposed != port ? port : null });
         }
         var conflicts = audit.Services.SelectMany(s => s.Ports.Where(p => p.Source == "code").Select(p => (s.Id, p.Port))).GroupBy(x => x.Port).Where(g => g.Select(x => x.Id).Distinct().Count() > 1).Select(g => g.Key).Order().ToList();
         return new PortPlan([.. rows.OrderBy(r => r.Service, StringComparer.Ordinal)], conflicts);
@@ -44,7 +48,7 @@ public static class PortPlanner
         {
             sb.Append("  ").Append(Quote(row.Service)).AppendLine(":");
             sb.Append("    port: ").AppendLine(row.Proposed!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (row.Conflicting) sb.AppendLine("    conflict_resolved: true");
+            if (row.MovedFrom is { } from) sb.Append("    moved_from: ").AppendLine(from.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (row.Declared.Count > 0)
             {
                 sb.AppendLine("    declared:");
