@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates a deterministic multi-language, multi-service repository for the scan benchmarks.
 
-usage: generate-repo.py OUT_DIR FILES MEGABYTES
+usage: generate-repo.py OUT_DIR FILES MEGABYTES [SERVICES]
 Services in Python, TypeScript, C#, Go and Java, each with a manifest, a Dockerfile and source files that
 import real clients, read env vars, hold connection strings and API hosts; a compose file ties them together.
 """
@@ -10,6 +10,7 @@ import random
 import sys
 
 out, files, megabytes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+requested_services = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 rng = random.Random(42)
 target_bytes = megabytes * 1024 * 1024
 per_file = max(1024, target_bytes // files)
@@ -33,17 +34,20 @@ LANGS = {
              ["package com.example;", "import org.postgresql.Driver;", "import org.springframework.kafka.core.KafkaTemplate;"],
              ['String url = System.getenv("JDBC_URL");', 'String jdbc = "jdbc:postgresql://db:5432/app";']),
 }
+# Each filler line carries a running number, so unrelated files never share long token runs by chance.
 FILLER = [
-    "    total = sum(item.price * item.quantity for item in order.items if item.active)",
-    "    if (request.user && request.user.isAuthenticated()) { return render(view, context); }",
-    "    // compute the running average of the last window of samples before emitting metrics",
-    "    for (int i = 0; i < buffer.Length; i++) { checksum = (checksum * 31) ^ buffer[i]; }",
-    "    result, err := handler.Process(ctx, payload); if err != nil { return nil, err }",
-    "    logger.info(\"processed %d records in %.2f ms\", count, elapsed * 1000.0)",
+    "    total_{n} = sum(item.price * item.quantity for item in order_{n}.items if item.active)",
+    "    if (request.user && request.user.isAuthenticated()) {{ return render(view_{n}, context); }}",
+    "    // compute the running average of window {n} of samples before emitting metrics",
+    "    for (int i = 0; i < buffer_{n}.Length; i++) {{ checksum = (checksum * 31) ^ buffer_{n}[i]; }}",
+    "    result_{n}, err := handler.Process(ctx, payload); if err != nil {{ return nil, err }}",
+    "    logger.info(\"processed %d records in %.2f ms\", count_{n}, elapsed * 1000.0)",
 ]
+# A helper module copied into every service of a language: the cross-service duplication the audit must find.
+SHARED = "\n".join(f"    shared_step_{i} = compute_shared_value({i}, factor * {i}, offset + {i})  # copied helper" for i in range(60)) + "\n"
 
 os.makedirs(out, exist_ok=True)
-services = max(5, files // 300)
+services = requested_services or max(5, files // 300)
 written = 0
 compose = ["services:"]
 count = 0
@@ -57,8 +61,10 @@ for s in range(services):
     with open(os.path.join(base, "Dockerfile"), "w") as f: f.write(f"FROM alpine:3.19\nEXPOSE {8000 + s}\n")
     with open(os.path.join(base, ".env.example"), "w") as f: f.write(f"DATABASE_URL=postgres://svc{s}:devpassword{s}@db:5432/svc{s}\nREDIS_URL=redis://cache:6379/{s % 16}\n")
     compose += [f"  {name}:", f"    build: ./services/{name}", "    depends_on: [db, cache]"]
-    count += 3
-share = (files - services * 3 - 2) // services
+    with open(os.path.join(base, "src", f"shared_utils.{ext}"), "w") as f: f.write(SHARED)
+    count += 4
+share = max(1, (files - services * 4 - 2) // services)
+serial = 0
 for s in range(services):
     ext = list(LANGS)[s % len(LANGS)]
     lang, manifest, manifest_text, imports, calls = LANGS[ext]
@@ -68,7 +74,8 @@ for s in range(services):
         size = 0
         body = []
         while size < per_file:
-            line = rng.choice(calls) if rng.random() < 0.08 else rng.choice(FILLER)
+            serial += 1
+            line = rng.choice(calls) if rng.random() < 0.08 else rng.choice(FILLER).format(n=serial)
             body.append(line)
             size += len(line) + 1
         path = os.path.join(out, "services", name, "src", f"module_{i:04d}.{ext}")

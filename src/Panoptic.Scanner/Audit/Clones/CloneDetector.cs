@@ -31,15 +31,13 @@ internal static class CloneDetector
         var pairs = new Dictionary<(int A, int B), List<(CodeFingerprint A, CodeFingerprint B)>>();
         foreach (var list in postings.Values)
         {
-            if (list.Count < 2 || list.Count > 50) continue;
-            for (var x = 0; x < list.Count; x++)
+            // Each copy is paired with the first one only: n copies make n - 1 pairs, not n²/2, and groups form through the first.
+            if (list.Count < 2 || list.Count > 1000) continue;
+            for (var y = 1; y < list.Count; y++)
             {
-                for (var y = x + 1; y < list.Count; y++)
-                {
-                    var key = (A: list[x].File, B: list[y].File);
-                    if (!pairs.TryGetValue(key, out var shared)) pairs[key] = shared = [];
-                    shared.Add((files[key.A].Fingerprints[list[x].Index], files[key.B].Fingerprints[list[y].Index]));
-                }
+                var key = (A: list[0].File, B: list[y].File);
+                if (!pairs.TryGetValue(key, out var shared)) pairs[key] = shared = [];
+                shared.Add((files[key.A].Fingerprints[list[0].Index], files[key.B].Fingerprints[list[y].Index]));
             }
         }
 
