@@ -12,9 +12,12 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
     public IReadOnlyList<ServiceFacts> Build(IReadOnlyList<ServiceDetector.DetectedService> services, IReadOnlyList<FileReport> reports, IReadOnlyList<ServiceEntry> entries)
     {
         var owner = ServiceDetector.OwnerLookup(services);
-        var byService = reports.Where(r => owner(r.Path) is not null).ToLookup(r => owner(r.Path)!);
+        var byService = reports.Select(r => (Report: r, Owner: owner(r.Path))).Where(x => x.Owner is not null).ToLookup(x => x.Owner!, x => x.Report);
         var testsByService = TestsByService(services, reports, owner);
         var probeFiles = reports.Where(r => r.Probes.Count > 0).ToList();
+        // Looked up once for every service: scanning all reports per service is quadratic on big trees.
+        var lockfileFolders = reports.Where(r => Walking.WalkRules.Lockfiles.Contains(System.IO.Path.GetFileName(r.Path))).Select(r => ServiceDetector.DirectoryOf(r.Path)).ToList();
+        var allPorts = reports.Where(r => r.Ports.Count > 0).SelectMany(r => r.Ports).ToList();
         var result = new List<ServiceFacts>();
         foreach (var service in services)
         {
@@ -45,7 +48,7 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
                 EntryPoint = EntryPoint(product),
                 Frameworks = entry.Frameworks,
                 Runtimes = [.. PickRuntimes(owned.SelectMany(r => r.Runtimes))],
-                Ports = [.. Ports(service, reports)],
+                Ports = [.. Ports(service, allPorts)],
                 Routes = [.. routes.OrderBy(r => r.File, StringComparer.Ordinal).ThenBy(r => r.Line)],
                 HealthEndpoints = health,
                 Probes = probes,
@@ -61,7 +64,7 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
                 TestFiles = tests.Files,
                 TestCount = tests.Cases,
                 Dockerfile = dockerfile,
-                HasLockfile = HasLockfile(service, reports),
+                HasLockfile = lockfileFolders.Any(folder => ServiceDetector.IsWithin(service.Path, folder)),
                 HasEnvExample = owned.Any(r => r.Path.Contains(".env.", StringComparison.Ordinal) || r.Path.EndsWith(".env.example", StringComparison.Ordinal)),
             });
         }
@@ -83,8 +86,8 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
         return false;
     }
 
-    private static IEnumerable<PortFact> Ports(ServiceDetector.DetectedService service, IReadOnlyList<FileReport> reports) =>
-        reports.SelectMany(r => r.Ports)
+    private static IEnumerable<PortFact> Ports(ServiceDetector.DetectedService service, List<Deployment.PortDeclaration> ports) =>
+        ports
             .Where(p => p.ComposeService is { } c ? service.ComposeNames.Contains(c) : p.Directory == service.Path || (p.Source == "code" && ServiceDetector.IsWithin(p.Directory, service.Path) && service.Path.Length > 0))
             .Select(p => new PortFact(p.Port, p.Source, p.File, p.Line))
             .DistinctBy(p => (p.Port, p.Source))
@@ -117,12 +120,6 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
     internal static bool Mentions(string path, string id) =>
         id.Length >= 3 && path.Split('/').Any(part => System.IO.Path.GetFileNameWithoutExtension(part).Equals(id, StringComparison.OrdinalIgnoreCase)
             || part.Equals(id, StringComparison.OrdinalIgnoreCase));
-
-    private static bool HasLockfile(ServiceDetector.DetectedService service, IReadOnlyList<FileReport> reports)
-    {
-        // A lockfile in the service folder or in any folder above it (a workspace root) counts.
-        return reports.Any(r => Walking.WalkRules.Lockfiles.Contains(System.IO.Path.GetFileName(r.Path)) && ServiceDetector.IsWithin(service.Path, ServiceDetector.DirectoryOf(r.Path)));
-    }
 
     private static string? EntryPoint(List<FileReport> product)
     {

@@ -62,9 +62,10 @@ internal static partial class DependencyRules
     /// <summary>npm and Python services without a lockfile in their folder or a workspace root above it; requirements without exact pins.</summary>
     public static IEnumerable<AuditFinding> MissingLockfile(AuditContext context)
     {
+        var manifestsByFolder = context.Reports.Where(r => r.Manifests.Count > 0).ToLookup(r => Registry.ServiceDetector.DirectoryOf(r.Path));
         foreach (var service in context.Services.Where(s => !s.HasLockfile))
         {
-            var manifests = context.Reports.Where(r => context.ServiceOf(r.Path) == service.Id && r.Manifests.Count > 0 && Registry.ServiceDetector.DirectoryOf(r.Path) == (service.Path == "." ? "" : service.Path)).ToList();
+            var manifests = manifestsByFolder[service.Path == "." ? "" : service.Path].ToList();
             foreach (var report in manifests)
             {
                 var manifest = report.Manifests[0];
