@@ -23,6 +23,9 @@ internal sealed class AuditContext(
     public CloneReport Clones { get; } = clones;
     public IReadOnlyList<ComposeService> Compose { get; } = [.. reports.SelectMany(r => r.ComposeServices)];
 
+    /// <summary>Every piece of evidence by technology id, grouped once for all rules.</summary>
+    public ILookup<string, Signal> SignalsOf { get; } = reports.SelectMany(r => r.Signals).ToLookup(s => s.TechnologyId, StringComparer.Ordinal);
+
     /// <summary>The id of the service that owns a file, or null.</summary>
     public string? ServiceOf(string file) => serviceOf(file);
 

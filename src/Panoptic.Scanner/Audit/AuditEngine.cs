@@ -53,8 +53,11 @@ internal static class AuditEngine
         var facts = new FactsBuilder(catalog).Build(detected, reports, registry.Services);
         var clones = reports.Any(r => r.Fingerprints.Length > 0) ? Clones.CloneDetector.Detect(reports, ServiceOf) : CloneReport.Empty;
         var context = new AuditContext(facts, reports, registry, catalog, Rules.ToDictionary(r => r.Id), clones, ServiceOf);
+        // Rules are pure functions of the context, so they run side by side.
         var findings = Rules
-            .SelectMany(rule => Checks[rule.Id](context))
+            .AsParallel()
+            .SelectMany(rule => Checks[rule.Id](context).ToList())
+            .ToList()
             .OrderBy(f => Severity(f.Severity)).ThenBy(f => f.Rule, StringComparer.Ordinal).ThenBy(f => f.Locations.Count > 0 ? f.Locations[0].File : "", StringComparer.Ordinal).ThenBy(f => f.Locations.Count > 0 ? f.Locations[0].Line : 0)
             .ToList();
         return new AuditSection

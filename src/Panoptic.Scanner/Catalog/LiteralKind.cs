@@ -10,6 +10,8 @@ internal enum LiteralKind
     Secret,
     EnvRead,
     SchemeSeparator,
+    /// <summary>A fragment that can start a route declaration or a listen port: the line around it is read by the audit's extractors.</summary>
+    LineMarker,
 }
 
 /// <summary>One literal of the multi-string search, with what it means when found.</summary>

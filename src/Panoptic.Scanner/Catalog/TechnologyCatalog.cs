@@ -19,6 +19,18 @@ public sealed class TechnologyCatalog
         "env::var(", "Deno.env.get(", "os.environ.setdefault(",
     ];
 
+    /// <summary>Fragments of route registrations and listen-port settings across frameworks; only lines holding one are parsed.</summary>
+    private static readonly string[] LineMarkers =
+    [
+        "@app.", "@router.", "@bp.", "@api.", "@blueprint.", "path(", ".MapGet(", ".MapPost(", ".MapPut(", ".MapDelete(", ".MapPatch(", ".MapMethods(",
+        ".MapHealthChecks(", ".MapGroup(", "[HttpGet", "[HttpPost", "[HttpPut", "[HttpDelete", "[HttpPatch", "[Route(", "@Controller(", "@Get(", "@Post(",
+        "@Put(", "@Delete(", "@Patch(", "@All(", "Mapping(", ".get('/", ".get(\"/", ".get(`/", ".post('/", ".post(\"/", ".post(`/", ".put('/", ".put(\"/",
+        ".delete('/", ".delete(\"/", ".patch('/", ".patch(\"/", ".all('/", "GET(\"/", "POST(\"/", "PUT(\"/", "DELETE(\"/", "PATCH(\"/", "Get(\"/",
+        "Post(\"/", "Put(\"/", "Delete(\"/", "Patch(\"/", "Any(\"/", "HandleFunc(\"/", "Handle(\"/", "Route::",
+        "uvicorn.run(", ".run(", "--port", "runserver", "--bind", "-b ", "PORT", ".listen(", "UseUrls(", "applicationUrl", "ListenAndServe", ".Run(\":",
+        ".Start(\":", "net.Listen(", "server.port",
+    ];
+
     private readonly Dictionary<(Ecosystem, string), List<Technology>> _packages = [];
     private readonly Dictionary<SourceLanguage, Dictionary<string, List<Technology>>> _imports = [];
     private readonly Dictionary<string, List<Technology>> _images = new(StringComparer.OrdinalIgnoreCase);
@@ -247,6 +259,7 @@ public sealed class TechnologyCatalog
         foreach (var rule in Secrets) yield return new LiteralTarget(rule.Trigger, LiteralKind.Secret, null, rule);
         foreach (var trigger in EnvReadTriggers) yield return new LiteralTarget(trigger, LiteralKind.EnvRead, null);
         yield return new LiteralTarget("://", LiteralKind.SchemeSeparator, null);
+        foreach (var marker in LineMarkers) yield return new LiteralTarget(marker, LiteralKind.LineMarker, null);
     }
 
     private static IEnumerable<SecretRule> ParseSecrets(YamlSequenceNode rules, string source)

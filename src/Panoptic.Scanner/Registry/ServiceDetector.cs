@@ -70,16 +70,11 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
         return services;
     }
 
-    /// <summary>The owner of every file, computed once per folder: scans ask this for each piece of evidence.</summary>
+    /// <summary>The owner of every file, computed once per folder (safe from several threads): scans ask this for each piece of evidence.</summary>
     public static Func<string, DetectedService?> OwnerLookup(IReadOnlyList<DetectedService> services)
     {
-        var byFolder = new Dictionary<string, DetectedService?>(StringComparer.Ordinal);
-        return file =>
-        {
-            var folder = DirectoryOf(file);
-            if (!byFolder.TryGetValue(folder, out var owner)) byFolder[folder] = owner = Owner(services, file);
-            return owner;
-        };
+        var byFolder = new System.Collections.Concurrent.ConcurrentDictionary<string, DetectedService?>(StringComparer.Ordinal);
+        return file => byFolder.GetOrAdd(DirectoryOf(file), static (_, state) => Owner(state.Services, state.File), (Services: services, File: file));
     }
 
     /// <summary>The service a file belongs to: the deepest service folder that contains it.</summary>

@@ -82,7 +82,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
             {
                 foreach (var tech in catalog.ByImport(lang, module))
                     report.Signals.Add(new Signal(tech.Id, SignalKind.Import, file.Path, line, module) { InTest = inTest });
-            }, inTest ? null : new RouteExtractor(lang, file.Path, report.Routes), inTest ? null : report.Ports, file.Path);
+            });
             if (lang == SourceLanguage.Go && text.Contains("package main", StringComparison.Ordinal)) report.DeclaresGoMain = true;
             if (inTest) report.TestCount = TestCounter.Count(lang, text);
             if (detectClones)
@@ -91,13 +91,10 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
                 report.CodeLines = codeLines;
             }
         }
-        else if (RunConfig(name))
-        {
-            CodePorts.Extract(text, file.Path, report.Ports);
-        }
         if (IsCiDefinition(file.Path)) report.CiText = text.Length <= 200_000 ? text.ToString() : text[..200_000].ToString();
         Audit.RuntimeFiles.Read(name, text, file.Path, report.Runtimes);
-        _text.Scan(text, language, inTest, report);
+        var routes = language is { } source && !inTest ? new RouteExtractor(source, file.Path, report.Routes) : null;
+        _text.Scan(text, language, inTest, report, routes, ports: !inTest && (language is not null || RunConfig(name)));
         foreach (var env in report.EnvVars)
         {
             foreach (var tech in catalog.ByEnvVar(env.Name))

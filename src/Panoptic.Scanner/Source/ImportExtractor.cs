@@ -6,11 +6,9 @@ namespace Panoptic.Scanner.Source;
 /// <summary>Pulls imported module names out of source text, line by line, for each supported language.</summary>
 internal static partial class ImportExtractor
 {
-    public static void Extract(SourceLanguage language, ReadOnlySpan<char> text, Action<string, int> onImport) =>
-        Extract(language, text, onImport, null, null);
 
-    /// <summary>One pass over the lines of a source file: imports, and routes and listen ports when collectors are given.</summary>
-    public static void Extract(SourceLanguage language, ReadOnlySpan<char> text, Action<string, int> onImport, RouteExtractor? routes, List<Deployment.PortDeclaration>? ports, string? file = null)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void Extract(SourceLanguage language, ReadOnlySpan<char> text, Action<string, int> onImport)
     {
         var lineNumber = 0;
         var inGoBlock = false;
@@ -19,8 +17,7 @@ internal static partial class ImportExtractor
             lineNumber++;
             var line = rawLine.Trim();
             if (line.IsEmpty) continue;
-            routes?.Line(line, lineNumber);
-            if (ports is not null) CodePorts.Line(line, file!, lineNumber, ports);
+
             switch (language)
             {
                 case SourceLanguage.Python: Python(line, lineNumber, onImport); break;

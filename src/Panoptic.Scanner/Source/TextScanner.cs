@@ -14,12 +14,14 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
     [ThreadStatic]
     private static List<LiteralHit>? t_hits;
 
-    public void Scan(ReadOnlySpan<char> text, SourceLanguage? language, bool inTest, FileReport report)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void Scan(ReadOnlySpan<char> text, SourceLanguage? language, bool inTest, FileReport report, RouteExtractor? routes = null, bool ports = false)
     {
         var hits = t_hits ??= [];
         hits.Clear();
         catalog.Literals.FindAll(text, hits);
         var lines = new LineCounter();
+        if (routes is not null || ports) MarkedLines(text, hits, routes, ports, report);
         foreach (var (target, position) in hits)
         {
             switch (target.Kind)
@@ -49,6 +51,26 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
                     ConnectionString(text, position, inTest, ref lines, report);
                     break;
             }
+        }
+    }
+
+    /// <summary>Hands each line holding a route or port marker, once and in order, to the extractors.</summary>
+    private static void MarkedLines(ReadOnlySpan<char> text, List<LiteralHit> hits, RouteExtractor? routes, bool ports, FileReport report)
+    {
+        var starts = new SortedSet<int>();
+        foreach (var hit in hits)
+        {
+            if (hit.Target.Kind == LiteralKind.LineMarker) starts.Add(text[..hit.Position].LastIndexOf('\n') + 1);
+        }
+        if (starts.Count == 0) return;
+        var counter = new LineCounter();
+        foreach (var start in starts)
+        {
+            var end = text[start..].IndexOf('\n');
+            var line = (end < 0 ? text[start..] : text.Slice(start, end)).Trim();
+            var number = counter.LineOf(text, start);
+            routes?.Line(line, number);
+            if (ports) CodePorts.Line(line, report.Path, number, report.Ports);
         }
     }
 

@@ -17,6 +17,7 @@ internal static class CodeFingerprints
     [ThreadStatic]
     private static List<(uint Hash, int Line)>? t_tokens;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static CodeFingerprint[] Compute(SourceLanguage language, ReadOnlySpan<char> text, out int codeLines)
     {
         var tokens = t_tokens ??= [];
@@ -57,6 +58,7 @@ internal static class CodeFingerprints
     }
 
     /// <summary>Splits code into tokens (identifiers, numbers, strings, single punctuation characters) and returns its non-blank line count.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static int Tokenize(SourceLanguage language, ReadOnlySpan<char> text, List<(uint, int)> tokens)
     {
         var hashComments = language is SourceLanguage.Python or SourceLanguage.Ruby;

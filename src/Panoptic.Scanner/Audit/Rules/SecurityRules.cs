@@ -34,9 +34,8 @@ internal static class SecurityRules
 
     private static IEnumerable<AuditFinding> Smell(AuditContext context, string smell, string rule, string what, Func<string, bool> counts)
     {
-        var hits = context.Reports
-            .Where(r => !SourceFiles.IsTestPath(r.Path) && counts(r.Path))
-            .SelectMany(r => r.Signals.Where(s => s.TechnologyId == smell))
+        var hits = context.SignalsOf[smell]
+            .Where(s => !SourceFiles.IsTestPath(s.File) && counts(s.File))
             .OrderBy(s => s.File, StringComparer.Ordinal).ThenBy(s => s.Line);
         foreach (var hit in hits)
         {
