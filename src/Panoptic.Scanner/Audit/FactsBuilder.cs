@@ -13,6 +13,12 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
     {
         var owner = ServiceDetector.OwnerLookup(services);
         var byService = reports.Select(r => (Report: r, Owner: owner(r.Path))).Where(x => x.Owner is not null).ToLookup(x => x.Owner!, x => x.Report);
+        // Shared libraries a service references (eShop.ServiceDefaults, a workspace package) configure its logging, tracing and health too.
+        var usage = new UsageMap(services, reports);
+        var libraries = reports
+            .Where(r => !SourceFiles.IsTestPath(r.Path))
+            .SelectMany(r => usage.UsersOf(r.Path).Where(u => u != owner(r.Path)).Select(u => (Service: u, Report: r)))
+            .ToLookup(x => x.Service, x => x.Report);
         var testsByService = TestsByService(services, reports, owner);
         var probeFiles = reports.Where(r => r.Probes.Count > 0).ToList();
         // Looked up once for every service: scanning all reports per service is quadratic on big trees.
@@ -22,7 +28,8 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
         foreach (var service in services)
         {
             var owned = byService[service].ToList();
-            var product = owned.Where(r => !SourceFiles.IsTestPath(r.Path)).ToList();
+            var own = owned.Where(r => !SourceFiles.IsTestPath(r.Path)).ToList();
+            var product = own.Concat(libraries[service]).ToList();
             var entry = entries.Single(e => e.Id == service.Id);
             var facts = product.SelectMany(r => r.Signals).Select(s => catalog[s.TechnologyId]).OfType<Technology>().Distinct().ToList();
             string[] Names(string category) => [.. facts.Where(t => t.Category == category).Select(t => t.Name).Order(StringComparer.Ordinal)];
@@ -45,7 +52,7 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
                 Path = entry.Path,
                 Language = entry.Language,
                 PrimaryManifest = dockerfile?.File ?? (entry.Manifests.Count > 0 ? entry.Manifests[0] : null),
-                EntryPoint = EntryPoint(product),
+                EntryPoint = EntryPoint(own),
                 Frameworks = entry.Frameworks,
                 Runtimes = [.. PickRuntimes(owned.SelectMany(r => r.Runtimes))],
                 Ports = [.. Ports(service, allPorts)],
@@ -60,7 +67,8 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
                 DataAccess = [.. Names("orm")],
                 Databases = [.. facts.Where(t => t.Category == "database").Select(t => t.Name).Order(StringComparer.Ordinal)],
                 HasApiContract = facts.Any(t => t.Category == "api_contract") || owned.Any(r => r.Path.EndsWith(".proto", StringComparison.Ordinal) || r.Path.EndsWith(".graphql", StringComparison.Ordinal)),
-                SourceFiles = product.Count(r => r.Language is not null),
+                SourceFiles = own.Count(r => r.Language is not null),
+                HasApiVersioning = facts.Any(t => t.Category == "api_versioning"),
                 TestFiles = tests.Files,
                 TestCount = tests.Cases,
                 Dockerfile = dockerfile,

@@ -24,6 +24,8 @@ public sealed record ServiceFacts
     public required IReadOnlyList<string> DataAccess { get; init; }
     public required IReadOnlyList<string> Databases { get; init; }
     public bool HasApiContract { get; init; }
+    /// <summary>Versioning through a library (Asp.Versioning, @ApiVersion) rather than in the path.</summary>
+    public bool HasApiVersioning { get; init; }
     public required int SourceFiles { get; init; }
     public required int TestFiles { get; init; }
     public required int TestCount { get; init; }

@@ -6,7 +6,8 @@ namespace Panoptic.Scanner.Manifests;
 /// <summary>*.csproj/*.fsproj/*.vbproj, Directory.Packages.props and packages.config.</summary>
 internal static class DotnetManifests
 {
-    private static readonly string[] TestFrameworks = ["xunit", "nunit", "mstest.testframework", "microsoft.net.test.sdk", "xunit.v3"];
+    /// <summary>Package id prefixes of test frameworks (xunit.v3.mtp-v2, NUnit3TestAdapter and MSTest.TestFramework all count).</summary>
+    private static readonly string[] TestFrameworks = ["xunit", "nunit", "mstest", "microsoft.net.test.sdk", "tunit"];
 
     public static Manifest Read(string file, string text)
     {
@@ -28,6 +29,7 @@ internal static class DotnetManifests
                     case "Project":
                         var sdk = reader.GetAttribute("Sdk") ?? "";
                         if (sdk.Contains(".Web", StringComparison.OrdinalIgnoreCase) || sdk.Contains(".Worker", StringComparison.OrdinalIgnoreCase)) manifest.Runnable = true;
+                        if (sdk.StartsWith("MSTest.Sdk", StringComparison.OrdinalIgnoreCase)) manifest.IsTestProject = true;
                         // The SDK names the framework (Microsoft.NET.Sdk.Web is ASP.NET Core), so it counts as a dependency the catalog can match.
                         foreach (var part in sdk.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                             manifest.Dependencies.Add(new Dependency(part.Split('/')[0], null, DependencyScope.Direct, info.LineNumber));
@@ -47,7 +49,7 @@ internal static class DotnetManifests
                         if (id is null) break;
                         var scope = reader.LocalName == "PackageVersion" ? DependencyScope.Pin : DependencyScope.Direct;
                         manifest.Dependencies.Add(new Dependency(id, reader.GetAttribute("Version") ?? reader.GetAttribute("version"), scope, info.LineNumber));
-                        if (TestFrameworks.Contains(id.ToLowerInvariant()) && scope == DependencyScope.Direct) manifest.IsTestProject = true;
+                        if (scope == DependencyScope.Direct && TestFrameworks.Any(t => id.StartsWith(t, StringComparison.OrdinalIgnoreCase))) manifest.IsTestProject = true;
                         break;
                 }
             }

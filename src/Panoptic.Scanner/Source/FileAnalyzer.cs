@@ -85,7 +85,8 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
             });
             if (lang == SourceLanguage.Go && text.Contains("package main", StringComparison.Ordinal)) report.DeclaresGoMain = true;
             if (inTest) report.TestCount = TestCounter.Count(lang, text);
-            if (detectClones)
+            // Migrations are generated from the model; their sameness across services is not copied logic.
+            if (detectClones && !file.Path.Contains("/Migrations/", StringComparison.Ordinal) && !file.Path.Contains("/migrations/", StringComparison.Ordinal))
             {
                 report.Fingerprints = Audit.Clones.CodeFingerprints.Compute(lang, text, out var codeLines);
                 report.CodeLines = codeLines;

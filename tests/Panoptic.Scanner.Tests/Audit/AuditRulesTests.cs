@@ -121,3 +121,20 @@ public class AuditRulesTests
         audit.Summary.Single(r => r.Scope == "users").Status["test_files"].ShouldBe("critical");
     }
 }
+
+public class LoggingFactTests
+{
+    [Fact]
+    public void Audit_Log4jJsonLayout_CountsAsStructured()
+    {
+        using var repo = new Panoptic.TestUtilities.TempRepository("java-json")
+            .With("ads/build.gradle", "plugins { id 'application' }\ndependencies {\n  implementation 'org.apache.logging.log4j:log4j-core:2.26.1'\n}\n")
+            .With("ads/src/main/java/Ads.java", "import org.apache.logging.log4j.LogManager;\nclass Ads {}\n")
+            .With("ads/src/main/resources/log4j2.xml", "<Configuration><Appenders><Console name=\"c\"><JsonLayout compact=\"true\"/></Console></Appenders></Configuration>\n");
+
+        var ads = Scans.Audit(repo).Services.Single();
+
+        ads.StructuredLogging.ShouldBe(true);
+        ads.Logging.ShouldBe(["JSON log layout", "SLF4J / Logback / Log4j"]);
+    }
+}

@@ -13,7 +13,7 @@ internal static partial class ApiRules
         foreach (var service in context.Services)
         {
             var api = ApiRoutes(service).ToList();
-            if (api.Count < 2) continue;
+            if (api.Count < 2 || service.HasApiVersioning) continue;
             var unversioned = api.Where(r => !IsVersioned(r.Path)).ToList();
             if (unversioned.Count * 5 <= api.Count) continue;
             yield return context.Finding("api.unversioned_routes",

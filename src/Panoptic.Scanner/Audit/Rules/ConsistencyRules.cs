@@ -23,11 +23,13 @@ internal static class ConsistencyRules
     {
         foreach (var language in context.Services.Where(s => s.Language is not null).GroupBy(s => s.Language!))
         {
-            var loggers = language.SelectMany(s => s.Logging.Where(l => context.Catalog.Technologies.Any(t => t.Name == l && t.Traits.Contains("structured")))).Distinct().Order(StringComparer.Ordinal).ToList();
+            // Output formatters (a JSON console, a JSON layout) configure a logger; they are not another logging library.
+            var loggers = language.SelectMany(s => s.Logging.Where(l => context.Catalog.Technologies.Any(t => t.Name == l && t.Traits.Contains("structured") && !t.Traits.Contains("formatter")))).Distinct().Order(StringComparer.Ordinal).ToList();
             if (loggers.Count >= 2)
                 yield return context.Finding("consistency.stack_fragmentation", $"{language.Key} services use {loggers.Count} logging libraries: {string.Join(", ", loggers)}.",
                     language.Select(s => s.Id), language.Take(3).Select(AuditContext.Anchor), language.Key, "logging");
-            var frameworks = language.SelectMany(s => s.Frameworks).Distinct().Order(StringComparer.Ordinal).ToList();
+            var web = context.Catalog.Technologies.Where(t => t.Traits.Contains("web")).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+            var frameworks = language.SelectMany(s => s.Frameworks).Where(web.Contains).Distinct().Order(StringComparer.Ordinal).ToList();
             if (frameworks.Count >= 3)
                 yield return context.Finding("consistency.stack_fragmentation", $"{language.Key} services use {frameworks.Count} web frameworks: {string.Join(", ", frameworks)}.",
                     language.Select(s => s.Id), language.Take(3).Select(AuditContext.Anchor), language.Key, "framework");

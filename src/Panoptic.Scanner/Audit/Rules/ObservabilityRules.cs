@@ -75,7 +75,7 @@ internal static class ObservabilityRules
             .Where(s => IsHttpService(s) && s.Metrics.Count == 0)
             .Select(s => context.Finding("obs.metrics_missing", $"{s.Id} exposes no metrics.", [s.Id], [AuditContext.Anchor(s)], s.Id));
 
-    /// <summary>A service that takes requests: it declares routes, a web framework or a port.</summary>
+    /// <summary>A service that takes requests: it declares routes, a port, or a framework other than an orchestrator or worker host.</summary>
     internal static bool IsHttpService(ServiceFacts service) =>
-        service.Routes.Count > 0 || service.Ports.Count > 0 || service.Frameworks.Count > 0;
+        service.Routes.Count > 0 || service.Ports.Count > 0 || service.Frameworks.Any(f => f is not (".NET Aspire AppHost" or ".NET Worker Service"));
 }

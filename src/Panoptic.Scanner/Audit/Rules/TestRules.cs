@@ -11,7 +11,7 @@ internal static class TestRules
 
     public static IEnumerable<AuditFinding> ServiceWithoutTests(AuditContext context) =>
         context.Services
-            .Where(s => s.TestFiles == 0 && s.SourceFiles > 0)
+            .Where(s => s.TestFiles == 0 && s.SourceFiles > 0 && !s.Frameworks.Contains(".NET Aspire AppHost"))
             .Select(s => context.Finding("test.service_without_tests", $"{s.Id} has {s.SourceFiles} source files and no test file.", [s.Id], [AuditContext.Anchor(s)], s.Id));
 
     /// <summary>Services with tests that no CI definition mentions, by path or through a command that recurses over the repository.</summary>
