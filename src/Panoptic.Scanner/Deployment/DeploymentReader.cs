@@ -131,12 +131,12 @@ internal static partial class DeploymentReader
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            if (isChart || isKustomization) report.Problems.Add(new Problem(report.Path, (int)e.Start.Line, "invalid YAML: " + (e.InnerException?.Message ?? e.Message)));
+            if (isChart || isKustomization || looksKubernetes) report.Problems.Add(new Problem(report.Path, (int)e.Start.Line, "invalid YAML: " + (e.InnerException?.Message ?? e.Message)));
             return;
         }
         catch (FormatException e)
         {
-            if (isChart || isKustomization) report.Problems.Add(new Problem(report.Path, null, e.Message));
+            if (isChart || isKustomization || looksKubernetes) report.Problems.Add(new Problem(report.Path, null, e.Message));
             return;
         }
         foreach (var document in documents)

@@ -19,6 +19,7 @@ public class AuditBadInputTests
 
         registry.Audit.ShouldNotBeNull();
         registry.Problems.ShouldContain(p => p.File == "docker-compose.broken.yml");
+        registry.Problems.ShouldContain(p => p.File == "k8s/broken.yaml" && p.Message.StartsWith("invalid YAML", StringComparison.Ordinal));
         registry.Audit!.Services.Select(s => s.Id).ShouldContain("a");
     }
 
