@@ -12,12 +12,6 @@ internal static partial class CodePorts
     private static readonly System.Buffers.SearchValues<string> Keywords = System.Buffers.SearchValues.Create(
         ["port", "Port", "PORT", "listen", "Listen", "Run(", "Start(", "http://", "runserver", "bind"], StringComparison.Ordinal);
 
-    public static void Extract(ReadOnlySpan<char> text, string file, List<PortDeclaration> ports)
-    {
-        var number = 0;
-        foreach (var raw in text.EnumerateLines()) Line(raw.Trim(), file, ++number, ports);
-    }
-
     public static void Line(ReadOnlySpan<char> line, string file, int number, List<PortDeclaration> ports)
     {
         if (line.Length < 6 || line.IndexOfAny(Keywords) < 0 || line.IndexOfAnyInRange('0', '9') < 0) return;

@@ -14,13 +14,6 @@ internal sealed partial class RouteExtractor(SourceLanguage language, string fil
     private static readonly System.Buffers.SearchValues<string> RouteStarts = System.Buffers.SearchValues.Create(["('/", "(\"/", "(`/"], StringComparison.Ordinal);
     private string _prefix = "";
 
-    public static void Extract(SourceLanguage language, ReadOnlySpan<char> text, string file, List<RouteFact> routes)
-    {
-        var extractor = new RouteExtractor(language, file, routes);
-        var number = 0;
-        foreach (var raw in text.EnumerateLines()) extractor.Line(raw.Trim(), ++number);
-    }
-
     /// <summary>Reads one trimmed line; class-level prefixes carry over to the lines after them.</summary>
     public void Line(ReadOnlySpan<char> line, int number)
     {
