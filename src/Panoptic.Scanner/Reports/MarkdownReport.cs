@@ -28,6 +28,16 @@ public static class MarkdownReport
         if (document.DevTooling.Count > 0)
             sb.Append("**Developer tooling (not production):** ").AppendLine(string.Join(", ", document.DevTooling.Select(t => Escape(t.Name)))).AppendLine();
 
+        if (document.Audit is { Findings.Count: > 0 } audit)
+        {
+            var counts = audit.Findings.GroupBy(f => f.Severity).ToDictionary(g => g.Key, g => g.Count());
+            sb.Append("### Architecture audit: ").Append(counts.GetValueOrDefault("error")).Append(" errors, ").Append(counts.GetValueOrDefault("warning"))
+                .Append(" warnings, ").Append(counts.GetValueOrDefault("note")).AppendLine(" notes").AppendLine();
+            foreach (var finding in audit.Findings.Where(f => f.Severity != "note").Take(20))
+                sb.AppendLine($"- **{finding.Severity}** `{finding.Rule}` {Escape(finding.Message)} (`{Escape(finding.Locations[0].File)}:{finding.Locations[0].Line}`)");
+            if (audit.Findings.Count(f => f.Severity != "note") > 20) sb.AppendLine("- … run `panoptic audit` for the full list");
+            sb.AppendLine();
+        }
         if (document.Secrets.Count > 0)
         {
             sb.AppendLine("### ⚠️ Hard-coded secrets").AppendLine();

@@ -67,3 +67,15 @@ public class AuditReportTests
         new YamlDotNet.RepresentationModel.YamlStream().Load(new StringReader(yaml));
     }
 }
+
+public class ScanMarkdownAuditTests
+{
+    [Fact]
+    public void ScanMarkdown_ListsTheAuditsErrorsAndWarnings()
+    {
+        using var repo = AuditFixtures.Monorepo();
+        var markdown = MarkdownReport.Write(Scans.Run(repo));
+        markdown.ShouldContain("### Architecture audit: 2 errors, ");
+        markdown.ShouldContain("- **error** `ports.host_port_conflict` Host port 8000 is published by orders, payments in docker-compose.yml; only one of them can start. (`docker-compose.yml:10`)");
+    }
+}
