@@ -9,12 +9,11 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
 {
     private static readonly string[] HealthPaths = ["/health", "/healthz", "/_health", "/_healthz", "/livez", "/readyz", "/ready", "/live", "/liveness", "/readiness", "/ping", "/status", "/actuator/health", "/alive", "/health/live", "/health/ready", "/healthcheck"];
 
-    public IReadOnlyList<ServiceFacts> Build(IReadOnlyList<ServiceDetector.DetectedService> services, IReadOnlyList<FileReport> reports, IReadOnlyList<ServiceEntry> entries)
+    public IReadOnlyList<ServiceFacts> Build(IReadOnlyList<ServiceDetector.DetectedService> services, IReadOnlyList<FileReport> reports, IReadOnlyList<ServiceEntry> entries, UsageMap usage)
     {
         var owner = ServiceDetector.OwnerLookup(services);
         var byService = reports.Select(r => (Report: r, Owner: owner(r.Path))).Where(x => x.Owner is not null).ToLookup(x => x.Owner!, x => x.Report);
         // Shared libraries a service references (eShop.ServiceDefaults, a workspace package) configure its logging, tracing and health too.
-        var usage = new UsageMap(services, reports);
         var libraries = reports
             .Where(r => !SourceFiles.IsTestPath(r.Path))
             .SelectMany(r => usage.UsersOf(r.Path).Where(u => u != owner(r.Path)).Select(u => (Service: u, Report: r)))
@@ -40,7 +39,8 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
             if (facts.Any(t => t.Category == "health") && health.Count == 0) health.Add(facts.First(t => t.Category == "health").Name);
             var probes = owned.SelectMany(r => r.Probes).Concat(probeFiles.Where(r => Mentions(r.Path, service)).SelectMany(r => r.Probes)).Distinct().ToList();
             var tests = testsByService[service];
-            var tracing = Names("tracing").Concat(facts.Where(t => t.Id is "opentelemetry-collector" or "datadog" or "new-relic" or "honeycomb" or "azure-monitor" or "elastic-apm" or "jaeger" or "zipkin").Select(t => t.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
+            // Tracing libraries, and monitoring services that trace (the catalog marks them with the trait).
+            var tracing = Names("tracing").Concat(facts.Where(t => t.Traits.Contains("tracing")).Select(t => t.Name)).Distinct().Order(StringComparer.Ordinal).ToList();
             var metrics = Names("metrics").Concat(routes.Any(r => r.Path.TrimEnd('/') == "/metrics") ? ["/metrics route"] : []).Distinct().Order(StringComparer.Ordinal).ToList();
             var config = Names("config").ToList();
             if (product.Any(r => r.Language is not null && r.EnvVars.Any(e => !e.Declared))) config.Add("environment variables");

@@ -42,7 +42,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             Skipped = Skipped(skipped),
             Problems = [.. reports.SelectMany(r => r.Problems).OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)],
         };
-        return document with { Audit = Audit.AuditEngine.Run(services, reports, document, catalog) };
+        return document with { Audit = Audit.AuditEngine.Run(services, reports, document, catalog, usage) };
     }
 
     private (RegistrySection Section, TechnologyEntry Entry) Entry(
