@@ -46,11 +46,12 @@ internal static class AuditEngine
     public static readonly IReadOnlyList<AuditRule> Rules = AuditRule.LoadEmbedded();
 
     public static AuditSection Run(
-        IReadOnlyList<ServiceDetector.DetectedService> detected, IReadOnlyList<FileReport> reports, RegistryDocument registry, TechnologyCatalog catalog, UsageMap usage)
+        IReadOnlyList<ServiceDetector.DetectedService> detected, IReadOnlyList<FileReport> reports, RegistryDocument registry, TechnologyCatalog catalog, UsageMap usage,
+        IEnumerable<string> unreadPaths)
     {
         var owner = ServiceDetector.OwnerLookup(detected);
         string? ServiceOf(string file) => owner(file)?.Id;
-        var facts = new FactsBuilder(catalog).Build(detected, reports, registry.Services, usage);
+        var facts = new FactsBuilder(catalog).Build(detected, reports, registry.Services, usage, unreadPaths);
         var clones = reports.Any(r => r.Fingerprints.Length > 0) ? Clones.CloneDetector.Detect(reports, ServiceOf) : CloneReport.Empty;
         var context = new AuditContext(facts, reports, registry, catalog, Rules.ToDictionary(r => r.Id), clones, ServiceOf);
         // Rules are pure functions of the context, so they run side by side.

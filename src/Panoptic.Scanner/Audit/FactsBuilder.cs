@@ -9,7 +9,7 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
 {
     private static readonly string[] HealthPaths = ["/health", "/healthz", "/_health", "/_healthz", "/livez", "/readyz", "/ready", "/live", "/liveness", "/readiness", "/ping", "/status", "/actuator/health", "/alive", "/health/live", "/health/ready", "/healthcheck"];
 
-    public IReadOnlyList<ServiceFacts> Build(IReadOnlyList<ServiceDetector.DetectedService> services, IReadOnlyList<FileReport> reports, IReadOnlyList<ServiceEntry> entries, UsageMap usage)
+    public IReadOnlyList<ServiceFacts> Build(IReadOnlyList<ServiceDetector.DetectedService> services, IReadOnlyList<FileReport> reports, IReadOnlyList<ServiceEntry> entries, UsageMap usage, IEnumerable<string> unreadPaths)
     {
         var owner = ServiceDetector.OwnerLookup(services);
         var byService = reports.Select(r => (Report: r, Owner: owner(r.Path))).Where(x => x.Owner is not null).ToLookup(x => x.Owner!, x => x.Report);
@@ -21,7 +21,9 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
         var testsByService = TestsByService(services, reports, owner);
         var probeFiles = reports.Where(r => r.Probes.Count > 0).ToList();
         // Looked up once for every service: scanning all reports per service is quadratic on big trees.
-        var lockfileFolders = reports.Where(r => Walking.WalkRules.Lockfiles.Contains(System.IO.Path.GetFileName(r.Path))).Select(r => ServiceDetector.DirectoryOf(r.Path)).ToList();
+        // Lockfiles are often over the size limit and never read; being there is what counts.
+        var lockfileFolders = reports.Select(r => r.Path).Concat(unreadPaths)
+            .Where(p => Walking.WalkRules.Lockfiles.Contains(System.IO.Path.GetFileName(p))).Select(ServiceDetector.DirectoryOf).ToList();
         var allPorts = reports.Where(r => r.Ports.Count > 0).SelectMany(r => r.Ports).ToList();
         var result = new List<ServiceFacts>();
         foreach (var service in services)

@@ -42,7 +42,8 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             Skipped = Skipped(skipped),
             Problems = [.. reports.SelectMany(r => r.Problems).OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)],
         };
-        return document with { Audit = Audit.AuditEngine.Run(services, reports, document, catalog, usage) };
+        var unread = skipped.Where(s => s.Reason is SkipReason.TooLarge or SkipReason.Binary).Select(s => s.Path);
+        return document with { Audit = Audit.AuditEngine.Run(services, reports, document, catalog, usage, unread) };
     }
 
     private (RegistrySection Section, TechnologyEntry Entry) Entry(

@@ -138,3 +138,34 @@ public class LoggingFactTests
         ads.Logging.ShouldBe(["JSON log layout", "SLF4J / Logback / Log4j"]);
     }
 }
+
+public class AuditMonorepoLibraryTests
+{
+    [Fact]
+    public void Audit_WorkspaceLibraryCopies_AreNotCrossServiceAndLargeLockfilesCount()
+    {
+        var copied = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Audit", "common_module.py"));
+        using var repo = new Panoptic.TestUtilities.TempRepository("ws-lib")
+            .With("package.json", "{\"name\":\"root\",\"workspaces\":[\"apps/*\",\"packages/*\"]}")
+            .With("package-lock.json", "{\"lockfileVersion\":3," + new string(' ', 2_000_000) + "}")
+            .With("apps/web/package.json", "{\"name\":\"web\",\"scripts\":{\"start\":\"node .\"},\"dependencies\":{\"express\":\"4\"}}")
+            .With("apps/web/helpers.py", copied)
+            .With("packages/lib/package.json", "{\"name\":\"lib\"}")
+            .With("packages/lib/helpers.py", copied);
+
+        var audit = Scans.Audit(repo);
+
+        audit.Findings.ShouldNotContain(f => f.Rule == "dup.cross_service_clone");
+        audit.Findings.ShouldNotContain(f => f.Rule == "deps.missing_lockfile");
+        audit.Clones.Groups.ShouldHaveSingleItem().CrossService.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("/api/v2-beta/things", true)]
+    [InlineData("/v1alpha1/pods", true)]
+    [InlineData("/v1.2/users", true)]
+    [InlineData("/variants", false)]
+    [InlineData("/api/users", false)]
+    public void IsVersioned_KnowsPreReleaseVersionSegments(string path, bool expected) =>
+        Panoptic.Scanner.Audit.Rules.ApiRules.IsVersioned(path).ShouldBe(expected);
+}

@@ -52,7 +52,7 @@ internal static class CloneDetector
                 for (var line = region.BStart; line <= region.BEnd; line++) duplicated[b].Add(line);
                 var serviceA = serviceOf(files[a].Path);
                 var serviceB = serviceOf(files[b].Path);
-                groups.Add(new CloneGroup(region.AEnd - region.AStart + 1, serviceA != serviceB,
+                groups.Add(new CloneGroup(region.AEnd - region.AStart + 1, serviceA is not null && serviceB is not null && serviceA != serviceB,
                 [
                     new CloneLocation(files[a].Path, region.AStart, region.AEnd, serviceA),
                     new CloneLocation(files[b].Path, region.BStart, region.BEnd, serviceB),
@@ -113,7 +113,8 @@ internal static class CloneDetector
         return [.. groups.Select(g =>
         {
             var places = g.Places.OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.StartLine).ToList();
-            return new CloneGroup(g.Lines, places.Select(p => p.Service).Distinct().Count() > 1, places);
+            // Cross-service only between services: a copy of shared-library code inside one service is duplication, not a copy between services.
+            return new CloneGroup(g.Lines, places.Select(p => p.Service).OfType<string>().Distinct().Count() > 1, places);
         }).OrderByDescending(g => g.Lines).ThenBy(g => g.Locations[0].File, StringComparer.Ordinal)];
     }
 }

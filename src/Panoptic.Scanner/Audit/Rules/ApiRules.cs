@@ -51,7 +51,7 @@ internal static partial class ApiRules
             .Select(s => context.Finding("api.missing_contract", $"{s.Id} exposes {ApiRoutes(s).Count()} routes without an OpenAPI document or .proto contract.", [s.Id], [AuditContext.Anchor(s)], s.Id));
 
     internal static IEnumerable<RouteFact> ApiRoutes(ServiceFacts service) =>
-        service.Routes.Where(r => r.Path.Length > 1 && !Segments(r.Path).Any(s => NotApi.Contains(s.ToLowerInvariant())) && !FactsBuilder.IsHealthPath(r.Path));
+        service.Routes.Where(r => r.Path.Length > 1 && !Segments(r.Path).Any(s => NotApi.Contains(Path.GetFileNameWithoutExtension(s).ToLowerInvariant())) && !FactsBuilder.IsHealthPath(r.Path));
 
     internal static bool IsVersioned(string path) => Segments(path).Any(s => VersionSegment().IsMatch(s)) || path.Contains("api-version", StringComparison.OrdinalIgnoreCase) || path.Contains("{version", StringComparison.OrdinalIgnoreCase);
 
@@ -64,6 +64,6 @@ internal static partial class ApiRules
     private static string? Dominant(IEnumerable<string?> values) =>
         values.OfType<string>().GroupBy(v => v).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key;
 
-    [GeneratedRegex(@"^v\d+(\.\d+)?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^v\d+([.\-_]?[a-z0-9]+)?$", RegexOptions.IgnoreCase)]
     private static partial Regex VersionSegment();
 }

@@ -62,7 +62,7 @@ internal static class ConsistencyRules
         {
             var places = group.Locations;
             yield return context.Finding("dup.cross_service_clone",
-                $"{group.Lines} lines copied across {places.Select(p => p.Service).Distinct().Count()} services: {string.Join(", ", places.Select(p => $"{p.File}:{p.StartLine}-{p.EndLine}"))}.",
+                $"{group.Lines} lines copied across {places.Select(p => p.Service).OfType<string>().Distinct().Count()} services: {string.Join(", ", places.Select(p => $"{p.File}:{p.StartLine}-{p.EndLine}"))}.",
                 places.Select(p => p.Service).OfType<string>(), places.Select(p => new FindingLocation(p.File, p.StartLine)), [.. places.Select(p => p.File)]);
         }
     }
