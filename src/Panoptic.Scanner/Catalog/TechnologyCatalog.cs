@@ -43,11 +43,14 @@ public sealed class TechnologyCatalog
     private readonly List<(string Prefix, Technology Technology)> _terraformPrefixes = [];
     private readonly FrozenDictionary<string, Technology> _byId;
 
-    public TechnologyCatalog(IReadOnlyDictionary<string, RegistrySection> categories, IReadOnlyList<Technology> technologies, IReadOnlyList<SecretRule> secrets)
+    public TechnologyCatalog(IReadOnlyDictionary<string, RegistrySection> categories, IReadOnlyList<Technology> technologies, IReadOnlyList<SecretRule> secrets,
+        Readiness.ReadinessCatalog? readiness = null)
     {
         Categories = categories;
         Technologies = technologies;
         Secrets = secrets;
+        Readiness = readiness;
+        ReadinessPatterns = readiness is null ? null : new Readiness.ReadinessPatterns(readiness);
         _byId = technologies.ToFrozenDictionary(t => t.Id, StringComparer.Ordinal);
         foreach (var tech in technologies) Index(tech);
         Literals = new LiteralIndex(BuildLiterals());
@@ -56,6 +59,9 @@ public sealed class TechnologyCatalog
     public IReadOnlyDictionary<string, RegistrySection> Categories { get; }
     public IReadOnlyList<Technology> Technologies { get; }
     public IReadOnlyList<SecretRule> Secrets { get; }
+    /// <summary>The commercial-readiness checks, when loaded with the catalog.</summary>
+    public Readiness.ReadinessCatalog? Readiness { get; }
+    public Readiness.ReadinessPatterns? ReadinessPatterns { get; }
     internal LiteralIndex Literals { get; }
 
     public Technology? this[string id] => _byId.GetValueOrDefault(id);
@@ -81,7 +87,7 @@ public sealed class TechnologyCatalog
         }
         var duplicate = technologies.GroupBy(t => t.Id).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new CatalogException($"catalog: duplicate technology id '{duplicate.Key}'");
-        return new TechnologyCatalog(categories, technologies, secrets);
+        return new TechnologyCatalog(categories, technologies, secrets, Panoptic.Scanner.Readiness.ReadinessCatalog.LoadEmbedded());
     }
 
     /// <summary>A copy of this catalog with extra entries; an extra entry replaces a built-in one with the same id.</summary>
@@ -89,7 +95,7 @@ public sealed class TechnologyCatalog
     {
         if (extra.Count == 0) return this;
         var ids = extra.Select(t => t.Id).ToHashSet(StringComparer.Ordinal);
-        return new TechnologyCatalog(Categories, [.. Technologies.Where(t => !ids.Contains(t.Id)), .. extra], Secrets);
+        return new TechnologyCatalog(Categories, [.. Technologies.Where(t => !ids.Contains(t.Id)), .. extra], Secrets, Readiness);
     }
 
     public IReadOnlyList<Technology> ByPackage(Ecosystem ecosystem, string name)
@@ -260,6 +266,7 @@ public sealed class TechnologyCatalog
         foreach (var trigger in EnvReadTriggers) yield return new LiteralTarget(trigger, LiteralKind.EnvRead, null);
         yield return new LiteralTarget("://", LiteralKind.SchemeSeparator, null);
         foreach (var marker in LineMarkers) yield return new LiteralTarget(marker, LiteralKind.LineMarker, null);
+        foreach (var target in ReadinessPatterns?.LiteralTargets() ?? []) yield return target;
     }
 
     private static IEnumerable<SecretRule> ParseSecrets(YamlSequenceNode rules, string source)

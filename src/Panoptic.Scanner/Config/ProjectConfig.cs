@@ -16,7 +16,7 @@ public sealed class ProjectConfig
     /// <summary>An override status that removes a technology from the registry.</summary>
     public const string Ignored = "ignored";
 
-    private static readonly HashSet<string> TopLevelKeys = ["ignore", "technologies", "overrides", "budgets"];
+    private static readonly HashSet<string> TopLevelKeys = ["ignore", "technologies", "overrides", "budgets", "readiness"];
 
     public static ProjectConfig Empty { get; } = new();
 
@@ -24,6 +24,7 @@ public sealed class ProjectConfig
     public IReadOnlyList<Technology> Technologies { get; private init; } = [];
     public IReadOnlyDictionary<string, string> Overrides { get; private init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, BudgetConfig> Budgets { get; private init; } = new Dictionary<string, BudgetConfig>();
+    public Readiness.ReadinessConfig Readiness { get; private init; } = Panoptic.Scanner.Readiness.ReadinessConfig.Default;
 
     public GitIgnore? IgnoreList => Ignore.Count == 0 ? null : GitIgnore.Parse("", Ignore, isConfig: true);
 
@@ -74,7 +75,31 @@ public sealed class ProjectConfig
             budgets[id] = new BudgetConfig(monthly, currency.ToUpperInvariant());
         }
 
-        return new ProjectConfig { Ignore = ignore, Technologies = technologies, Overrides = overrides, Budgets = budgets };
+        return new ProjectConfig { Ignore = ignore, Technologies = technologies, Overrides = overrides, Budgets = budgets, Readiness = ParseReadiness(root, catalog) };
+    }
+
+    private static Readiness.ReadinessConfig ParseReadiness(YamlMappingNode root, TechnologyCatalog catalog)
+    {
+        if (root.Get("readiness") is not { } node) return Panoptic.Scanner.Readiness.ReadinessConfig.Default;
+        if (node is not YamlMappingNode) throw CatalogReader.Error(FileName, node, "readiness: expected a mapping");
+        foreach (var key in ((YamlMappingNode)node).Children.Keys)
+        {
+            if (key.Text() is not ("profile" or "waive")) throw CatalogReader.Error(FileName, key, $"readiness: unknown key '{key.Text()}' (expected profile, waive)");
+        }
+        var profile = node.Get("profile")?.Text() ?? "b2b-saas";
+        if (!Panoptic.Scanner.Readiness.ReadinessConfig.Profiles.Contains(profile))
+            throw CatalogReader.Error(FileName, node.Get("profile")!, $"readiness.profile: '{profile}' is not one of {string.Join(", ", Panoptic.Scanner.Readiness.ReadinessConfig.Profiles)}");
+        var known = catalog.Readiness?.Checks.Select(c => c.Id).ToHashSet(StringComparer.Ordinal) ?? [];
+        var waivers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in node.Get("waive").Pairs())
+        {
+            var id = CatalogReader.Scalar(key, FileName, "readiness.waive");
+            if (!known.Contains(id)) throw CatalogReader.Error(FileName, key, $"readiness.waive: unknown check '{id}'");
+            var reason = value.Text();
+            if (string.IsNullOrWhiteSpace(reason)) throw CatalogReader.Error(FileName, key, $"readiness.waive.{id}: a waiver needs a reason");
+            waivers[id] = reason;
+        }
+        return new Panoptic.Scanner.Readiness.ReadinessConfig(profile, waivers);
     }
 
     private static string CheckId(YamlNode key, HashSet<string> known, string section)

@@ -29,6 +29,8 @@ public sealed class FileReport(string path)
     public int TestCount { get; set; }
     /// <summary>The text of a CI definition, kept to see which services' tests it runs.</summary>
     public string? CiText { get; set; }
+    /// <summary>Readiness regexes that matched here: the pattern's index and the line.</summary>
+    public List<(int Pattern, int Line)> ReadinessHits { get; } = [];
     public Catalog.SourceLanguage? Language { get; set; }
     public bool DeclaresGoMain { get; set; }
     public bool IsDockerfile { get; set; }

@@ -42,8 +42,14 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             Skipped = Skipped(skipped),
             Problems = [.. reports.SelectMany(r => r.Problems).OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)],
         };
-        var unread = skipped.Where(s => s.Reason is SkipReason.TooLarge or SkipReason.Binary).Select(s => s.Path);
-        return document with { Audit = Audit.AuditEngine.Run(services, reports, document, catalog, usage, unread) };
+        var unread = skipped.Where(s => s.Reason is SkipReason.TooLarge or SkipReason.Binary).Select(s => s.Path).ToList();
+        document = document with { Audit = Audit.AuditEngine.Run(services, reports, document, catalog, usage, unread) };
+        if (catalog.Readiness is { } checks && catalog.ReadinessPatterns is { } patterns)
+        {
+            var paths = reports.Select(r => r.Path).Concat(unread).Concat(skipped.Where(s => s.Reason is SkipReason.Gitignored or SkipReason.Generated).Select(s => s.Path));
+            document = document with { CommercialReadiness = new Readiness.ReadinessEvaluator(checks, patterns).Evaluate(reports, paths, document, config.Readiness) };
+        }
+        return document;
     }
 
     private (RegistrySection Section, TechnologyEntry Entry) Entry(

@@ -17,6 +17,7 @@ public sealed record RegistryDocument
     public required IReadOnlyList<SecretFinding> Secrets { get; init; }
     public required SkippedSummary Skipped { get; init; }
     public required IReadOnlyList<Problem> Problems { get; init; }
+    public Readiness.ReadinessSection? CommercialReadiness { get; init; }
     public Audit.AuditSection? Audit { get; init; }
 }
 

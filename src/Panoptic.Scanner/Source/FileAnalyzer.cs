@@ -95,7 +95,9 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
         if (IsCiDefinition(file.Path)) report.CiText = text.Length <= 200_000 ? text.ToString() : text[..200_000].ToString();
         Audit.RuntimeFiles.Read(name, text, file.Path, report.Runtimes);
         var routes = language is { } source && !inTest ? new RouteExtractor(source, file.Path, report.Routes) : null;
-        _text.Scan(text, language, inTest, report, routes, ports: !inTest && (language is not null || RunConfig(name)));
+        var scopes = inTest ? null : ReadinessScopes(file.Path, name, language);
+        _text.Scan(text, language, inTest, report, routes, ports: !inTest && (language is not null || RunConfig(name)), scopes);
+        if (scopes is not null) UnanchoredReadiness(text, scopes, report);
         foreach (var env in report.EnvVars)
         {
             foreach (var tech in catalog.ByEnvVar(env.Name))
@@ -146,6 +148,45 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static Readiness.PatternScope[]? ReadinessScopes(string path, string name, SourceLanguage? language)
+    {
+        var lower = name.ToLowerInvariant();
+        var scopes = new List<Readiness.PatternScope>(2);
+        if (language is not null) scopes.Add(Readiness.PatternScope.Code);
+        if (lower.EndsWith(".json", StringComparison.Ordinal) || lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal)
+            || lower.EndsWith(".toml", StringComparison.Ordinal) || lower.EndsWith(".ini", StringComparison.Ordinal) || lower.EndsWith(".properties", StringComparison.Ordinal)
+            || DeploymentReader.IsEnvFile(name) || lower.EndsWith(".config", StringComparison.Ordinal))
+            scopes.Add(Readiness.PatternScope.Config);
+        if (lower.EndsWith(".tf", StringComparison.Ordinal) || DeploymentReader.IsDockerfile(name) || ComposeReader.IsComposeFile(name)
+            || ((lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal)) && (path.Contains("k8s", StringComparison.OrdinalIgnoreCase) || path.Contains("kube", StringComparison.OrdinalIgnoreCase) || path.Contains("helm", StringComparison.OrdinalIgnoreCase) || path.Contains("chart", StringComparison.OrdinalIgnoreCase) || path.Contains("deploy", StringComparison.OrdinalIgnoreCase) || path.Contains("infra", StringComparison.OrdinalIgnoreCase))))
+            scopes.Add(Readiness.PatternScope.Iac);
+        return scopes.Count == 0 ? null : [.. scopes];
+    }
+
+    /// <summary>The few readiness regexes without a literal anchor run over the whole file.</summary>
+    private void UnanchoredReadiness(ReadOnlySpan<char> text, Readiness.PatternScope[] scopes, FileReport report)
+    {
+        var patterns = catalog.ReadinessPatterns;
+        if (patterns is null) return;
+        for (var i = 0; i < patterns.All.Count; i++)
+        {
+            var pattern = patterns.All[i];
+            if (pattern.Anchors is not null || Array.IndexOf(scopes, pattern.Scope) < 0) continue;
+            try
+            {
+                foreach (var match in pattern.Regex.EnumerateMatches(text))
+                {
+                    report.ReadinessHits.Add((i, text[..match.Index].Count('\n') + 1));
+                    break;
+                }
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+            {
+                report.Problems.Add(new Problem(report.Path, null, $"readiness pattern {i} timed out; skipped"));
+            }
         }
     }
 

@@ -15,7 +15,8 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
     private static List<LiteralHit>? t_hits;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Scan(ReadOnlySpan<char> text, SourceLanguage? language, bool inTest, FileReport report, RouteExtractor? routes = null, bool ports = false)
+    public void Scan(ReadOnlySpan<char> text, SourceLanguage? language, bool inTest, FileReport report, RouteExtractor? routes = null, bool ports = false,
+        Readiness.PatternScope[]? readinessScopes = null)
     {
         var hits = t_hits ??= [];
         hits.Clear();
@@ -50,8 +51,31 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
                 case LiteralKind.SchemeSeparator:
                     ConnectionString(text, position, inTest, ref lines, report);
                     break;
+                case LiteralKind.ReadinessAnchor when readinessScopes is not null:
+                    ReadinessLine(text, position, target.Pattern, readinessScopes, ref lines, report);
+                    break;
             }
         }
+    }
+
+    /// <summary>Runs one readiness regex on the line around its anchor, when the file is in the regex's scope.</summary>
+    private void ReadinessLine(ReadOnlySpan<char> text, int position, int pattern, Readiness.PatternScope[] scopes, ref LineCounter lines, FileReport report)
+    {
+        var entry = catalog.ReadinessPatterns!.All[pattern];
+        if (Array.IndexOf(scopes, entry.Scope) < 0) return;
+        var start = text[..position].LastIndexOf('\n') + 1;
+        var end = text[position..].IndexOf('\n');
+        var line = end < 0 ? text[start..] : text[start..(position + end)];
+        try
+        {
+            if (line.Length > 2000 || !entry.Regex.IsMatch(line)) return;
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return;
+        }
+        var number = lines.LineOf(text, position);
+        if (!report.ReadinessHits.Contains((pattern, number))) report.ReadinessHits.Add((pattern, number));
     }
 
     /// <summary>Hands each line holding a route or port marker, once and in order, to the extractors.</summary>

@@ -11,7 +11,7 @@ public class ProjectConfigTests
 
     [Fact]
     public void Parse_UnknownTopLevelKey_NamesKeyAndLine() =>
-        Invalid("ignore: [a]\nbudget:\n  openai: 5\n").Message.ShouldBe("panoptic.yaml:2: unknown key 'budget' (expected one of: budgets, ignore, overrides, technologies)");
+        Invalid("ignore: [a]\nbudget:\n  openai: 5\n").Message.ShouldBe("panoptic.yaml:2: unknown key 'budget' (expected one of: budgets, ignore, overrides, readiness, technologies)");
 
     [Fact]
     public void Parse_BadValues_NameTheirKey()

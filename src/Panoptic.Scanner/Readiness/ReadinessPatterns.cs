@@ -1,0 +1,52 @@
+using System.Text.RegularExpressions;
+using Panoptic.Scanner.Catalog;
+
+namespace Panoptic.Scanner.Readiness;
+
+/// <summary>
+/// Every text regex of the readiness checks (code, config_keys, iac), numbered, with the literal anchors that let
+/// the scan's single literal pass decide where each one is worth running.
+/// </summary>
+public sealed class ReadinessPatterns
+{
+    public ReadinessPatterns(ReadinessCatalog catalog)
+    {
+        var all = new List<Pattern>();
+        var index = new Dictionary<Regex, int>(ReferenceEqualityComparer.Instance);
+        foreach (var check in catalog.Checks)
+        {
+            foreach (var set in new[] { check.Detect, check.FailIf, check.DelegatedIf }.OfType<SignalSet>())
+            {
+                foreach (var (kind, regexes) in new[] { (PatternScope.Code, set.Code), (PatternScope.Config, set.ConfigKeys), (PatternScope.Iac, set.Iac) })
+                {
+                    foreach (var regex in regexes)
+                    {
+                        index[regex] = all.Count;
+                        all.Add(new Pattern(regex, kind, RegexAnchor.Extract(regex.ToString())));
+                    }
+                }
+            }
+        }
+        All = all;
+        IndexOf = index;
+    }
+
+    public IReadOnlyList<Pattern> All { get; }
+    public IReadOnlyDictionary<Regex, int> IndexOf { get; }
+
+    internal IEnumerable<LiteralTarget> LiteralTargets() =>
+        All.SelectMany((p, i) => (p.Anchors ?? []).Select(anchor => new LiteralTarget(anchor, LiteralKind.ReadinessAnchor, null) { Pattern = i }));
+
+    public sealed record Pattern(Regex Regex, PatternScope Scope, IReadOnlyList<string>? Anchors);
+}
+
+/// <summary>Which files a readiness regex reads.</summary>
+public enum PatternScope
+{
+    /// <summary>Non-test source files.</summary>
+    Code,
+    /// <summary>Configuration files: json, yaml, toml, ini, properties, .env examples, appsettings.</summary>
+    Config,
+    /// <summary>Infrastructure as code: Terraform, Kubernetes and Helm files, compose, Dockerfiles.</summary>
+    Iac,
+}
