@@ -21,7 +21,7 @@ public sealed class RepositoryScanner(TechnologyCatalog catalog)
         var effectiveCatalog = catalog.With(config.Technologies);
         var walk = new RepositoryWalker(root, options.MaxFileSize, config.IgnoreList).Walk(cancellationToken);
 
-        var analyzer = new FileAnalyzer(effectiveCatalog, options.DetectClones);
+        var analyzer = new FileAnalyzer(effectiveCatalog, options.DetectClones, options.EvaluateReadiness);
         var reports = new FileReport[walk.Files.Count];
         var done = 0;
         Parallel.For(0, walk.Files.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism, CancellationToken = cancellationToken }, i =>
@@ -42,7 +42,7 @@ public sealed class RepositoryScanner(TechnologyCatalog catalog)
             DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             ScannedAt = options.Time.GetUtcNow(),
         };
-        var document = new RegistryBuilder(effectiveCatalog, config).Build(project, reports, walk.Skipped);
+        var document = new RegistryBuilder(effectiveCatalog, config).Build(project, reports, walk.Skipped, options.EvaluateReadiness);
         return document with { Project = project with { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds } };
     }
 }

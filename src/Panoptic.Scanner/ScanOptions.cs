@@ -11,4 +11,9 @@ public sealed record ScanOptions(string Root)
     public TimeProvider Time { get; init; } = TimeProvider.System;
     /// <summary>Fingerprint every source file for cross-service clone detection (`panoptic audit`); costs time and memory on big trees.</summary>
     public bool DetectClones { get; init; }
+    /// <summary>
+    /// Evaluate the commercial-readiness checks (the registry's commercial_readiness). Off until its regexes are
+    /// fast enough to run on every scan (issue 4 measures this: readiness must add under 20 % to a scan).
+    /// </summary>
+    public bool EvaluateReadiness { get; init; }
 }

@@ -14,6 +14,10 @@ internal static class Scans
     public static RegistryDocument Run(TempRepository repo, long maxFileSize = 1024 * 1024, bool clones = false) =>
         new RepositoryScanner(Catalog).Scan(new ScanOptions(repo.Root) { MaxFileSize = maxFileSize, Time = new FakeTimeProvider(Now), DetectClones = clones });
 
+    /// <summary>The commercial readiness of a repository, as `panoptic check` will evaluate it.</summary>
+    public static Panoptic.Scanner.Readiness.ReadinessSection Readiness(TempRepository repo) =>
+        new RepositoryScanner(Catalog).Scan(new ScanOptions(repo.Root) { Time = new FakeTimeProvider(Now), EvaluateReadiness = true }).CommercialReadiness!;
+
     /// <summary>The audit of a repository, clone detection included, as `panoptic audit` runs it.</summary>
     public static Panoptic.Scanner.Audit.AuditSection Audit(TempRepository repo) => Run(repo, clones: true).Audit!;
 

@@ -12,7 +12,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     private const int EvidenceLimit = 100;
     private const int SkippedListLimit = 500;
 
-    public RegistryDocument Build(ProjectInfo project, IReadOnlyList<FileReport> reports, IReadOnlyList<SkippedEntry> skipped)
+    public RegistryDocument Build(ProjectInfo project, IReadOnlyList<FileReport> reports, IReadOnlyList<SkippedEntry> skipped, bool readiness = false)
     {
         var services = new ServiceDetector(catalog, project.Name).Detect(reports);
         var owner = ServiceDetector.OwnerLookup(services);
@@ -44,7 +44,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         };
         var unread = skipped.Where(s => s.Reason is SkipReason.TooLarge or SkipReason.Binary).Select(s => s.Path).ToList();
         document = document with { Audit = Audit.AuditEngine.Run(services, reports, document, catalog, usage, unread) };
-        if (catalog.Readiness is { } checks && catalog.ReadinessPatterns is { } patterns)
+        if (readiness && catalog.Readiness is { } checks && catalog.ReadinessPatterns is { } patterns)
         {
             var paths = reports.Select(r => r.Path).Concat(unread).Concat(skipped.Where(s => s.Reason is SkipReason.Gitignored or SkipReason.Generated).Select(s => s.Path));
             document = document with { CommercialReadiness = new Readiness.ReadinessEvaluator(checks, patterns).Evaluate(reports, paths, document, config.Readiness) };

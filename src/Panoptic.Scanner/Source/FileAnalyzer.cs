@@ -10,7 +10,7 @@ using YamlDotNet.Core;
 namespace Panoptic.Scanner.Source;
 
 /// <summary>Reads one file and learns everything it can from it: manifests, deployment files, imports and literals.</summary>
-internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones = false)
+internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones = false, bool readiness = false)
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
     private readonly TextScanner _text = new(catalog);
@@ -95,7 +95,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
         if (IsCiDefinition(file.Path)) report.CiText = text.Length <= 200_000 ? text.ToString() : text[..200_000].ToString();
         Audit.RuntimeFiles.Read(name, text, file.Path, report.Runtimes);
         var routes = language is { } source && !inTest ? new RouteExtractor(source, file.Path, report.Routes) : null;
-        var scopes = inTest ? null : ReadinessScopes(file.Path, name, language);
+        var scopes = inTest || !readiness ? null : ReadinessScopes(file.Path, name, language);
         _text.Scan(text, language, inTest, report, routes, ports: !inTest && (language is not null || RunConfig(name)), scopes);
         if (scopes is not null) UnanchoredReadiness(text, scopes, report);
         foreach (var env in report.EnvVars)

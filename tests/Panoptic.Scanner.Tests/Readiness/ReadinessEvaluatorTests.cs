@@ -1,0 +1,89 @@
+using Panoptic.Scanner.Readiness;
+using Panoptic.TestUtilities;
+
+namespace Panoptic.Scanner.Tests.Readiness;
+
+public class ReadinessEvaluatorTests
+{
+    private static TempRepository SaaS() => new TempRepository("saas")
+        .With("package.json", "{\"name\":\"app\",\"scripts\":{\"start\":\"node server.js\"},\"dependencies\":{\"express\":\"4\",\"react\":\"18\",\"stripe\":\"14\",\"@clerk/clerk-react\":\"5\",\"@sentry/node\":\"8\"}}")
+        .With("server.js", """
+            const express = require('express');
+            const Sentry = require('@sentry/node');
+            Sentry.init({ dsn: process.env.SENTRY_DSN });
+            const app = express();
+            app.post('/webhooks/stripe', express.json(), (req, res) => {
+              const sig = req.headers['Stripe-Signature'];
+              res.send('ok');
+            });
+            const key = 'AKIAIOSFODNN7EXAMPLE';
+            app.listen(3000);
+            """);
+
+    private static CheckResult Check(ReadinessSection readiness, string id) => readiness.Checks.Single(c => c.Id == id);
+
+    [Fact]
+    public void Evaluate_FailIfOverridesPositiveEvidence()
+    {
+        using var repo = SaaS();
+        var check = Check(Scans.Readiness(repo), "payments.webhook_signature_verification");
+        check.Status.ShouldBe("fail");
+        check.Evidence.ShouldContain(e => e.File == "server.js" && e.Line == 5 && e.Kind == "code");
+    }
+
+    [Fact]
+    public void Evaluate_HostedProviderIsADelegatedPass()
+    {
+        using var repo = SaaS();
+        var check = Check(Scans.Readiness(repo), "identity.password_recovery");
+        check.Status.ShouldBe("pass");
+        check.SatisfiedBy.ShouldBe("delegated");
+        check.Evidence.ShouldContain(e => e.Kind == "dependency" && e.Detail == "@clerk/clerk-react");
+    }
+
+    [Fact]
+    public void Evaluate_InvertedCheckFailsOnACommittedKey_AndTheVerdictFollowsBlockingFailures()
+    {
+        using var repo = SaaS();
+        var readiness = Scans.Readiness(repo);
+        Check(readiness, "security.no_hardcoded_secrets").Status.ShouldBe("fail");
+        readiness.Verdict.ShouldBe("not_ready_to_sell");
+        readiness.Blocking.ShouldContain("security.no_hardcoded_secrets");
+        readiness.Checks[0].Status.ShouldBe("fail");
+        readiness.Checks[0].Blocking.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Evaluate_UnmetPreconditionIsNotApplicable_AndUnknowableNeedsConfirmation()
+    {
+        using var repo = new TempRepository("api").With("requirements.txt", "fastapi==0.110\n").With("main.py", "from fastapi import FastAPI\napp = FastAPI()\n");
+        var readiness = Scans.Readiness(repo);
+        Check(readiness, "payments.webhook_signature_verification").Status.ShouldBe("not_applicable");
+        Check(readiness, "payments.webhook_signature_verification").Reason.ShouldBe("precondition payments_detected is false");
+        var dns = Check(readiness, "email.spf_dkim");
+        dns.Status.ShouldBeOneOf("needs_manual_confirmation", "not_applicable");
+        readiness.Coverage.ShouldBeLessThan(100);
+        readiness.Score.ShouldBeInRange(0, 100);
+    }
+
+    [Fact]
+    public void Evaluate_ProfilesAndWaiversFromConfig()
+    {
+        using var repo = SaaS().With("panoptic.yaml", "readiness:\n  profile: api-only\n  waive:\n    security.no_hardcoded_secrets: the key is AWS's documented example\n");
+        var readiness = Scans.Readiness(repo);
+        readiness.Profile.ShouldBe("api-only");
+        readiness.Checks.Where(c => c.Category == "ux").ShouldAllBe(c => c.Status == "not_applicable");
+        var waived = Check(readiness, "security.no_hardcoded_secrets");
+        waived.Waived.ShouldBe("the key is AWS's documented example");
+        readiness.Blocking.ShouldNotContain("security.no_hardcoded_secrets");
+    }
+
+    [Fact]
+    public void Config_BadReadinessSettings_NameTheirKey()
+    {
+        using var repo = SaaS().With("panoptic.yaml", "readiness:\n  profile: bank\n");
+        Should.Throw<Panoptic.Scanner.Catalog.CatalogException>(() => Scans.Readiness(repo)).Message.ShouldContain("readiness.profile: 'bank' is not one of");
+        using var repo2 = SaaS().With("panoptic.yaml", "readiness:\n  waive:\n    no.such.check: because\n");
+        Should.Throw<Panoptic.Scanner.Catalog.CatalogException>(() => Scans.Readiness(repo2)).Message.ShouldContain("unknown check 'no.such.check'");
+    }
+}
