@@ -9,7 +9,7 @@ namespace Panoptic.Cli.Commands;
 public sealed class ScanRunner(ConsoleStreams streams)
 {
     /// <summary>The registry, or null with the exit code to return when the scan could not run.</summary>
-    public async Task<(RegistryDocument? Registry, int ExitCode)> RunAsync(string path, long maxFileSize, bool noProgress, bool detectClones, CancellationToken cancellationToken)
+    public async Task<(RegistryDocument? Registry, int ExitCode)> RunAsync(string path, long maxFileSize, bool noProgress, bool detectClones, CancellationToken cancellationToken, bool readiness = false)
     {
         if (!Directory.Exists(path))
         {
@@ -24,7 +24,7 @@ public sealed class ScanRunner(ConsoleStreams streams)
         try
         {
             var scanner = new RepositoryScanner(TechnologyCatalog.LoadEmbedded());
-            var options = new ScanOptions(path) { MaxFileSize = maxFileSize, DetectClones = detectClones };
+            var options = new ScanOptions(path) { MaxFileSize = maxFileSize, DetectClones = detectClones, EvaluateReadiness = readiness };
             return (await ScanWithProgressAsync(scanner, options, noProgress, cancellationToken), ExitCodes.Success);
         }
         catch (CatalogException e)
