@@ -14,15 +14,48 @@ public static class RegexAnchor
 
     public static IReadOnlyList<string>? Extract(string pattern)
     {
+        // Case-insensitive text can be spelled any which way (apiKey, APIKey), so no literal anchors it.
         if (pattern.Contains("(?i", StringComparison.Ordinal) || pattern.Contains("\\k<", StringComparison.Ordinal)) return null;
         var anchors = new List<string>();
         foreach (var alternative in SplitTopLevel(pattern))
         {
             var best = LongestLiteral(alternative);
-            if (best is null || best.Length < MinimumLength) return null;
-            anchors.Add(best);
+            if (best is not null && best.Length >= MinimumLength) anchors.Add(best);
+            else if (GroupAnchors(alternative) is { } group) anchors.AddRange(group);
+            else return null;
         }
         return anchors;
+    }
+
+    /// <summary>
+    /// For a sequence without a long literal: the first required group whose every alternative has a literal of at
+    /// least three characters ("(execute|query|raw)\(" is anchored by execute, query and raw).
+    /// </summary>
+    private static List<string>? GroupAnchors(string sequence)
+    {
+        for (var i = 0; i < sequence.Length; i++)
+        {
+            if (sequence[i] == '\\') { i++; continue; }
+            if (sequence[i] == '[') { i = ClassEnd(sequence, i); continue; }
+            if (sequence[i] != '(') continue;
+            var end = GroupEnd(sequence, i);
+            var optional = end + 1 < sequence.Length && (sequence[end + 1] is '?' or '*' || (sequence[end + 1] == '{' && end + 2 < sequence.Length && sequence[end + 2] == '0'));
+            var inner = sequence[(i + 1)..end];
+            if (inner.StartsWith("?:", StringComparison.Ordinal)) inner = inner[2..];
+            if (!optional && !inner.StartsWith('?'))
+            {
+                var anchors = new List<string>();
+                foreach (var alternative in SplitTopLevel(inner))
+                {
+                    var literal = LongestLiteral(alternative);
+                    if (literal is null || literal.Length < 3) { anchors = null; break; }
+                    anchors.Add(literal);
+                }
+                if (anchors is not null) return anchors;
+            }
+            i = end;
+        }
+        return null;
     }
 
     /// <summary>The top-level alternatives of a pattern: '|' outside groups and character classes.</summary>

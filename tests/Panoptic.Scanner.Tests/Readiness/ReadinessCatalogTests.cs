@@ -57,6 +57,8 @@ public class RegexAnchorTests
     [InlineData("abcd*efgh", "efgh")]
     [InlineData("x{0,3}yyyyy", "yyyyy")]
     [InlineData(@"Depends\(.*current_user", "current_user")]
+    [InlineData(@"(execute|query|raw)\(", "execute|query|raw")]
+    [InlineData(@"(?:exec|run)\s*\(|unsafeQuery", "exec|run|unsafeQuery")]
     public void Extract_FindsTheRequiredLiteral(string pattern, string expected) =>
         string.Join("|", RegexAnchor.Extract(pattern)!).ShouldBe(expected);
 
@@ -65,14 +67,16 @@ public class RegexAnchorTests
     [InlineData("(?i)password")]
     [InlineData("abc|defghij")]
     [InlineData("[A-Z]{20}")]
+    [InlineData(@"(exec|run)?\(x\)")]
+    [InlineData(@"(exec|ab)\(")]
     public void Extract_WithoutALongEnoughLiteral_IsNull(string pattern) => RegexAnchor.Extract(pattern).ShouldBeNull();
 
     [Fact]
     public void Extract_EveryMatchContainsAnAnchor()
     {
-        string[] patterns = [@"bcrypt\.(hash|Hash)", @"(md5|sha1)\(.*password", "ab?cdef+g", "Stripe(Client|Signature)|constructEvent", @"verify_signature\(\s*payload"];
+        string[] patterns = [@"bcrypt\.(hash|Hash)", @"(md5|sha1)\(.*password", "ab?cdef+g", "Stripe(Client|Signature)|constructEvent", @"verify_signature\(\s*payload", @"(hash|sign)\(x", @"(?:md5|Client)+ab"];
         var pieces = Gen.Elements("bcrypt", ".", "hash", "Hash", "md5", "sha1", "(", ")", "password", "a", "b", "cdef", "ff", "g", "Stripe", "Client", "Signature",
-            "constructEvent", "verify_signature", " ", "payload", "x");
+            "constructEvent", "verify_signature", " ", "payload", "x", "sign", "ab");
         var texts = Gen.ListOf(pieces).Select(p => string.Concat(p));
         Prop.ForAll(texts.ToArbitrary(), text => patterns.All(pattern =>
             !Regex.IsMatch(text, pattern) || RegexAnchor.Extract(pattern)!.Any(anchor => text.Contains(anchor, StringComparison.Ordinal))))
