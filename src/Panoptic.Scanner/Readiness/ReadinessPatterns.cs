@@ -22,7 +22,8 @@ public sealed class ReadinessPatterns
                     foreach (var regex in regexes)
                     {
                         index[regex] = all.Count;
-                        all.Add(new Pattern(regex, kind, RegexAnchor.Extract(regex.ToString())));
+                        var anchors = RegexAnchor.Extract(regex.ToString());
+                        all.Add(new Pattern(regex, kind, anchors, anchors is null ? WholeFile(regex) : regex));
                     }
                 }
             }
@@ -37,7 +38,27 @@ public sealed class ReadinessPatterns
     internal IEnumerable<LiteralTarget> LiteralTargets() =>
         All.SelectMany((p, i) => (p.Anchors ?? []).Select(anchor => new LiteralTarget(anchor, LiteralKind.ReadinessAnchor, null) { Pattern = i }));
 
-    public sealed record Pattern(Regex Regex, PatternScope Scope, IReadOnlyList<string>? Anchors);
+    /// <summary>
+    /// An unanchored regex runs over whole files, so it gets the linear-time engine: 10 to 40 times faster than
+    /// backtracking on patterns like "(?i)(password|secret)\s*[:=]..." and immune to catastrophic backtracking on
+    /// hostile input. Anchored regexes run on single lines, where the backtracking engine is as fast and its
+    /// memory stays small. Lookarounds and backreferences need the backtracking engine.
+    /// </summary>
+    private static Regex WholeFile(Regex regex)
+    {
+        try
+        {
+            return new Regex(regex.ToString(), regex.Options | RegexOptions.NonBacktracking, regex.MatchTimeout);
+        }
+        catch (NotSupportedException)
+        {
+            return regex;
+        }
+    }
+
+    /// <param name="Regex">The catalog's regex, for evidence and line runs.</param>
+    /// <param name="FileRegex">The same regex built for whole-file runs.</param>
+    public sealed record Pattern(Regex Regex, PatternScope Scope, IReadOnlyList<string>? Anchors, Regex FileRegex);
 }
 
 /// <summary>Which files a readiness regex reads.</summary>

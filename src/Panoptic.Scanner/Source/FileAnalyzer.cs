@@ -177,7 +177,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
             if (pattern.Anchors is not null || Array.IndexOf(scopes, pattern.Scope) < 0) continue;
             try
             {
-                foreach (var match in pattern.Regex.EnumerateMatches(text))
+                foreach (var match in pattern.FileRegex.EnumerateMatches(text))
                 {
                     report.ReadinessHits.Add((i, text[..match.Index].Count('\n') + 1));
                     break;

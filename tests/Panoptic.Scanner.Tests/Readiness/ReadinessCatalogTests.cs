@@ -36,6 +36,24 @@ public class ReadinessCatalogTests
     }
 
     [Fact]
+    public void UnanchoredPatterns_RunWholeFilesInLinearTime()
+    {
+        const string yaml = "preconditions: { has_web_ui: x }\ncategories:\n  - id: identity\n    title: Identity\n    checks:\n"
+            + "      - { id: identity.a, title: A, why: W, blocking: true, risk: low, absence_means: fail, unknowable_from_code: false, detect: { code: ['(x+x+)+y', 'a(?!bcdef)'] } }\n";
+        var patterns = new ReadinessPatterns(ReadinessCatalog.Parse(yaml));
+        var hostile = new string('x', 5000);
+
+        var nested = patterns.All[0];
+        nested.Anchors.ShouldBeNull();
+        Should.Throw<RegexMatchTimeoutException>(() => nested.Regex.IsMatch(hostile));
+        nested.FileRegex.IsMatch(hostile).ShouldBeFalse();
+        nested.FileRegex.IsMatch(hostile + "y").ShouldBeTrue();
+
+        // Lookarounds need the backtracking engine; such a pattern keeps its catalog regex.
+        patterns.All[1].FileRegex.ShouldBeSameAs(patterns.All[1].Regex);
+    }
+
+    [Fact]
     public void CodePatterns_MostHaveAnchorsForTheLiteralPass()
     {
         var patterns = Catalog.Checks.SelectMany(c => new[] { c.Detect, c.FailIf, c.DelegatedIf }).OfType<SignalSet>().SelectMany(s => s.Code).Select(r => r.ToString()).Distinct().ToList();
