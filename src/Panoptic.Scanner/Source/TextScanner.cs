@@ -68,7 +68,7 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
         var line = end < 0 ? text[start..] : text[start..(position + end)];
         try
         {
-            if (line.Length > 2000 || !entry.Regex.IsMatch(line)) return;
+            if (line.Length > 2000 || !entry.ForLine().IsMatch(line)) return;
         }
         catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
         {

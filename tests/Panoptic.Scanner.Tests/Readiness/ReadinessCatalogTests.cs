@@ -54,6 +54,17 @@ public class ReadinessCatalogTests
     }
 
     [Fact]
+    public void LineRegex_IsCompiledOnceItHasRunOftenEnough()
+    {
+        var pattern = new ReadinessPatterns(Catalog).All.First(p => p.Anchors is not null);
+        for (var i = 1; i < ReadinessPatterns.Pattern.CompileAfter; i++) pattern.ForLine().ShouldBeSameAs(pattern.Regex);
+        var compiled = pattern.ForLine();
+        compiled.Options.HasFlag(RegexOptions.Compiled).ShouldBeTrue();
+        compiled.ToString().ShouldBe(pattern.Regex.ToString());
+        pattern.ForLine().ShouldBeSameAs(compiled);
+    }
+
+    [Fact]
     public void CodePatterns_MostHaveAnchorsForTheLiteralPass()
     {
         var patterns = Catalog.Checks.SelectMany(c => new[] { c.Detect, c.FailIf, c.DelegatedIf }).OfType<SignalSet>().SelectMany(s => s.Code).Select(r => r.ToString()).Distinct().ToList();
