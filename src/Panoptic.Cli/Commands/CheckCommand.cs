@@ -12,8 +12,8 @@ public sealed class CheckCommand(ConsoleStreams streams)
     public static Command Create(ConsoleStreams streams)
     {
         var path = CommonOptions.Path();
-        var format = new Option<string>("--format", "-f") { Description = "Output format: table or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var format = new Option<string>("--format", "-f") { Description = "Output format: table, json, sarif (code scanning) or markdown (pull requests)", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "sarif", "markdown");
         var failOn = new Option<string>("--fail-on") { Description = "Exit with code 4 on a failed blocking check (blocking), any failed check (any), or never (none)", DefaultValueFactory = _ => "blocking" };
         failOn.AcceptOnlyFromAmong("blocking", "any", "none");
         var minScore = new Option<double>("--min-score") { Description = "Exit with code 4 when the score is below this (0-100)", DefaultValueFactory = _ => 0 };
@@ -38,7 +38,14 @@ public sealed class CheckCommand(ConsoleStreams streams)
         var runner = new ScanRunner(streams);
         var (document, exitCode) = await runner.RunAsync(path, 1024 * 1024, noProgress, detectClones: false, cancellationToken, readiness: true);
         if (document?.CommercialReadiness is not { } readiness) return exitCode;
-        await runner.WriteAsync(format == "json" ? JsonReport.Write(document) : Table(readiness), outFile, cancellationToken);
+        var text = format switch
+        {
+            "json" => JsonReport.Write(document),
+            "sarif" => ReadinessSarifReport.Write(document, PanopticCli.Version, FrontFile(path)),
+            "markdown" => Markdown(readiness),
+            _ => Table(readiness),
+        };
+        await runner.WriteAsync(text, outFile, cancellationToken);
         await streams.Error.WriteLineAsync($"{Verdict(readiness.Verdict)}: score {readiness.Score.ToString("0.#", CultureInfo.InvariantCulture)}, coverage {readiness.Coverage.ToString("0.#", CultureInfo.InvariantCulture)} %, {readiness.Blocking.Count} blocking items");
         var failed = failOn switch
         {
@@ -67,6 +74,41 @@ public sealed class CheckCommand(ConsoleStreams streams)
             var how = check.SatisfiedBy == "delegated" ? " (delegated)" : check.Waived is not null ? $" (waived: {check.Waived})" : "";
             sb.AppendLine(CultureInfo.InvariantCulture, $"{mark} {(check.Blocking ? "blocking " : "         ")}{check.Id}  {check.Title}{how}{where}");
         }
+        return sb.ToString();
+    }
+
+    private static readonly string[] FrontFiles = ["README.md", "readme.md", "README", "package.json", "pyproject.toml", "go.mod", "pom.xml", "Cargo.toml", "Gemfile", "composer.json", "requirements.txt"];
+
+    /// <summary>Where SARIF places a gap that has no line of its own: the first of the usual front files the repository has.</summary>
+    private static string FrontFile(string root) => FrontFiles.FirstOrDefault(name => File.Exists(Path.Combine(root, name))) ?? "README.md";
+
+    /// <summary>For a pull-request comment or a wiki page: verdict, category scores, then what fails, blocking first.</summary>
+    private static string Markdown(ReadinessSection readiness)
+    {
+        static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"## {Verdict(readiness.Verdict)}");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Score **{readiness.Score:0.#}** / 100, coverage {readiness.Coverage:0.#} % ({readiness.Profile} profile), {readiness.Blocking.Count} blocking items.");
+        sb.AppendLine();
+        sb.AppendLine("| category | score | pass | partial | fail | confirm |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var c in readiness.Categories)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {Cell(c.Title)} | {(c.Score is { } s ? s.ToString("0.#", CultureInfo.InvariantCulture) : "—")} | {c.Pass} | {c.Partial} | {c.Fail} | {c.Manual} |");
+        var open = readiness.Checks.Where(c => c.Waived is null && c.Status is "fail" or "partial").OrderByDescending(c => c.Blocking).ThenBy(c => c.Status == "partial").ToList();
+        if (open.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("### What is missing");
+            sb.AppendLine();
+            foreach (var c in open)
+            {
+                var where = c.Evidence.Count > 0 ? $" (`{Cell(c.Evidence[0].File)}:{c.Evidence[0].Line}`)" : "";
+                sb.AppendLine(CultureInfo.InvariantCulture, $"- {(c.Blocking ? "**blocking** " : "")}{c.Status} `{c.Id}`: {Cell(c.Title)}{where}");
+            }
+        }
+        var confirm = readiness.Checks.Count(c => c.Status == "needs_manual_confirmation");
+        if (confirm > 0) sb.AppendLine(CultureInfo.InvariantCulture, $"\n{confirm} checks cannot be answered from code and need a person to confirm them (`panoptic check` lists them).");
         return sb.ToString();
     }
 

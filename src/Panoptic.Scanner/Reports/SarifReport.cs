@@ -12,7 +12,7 @@ namespace Panoptic.Scanner.Reports;
 /// </summary>
 public static class SarifReport
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Write(RegistryDocument document, string version)
     {
@@ -76,7 +76,7 @@ public static class SarifReport
         return result;
     }
 
-    private static JsonObject Location(FindingLocation location, int? id)
+    internal static JsonObject Location(FindingLocation location, int? id)
     {
         var node = new JsonObject
         {
