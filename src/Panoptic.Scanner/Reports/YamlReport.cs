@@ -21,7 +21,7 @@ public static class YamlReport
         return text.EndsWith('\n') ? text : text + "\n";
     }
 
-    private static void Emit(IEmitter emitter, JsonElement element)
+    internal static void Emit(IEmitter emitter, JsonElement element)
     {
         switch (element.ValueKind)
         {
