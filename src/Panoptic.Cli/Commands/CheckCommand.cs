@@ -12,8 +12,8 @@ public sealed class CheckCommand(ConsoleStreams streams)
     public static Command Create(ConsoleStreams streams)
     {
         var path = CommonOptions.Path();
-        var format = new Option<string>("--format", "-f") { Description = "Output format: table, json, sarif (code scanning) or markdown (pull requests)", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json", "sarif", "markdown");
+        var format = new Option<string>("--format", "-f") { Description = "Output format: table, json, sarif (code scanning), markdown (pull requests) or html (one self-contained page)", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "sarif", "markdown", "html");
         var failOn = new Option<string>("--fail-on") { Description = "Exit with code 4 on a failed blocking check (blocking), any failed check (any), or never (none)", DefaultValueFactory = _ => "blocking" };
         failOn.AcceptOnlyFromAmong("blocking", "any", "none");
         var minScore = new Option<double>("--min-score") { Description = "Exit with code 4 when the score is below this (0-100)", DefaultValueFactory = _ => 0 };
@@ -43,6 +43,7 @@ public sealed class CheckCommand(ConsoleStreams streams)
             "json" => JsonReport.Write(document),
             "sarif" => ReadinessSarifReport.Write(document, PanopticCli.Version, FrontFile(path)),
             "markdown" => Markdown(readiness),
+            "html" => HtmlReport.Write(document),
             _ => Table(readiness),
         };
         await runner.WriteAsync(text, outFile, cancellationToken);

@@ -9,8 +9,8 @@ public sealed class ScanCommand(ConsoleStreams streams)
     public static Command Create(ConsoleStreams streams)
     {
         var path = CommonOptions.Path();
-        var format = new Option<string>("--format", "-f") { Description = "Output format: yaml, json, markdown or backstage (catalog-info.yaml)", DefaultValueFactory = _ => "yaml" };
-        format.AcceptOnlyFromAmong("yaml", "json", "markdown", "backstage");
+        var format = new Option<string>("--format", "-f") { Description = "Output format: yaml, json, markdown, html (one self-contained page) or backstage (catalog-info.yaml)", DefaultValueFactory = _ => "yaml" };
+        format.AcceptOnlyFromAmong("yaml", "json", "markdown", "html", "backstage");
         var output = CommonOptions.Out();
         var maxSize = CommonOptions.MaxFileSize();
         var noProgress = CommonOptions.NoProgress();
@@ -36,6 +36,7 @@ public sealed class ScanCommand(ConsoleStreams streams)
             "json" => JsonReport.Write(document),
             "markdown" => MarkdownReport.Write(document),
             "backstage" => BackstageReport.Write(document),
+            "html" => HtmlReport.Write(document),
             _ => YamlReport.Write(document),
         };
         await runner.WriteAsync(text, settings.OutFile, cancellationToken);

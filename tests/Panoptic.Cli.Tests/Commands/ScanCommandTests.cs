@@ -88,7 +88,7 @@ public class ScanCommandTests
 
         var help = await CliRun.Of("scan", "--help");
         help.ExitCode.ShouldBe(0);
-        help.Out.ShouldContain("--format <backstage|json|markdown|yaml>");
+        help.Out.ShouldContain("--format <backstage|html|json|markdown|yaml>");
         help.Out.ShouldContain("--out");
     }
 
