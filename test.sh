@@ -6,6 +6,10 @@ cd "$root"
 results="$root/.artifacts/test-results"
 rm -rf "$results"
 status=0
+# The HTML report is tested in real Chromium (Debian's package).
+if ! command -v chromium >/dev/null; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 # Backstage's own catalog model validates the catalog-info.yaml export (tests/backstage); npm registry only.
 npm ci --prefix tests/backstage --no-audit --no-fund --loglevel=error >/dev/null
 dotnet test Panoptic.slnx -c Release --nologo --logger "trx" --results-directory "$results" || status=$?
