@@ -18,7 +18,8 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
     {
         var product = reports.Where(r => !SourceFiles.IsTestPath(r.Path)).ToList();
         var inputs = new Inputs(
-            [.. allPaths.Where(p => !SourceFiles.IsTestPath(p))],
+            // Discovery counts CI folders (.github, .circleci, ...) as test code; for readiness they are the evidence.
+            [.. allPaths.Where(p => !SourceFiles.IsTestPath(p) || CiFolders.Any(f => p.StartsWith(f, StringComparison.Ordinal)))],
             registry.Audit?.Services.SelectMany(s => s.Routes).ToList() ?? [],
             [.. product.SelectMany(r => r.Manifests.Where(m => !m.IsTestProject && !m.PinsOnly).SelectMany(m => m.Dependencies
                 .Where(d => d.Scope is DependencyScope.Direct or DependencyScope.Optional)
@@ -138,6 +139,8 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
         return new CategoryScore(id, title, score, results.Count(r => r.Status == "pass"), results.Count(r => r.Status == "partial"), results.Count(r => r.Status == "fail"),
             results.Count(r => r.Status == "needs_manual_confirmation"), results.Count(r => r.Status == "not_applicable"));
     }
+
+    private static readonly string[] CiFolders = [".github/", ".gitlab/", ".circleci/", ".buildkite/", ".tekton/"];
 
     private sealed record Inputs(
         List<string> Paths,

@@ -23,6 +23,18 @@ public class ReadinessEvaluatorTests
     private static CheckResult Check(ReadinessSection readiness, string id) => readiness.Checks.Single(c => c.Id == id);
 
     [Fact]
+    public void Evaluate_PathSignals_FindCiWorkflowsAndDependabot()
+    {
+        using var repo = SaaS()
+            .With(".github/workflows/ci.yml", "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm run build\n")
+            .With(".github/dependabot.yml", "version: 2\n");
+        var readiness = Scans.Readiness(repo);
+        Check(readiness, "infra.ci_pipeline").Status.ShouldBe("pass");
+        Check(readiness, "infra.ci_pipeline").Evidence.ShouldContain(e => e.File == ".github/workflows/ci.yml" && e.Kind == "path");
+        Check(readiness, "security.dependency_scanning").Evidence.ShouldContain(e => e.File == ".github/dependabot.yml");
+    }
+
+    [Fact]
     public void Evaluate_FailIfOverridesPositiveEvidence()
     {
         using var repo = SaaS();
