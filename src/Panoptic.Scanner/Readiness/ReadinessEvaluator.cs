@@ -28,7 +28,9 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
             [.. product.SelectMany(r => r.EnvVars).DistinctBy(e => e.Name)],
             [.. reports.Where(r => r.CiText is not null)]);
 
-        var evidence = checks.Checks.ToDictionary(c => c.Id, c => (Detect: Find(c.Detect, inputs), Fail: Find(c.FailIf, inputs), Delegated: Find(c.DelegatedIf, inputs)));
+        // What a check forbids counts in the product, not in example material (a dev certificate in example/).
+        var evidence = checks.Checks.ToDictionary(c => c.Id, c => (Detect: Find(c.Detect, inputs),
+            Fail: Find(c.FailIf, inputs).Where(e => !SourceFiles.IsExamplePath(e.File)).ToList(), Delegated: Find(c.DelegatedIf, inputs)));
         bool Found(string id) => evidence.TryGetValue(id, out var e) && (e.Detect.Count > 0 || e.Delegated.Count > 0);
         var preconditions = new Dictionary<string, bool>(StringComparer.Ordinal)
         {

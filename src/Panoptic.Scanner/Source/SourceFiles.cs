@@ -56,6 +56,22 @@ internal static class SourceFiles
             || name.StartsWith("docker-compose.ci", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// Example and sample material (an examples/ folder, .env.example, config.sample.yml): shows how to configure the
+    /// product, so a credential in it is a placeholder or a development certificate, not a production leak.
+    /// </summary>
+    public static bool IsExamplePath(string path)
+    {
+        var segments = path.Split('/');
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            if (segments[i] is "example" or "examples" or "sample" or "samples") return true;
+        }
+        var name = segments[^1];
+        return name.Contains(".example", StringComparison.OrdinalIgnoreCase) || name.Contains(".sample", StringComparison.OrdinalIgnoreCase)
+            || name.Contains(".template", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Prose and data files whose mentions of a technology are not evidence of its use.</summary>
     public static bool IsProse(string name)
     {

@@ -35,6 +35,34 @@ public class ReadinessEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_TypeScriptGenericsAreNotImagesWithoutAlt_AndHandRolledLoginLimitsCount()
+    {
+        using var repo = SaaS()
+            .With("src/viewer.tsx", "const [state, setState] = useState<ImageLoadingState>('loading');\nexport const V = () => <Image src={url} alt=\"page\" />;\n")
+            .With("src/auth.ts", "import { loginRateLimit } from './limits';\nawait loginRateLimit.check(ip);\n");
+        var readiness = Scans.Readiness(repo);
+        Check(readiness, "ux.image_alt_text").Evidence.ShouldNotContain(e => e.File == "src/viewer.tsx");
+        Check(readiness, "identity.login_rate_limiting").Evidence.ShouldContain(e => e.File == "src/auth.ts");
+
+        using var missing = SaaS().With("src/page.tsx", "export const P = () => <img src=\"/logo.png\" />;\n");
+        Check(Scans.Readiness(missing), "ux.image_alt_text").Evidence.ShouldContain(e => e.File == "src/page.tsx" && e.Line == 1);
+    }
+
+    [Fact]
+    public void Evaluate_ForbiddenFilesInExampleMaterialDoNotFailTheProduct()
+    {
+        using var clean = new TempRepository("example-cert").With("requirements.txt", "fastapi==0.110\n").With("main.py", "from fastapi import FastAPI\n")
+            .WithBytes("app/example/cert.p12", [0x30, 0x82, 0x01, 0x00]).With("config/settings.example.env", "API_KEY=\"sk_live_abcdefghijklmnopqrstuv\"\n");
+        Check(Scans.Readiness(clean), "security.no_hardcoded_secrets").Status.ShouldBe("pass");
+
+        using var leaked = new TempRepository("real-cert").With("requirements.txt", "fastapi==0.110\n").With("main.py", "from fastapi import FastAPI\n")
+            .WithBytes("app/certs/cert.p12", [0x30, 0x82, 0x01, 0x00]);
+        var check = Check(Scans.Readiness(leaked), "security.no_hardcoded_secrets");
+        check.Status.ShouldBe("fail");
+        check.Evidence.ShouldContain(e => e.File == "app/certs/cert.p12");
+    }
+
+    [Fact]
     public void Evaluate_FailIfOverridesPositiveEvidence()
     {
         using var repo = SaaS();

@@ -14,11 +14,10 @@ internal static class SecurityRules
             var finding = context.Finding("sec.hardcoded_secret",
                 $"{secret.Name} committed in {secret.File} ({secret.Masked}).",
                 service is null ? [] : [service], [new FindingLocation(secret.File, secret.Line)], secret.File, secret.Rule, secret.Masked);
-            // A database password in a compose file for a local-only container, or a value in an example file, is a smell, not a leak.
+            // A database password in a compose file for a local-only container, or a value in example material, is a smell, not a leak.
             var name = Path.GetFileName(secret.File);
             var localCompose = secret.Rule == "connection-string-password" && Deployment.ComposeReader.IsComposeFile(name);
-            var example = name.Contains(".example", StringComparison.OrdinalIgnoreCase) || name.Contains(".sample", StringComparison.OrdinalIgnoreCase) || name.Contains(".template", StringComparison.OrdinalIgnoreCase);
-            yield return localCompose || example ? finding with { Severity = "note" } : finding;
+            yield return localCompose || SourceFiles.IsExamplePath(secret.File) ? finding with { Severity = "note" } : finding;
         }
     }
 
