@@ -62,6 +62,17 @@ public class ReadinessEvaluatorTests
         check.Evidence.ShouldContain(e => e.File == "app/certs/cert.p12");
     }
 
+    [Theory]
+    [InlineData("export const Codes = { InvalidToken: 'INVALID_TOKEN', MissingToken: 'MISSING_TOKEN' };", false)]
+    [InlineData("const password = \"hunter2hunter2\";", true)]
+    [InlineData("API_KEY = 'q8Zr2LmP0aVt'", true)]
+    [InlineData("apiKey: \"${process.env.API_KEY}\"", false)]
+    public void Evaluate_AssignedSecrets_AreToldApartFromConstantNames(string line, bool leaks)
+    {
+        using var repo = new TempRepository("assigned").With("requirements.txt", "fastapi==0.110\n").With("src/app.ts", line + "\n");
+        Check(Scans.Readiness(repo), "security.no_hardcoded_secrets").Status.ShouldBe(leaks ? "fail" : "pass");
+    }
+
     [Fact]
     public void Evaluate_FailIfOverridesPositiveEvidence()
     {
