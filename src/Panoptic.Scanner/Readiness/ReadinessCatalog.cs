@@ -12,7 +12,7 @@ public sealed class ReadinessCatalog
 {
     private const string Source = "checklist.yaml";
     private static readonly HashSet<string> Risks = ["critical", "high", "medium", "low"];
-    private static readonly HashSet<string> SignalKinds = ["paths", "routes", "deps", "code", "config_keys", "env_vars", "ci", "iac"];
+    private static readonly HashSet<string> SignalKinds = ["paths", "routes", "deps", "code", "config_keys", "env_vars", "ci", "iac", "secrets"];
     private static readonly HashSet<string> CheckKeys =
     [
         "id", "title", "why", "blocking", "risk", "applies_if", "absence_means", "unknowable_from_code", "detect", "fail_if", "delegated_if",
@@ -117,6 +117,7 @@ public sealed class ReadinessCatalog
             EnvVars = Compile(node, "env_vars", key),
             Ci = Compile(node, "ci", key),
             Iac = Compile(node, "iac", key),
+            Secrets = Compile(node, "secrets", key),
         };
     }
 

@@ -40,6 +40,8 @@ public sealed record SignalSet
     public IReadOnlyList<Regex> EnvVars { get; init; } = [];
     public IReadOnlyList<Regex> Ci { get; init; } = [];
     public IReadOnlyList<Regex> Iac { get; init; } = [];
+    /// <summary>Rule ids of the scan's secret scanner (secrets.yaml), whose findings are masked, placeholder-aware evidence.</summary>
+    public IReadOnlyList<Regex> Secrets { get; init; } = [];
 
-    public bool IsEmpty => Paths.Count + Routes.Count + Deps.Count + Code.Count + ConfigKeys.Count + EnvVars.Count + Ci.Count + Iac.Count == 0;
+    public bool IsEmpty => Paths.Count + Routes.Count + Deps.Count + Code.Count + ConfigKeys.Count + EnvVars.Count + Ci.Count + Iac.Count + Secrets.Count == 0;
 }

@@ -26,7 +26,8 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
                 .Select(d => (m.Ecosystem, Name: TechnologyCatalog.NormalizePackage(m.Ecosystem, d.Name), r.Path, d.Line))))],
             product.Where(r => r.ReadinessHits.Count > 0).SelectMany(r => r.ReadinessHits.Select(h => (h.Pattern, r.Path, h.Line))).ToLookup(h => h.Pattern),
             [.. product.SelectMany(r => r.EnvVars).DistinctBy(e => e.Name)],
-            [.. reports.Where(r => r.CiText is not null)]);
+            [.. reports.Where(r => r.CiText is not null)],
+            [.. registry.Secrets.Where(f => !SourceFiles.IsTestPath(f.File))]);
 
         // What a check forbids counts in the product, not in example material (a dev certificate in example/).
         var evidence = checks.Checks.ToDictionary(c => c.Id, c => (Detect: Find(c.Detect, inputs),
@@ -95,6 +96,8 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
         if (set is null) return found;
         foreach (var glob in set.Paths)
             found.AddRange(inputs.Paths.Where(p => glob.IsMatch(p)).Take(5).Select(p => new EvidenceEntry(p, 1, "path", glob.ToString())));
+        foreach (var rule in set.Secrets)
+            found.AddRange(inputs.Secrets.Where(f => rule.IsMatch(f.Rule)).Take(5).Select(f => new EvidenceEntry(f.File, f.Line, "secret", $"{f.Name} ({f.Masked})")));
         foreach (var route in set.Routes)
             found.AddRange(inputs.Routes.Where(r => route.IsMatch(r.Path)).Take(5).Select(r => new EvidenceEntry(r.File, r.Line, "route", $"{r.Method} {r.Path}")));
         foreach (var (ecosystem, names) in set.Deps)
@@ -128,6 +131,7 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
         if (set.Code.Count > 0) looked.Add("code: " + string.Join(" | ", set.Code.Take(4).Select(r => r.ToString())));
         if (set.Routes.Count > 0) looked.Add("routes: " + string.Join(" | ", set.Routes.Take(3).Select(r => r.ToString())));
         if (set.Paths.Count > 0) looked.Add("files matching " + set.Paths.Count + " patterns");
+        if (set.Secrets.Count > 0) looked.Add("credentials found by the secret scanner");
         if (set.EnvVars.Count > 0) looked.Add("env vars: " + string.Join(", ", set.EnvVars.Take(5).Select(r => r.ToString())));
         if (set.Ci.Count > 0) looked.Add("CI steps: " + string.Join(" | ", set.Ci.Take(3).Select(r => r.ToString())));
         return looked;
@@ -150,5 +154,6 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
         List<(Ecosystem Ecosystem, string Name, string File, int Line)> Deps,
         ILookup<int, (int Pattern, string File, int Line)> Hits,
         List<EnvVarUse> EnvVars,
-        List<FileReport> Ci);
+        List<FileReport> Ci,
+        List<Secrets.SecretFinding> Secrets);
 }

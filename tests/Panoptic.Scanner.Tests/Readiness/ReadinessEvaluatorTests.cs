@@ -1,3 +1,4 @@
+using Panoptic.Scanner.Registry;
 using Panoptic.Scanner.Readiness;
 using Panoptic.TestUtilities;
 
@@ -98,6 +99,11 @@ public class ReadinessEvaluatorTests
         using var repo = SaaS();
         var readiness = Scans.Readiness(repo);
         Check(readiness, "security.no_hardcoded_secrets").Status.ShouldBe("fail");
+        // The secret scanner's finding is the evidence, masked: the key itself never reaches the report.
+        var secret = Check(readiness, "security.no_hardcoded_secrets").Evidence.ShouldHaveSingleItem();
+        secret.ShouldBe(new EvidenceEntry("server.js", 9, "secret", secret.Detail));
+        secret.Detail.ShouldStartWith("AWS access key ID (AKIA");
+        secret.Detail.ShouldNotContain("AKIAIOSFODNN7EXAMPLE");
         readiness.Verdict.ShouldBe("not_ready_to_sell");
         readiness.Blocking.ShouldContain("security.no_hardcoded_secrets");
         readiness.Checks[0].Status.ShouldBe("fail");
