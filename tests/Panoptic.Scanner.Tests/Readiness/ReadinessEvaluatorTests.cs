@@ -75,6 +75,15 @@ public class ReadinessEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_OidcDiscoverySettingIsPartialEnterpriseSso()
+    {
+        using var repo = SaaS().With("src/sso.ts", "const url = process.env.NEXT_PRIVATE_OIDC_WELL_KNOWN;\n");
+        var check = Check(Scans.Readiness(repo), "identity.enterprise_sso");
+        check.Status.ShouldBe("partial");
+        check.Evidence.ShouldContain(e => e.Kind == "env_var" && e.Detail == "NEXT_PRIVATE_OIDC_WELL_KNOWN");
+    }
+
+    [Fact]
     public void Evaluate_FailIfOverridesPositiveEvidence()
     {
         using var repo = SaaS();
