@@ -66,6 +66,8 @@ public class ReadinessEvaluatorTests
     [Theory]
     [InlineData("export const Codes = { InvalidToken: 'INVALID_TOKEN', MissingToken: 'MISSING_TOKEN' };", false)]
     [InlineData("const password = \"hunter2hunter2\";", true)]
+    [InlineData("INVALID_PASSWORD = \"invalid_password\"", false)]
+    [InlineData("db_password: 'Pa55word'", true)]
     [InlineData("API_KEY = 'q8Zr2LmP0aVt'", true)]
     [InlineData("apiKey: \"${process.env.API_KEY}\"", false)]
     public void Evaluate_AssignedSecrets_AreToldApartFromConstantNames(string line, bool leaks)
@@ -81,6 +83,27 @@ public class ReadinessEvaluatorTests
         var check = Check(Scans.Readiness(repo), "identity.enterprise_sso");
         check.Status.ShouldBe("partial");
         check.Evidence.ShouldContain(e => e.Kind == "env_var" && e.Detail == "NEXT_PRIVATE_OIDC_WELL_KNOWN");
+    }
+
+    [Theory]
+    [InlineData("logger.info(\"The token user_id claim is mismatching (%s)\", user.pk)", "pass")]
+    [InlineData("logger.info(\"reset for %s\", reset_token)", "fail")]
+    [InlineData("log.debug(f\"auth header {request.authorization}\")", "fail")]
+    public void Evaluate_PiiInLogs_LooksAtArgumentsNotWordsOfTheMessage(string line, string status)
+    {
+        using var repo = new TempRepository("logs").With("requirements.txt", "fastapi==0.110\n").With("app/main.py", "import logging\nlogger = logging.getLogger()\n" + line + "\n");
+        Check(Scans.Readiness(repo), "observability.no_pii_in_logs").Status.ShouldBe(status);
+    }
+
+    [Fact]
+    public void Evaluate_GraphQlMutationsCountForPasswordResetAndEmailConfirmation()
+    {
+        using var repo = new TempRepository("graphql").With("requirements.txt", "django==5.0\ngraphene==3.3\n")
+            .With("app/mutations.py", "class RequestPasswordReset(BaseMutation):\n    pass\n\nclass ConfirmAccount(BaseMutation):\n    pass\n")
+            .With("app/auth.py", "from django.contrib.auth.hashers import make_password\nfrom django.contrib.auth import authenticate\n");
+        var readiness = Scans.Readiness(repo);
+        Check(readiness, "identity.password_recovery").Evidence.ShouldContain(e => e.File == "app/mutations.py" && e.Line == 1);
+        Check(readiness, "identity.email_verification").Evidence.ShouldContain(e => e.File == "app/mutations.py" && e.Line == 4);
     }
 
     [Fact]
