@@ -27,7 +27,7 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
             product.Where(r => r.ReadinessHits.Count > 0).SelectMany(r => r.ReadinessHits.Select(h => (h.Pattern, r.Path, h.Line))).ToLookup(h => h.Pattern),
             [.. product.SelectMany(r => r.EnvVars).DistinctBy(e => e.Name)],
             [.. reports.Where(r => r.CiText is not null)],
-            [.. registry.Secrets.Where(f => !SourceFiles.IsTestPath(f.File))]);
+            [.. registry.Secrets.Where(f => !SourceFiles.IsTestPath(f.File) && !IsLocalDefault(f))]);
 
         // What a check forbids counts in the product, not in example material (a dev certificate in example/).
         var evidence = checks.Checks.ToDictionary(c => c.Id, c => (Detect: Find(c.Detect, inputs),
@@ -144,6 +144,21 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
             : Math.Round(100 * conclusive.Sum(r => weights[r.Id] * (r.Status == "pass" ? 1 : r.Status == "partial" ? 0.5 : 0)) / conclusive.Sum(r => weights[r.Id]), 1);
         return new CategoryScore(id, title, score, results.Count(r => r.Status == "pass"), results.Count(r => r.Status == "partial"), results.Count(r => r.Status == "fail"),
             results.Count(r => r.Status == "needs_manual_confirmation"), results.Count(r => r.Status == "not_applicable"));
+    }
+
+    /// <summary>
+    /// A connection string to localhost or to a container name (postgres://app:app@localhost/app, ...@db/app) is a
+    /// development default, not a production credential (saleor's settings.py).
+    /// </summary>
+    internal static bool IsLocalDefault(Secrets.SecretFinding finding)
+    {
+        if (finding.Rule != "connection-string-password") return false;
+        var at = finding.Masked.IndexOf('@', StringComparison.Ordinal);
+        if (at < 0) return false;
+        var host = finding.Masked[(at + 1)..];
+        var end = host.IndexOfAny([':', '/', '?']);
+        if (end >= 0) host = host[..end];
+        return host is "localhost" or "127.0.0.1" or "[::1]" or "0.0.0.0" || (host.Length > 0 && !host.Contains('.', StringComparison.Ordinal));
     }
 
     private static readonly string[] CiFolders = [".github/", ".gitlab/", ".circleci/", ".buildkite/", ".tekton/"];

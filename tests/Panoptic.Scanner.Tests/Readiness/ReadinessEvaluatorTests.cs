@@ -68,6 +68,10 @@ public class ReadinessEvaluatorTests
     [InlineData("const password = \"hunter2hunter2\";", true)]
     [InlineData("INVALID_PASSWORD = \"invalid_password\"", false)]
     [InlineData("db_password: 'Pa55word'", true)]
+    [InlineData(" * NEXT_PRIVATE_SMTP_PASSWORD='your-password';", false)]
+    [InlineData("var cs = \"Server=sql.prod.example.net;Database=app;User Id=app;Password=Sup3rS3cret!;\";", true)]
+    [InlineData("DATABASE_URL = \"postgres://app:app@localhost:5432/app\"", false)]
+    [InlineData("DATABASE_URL = \"postgres://app:s3cr3tP4ss@db.prod.example.net:5432/app\"", true)]
     [InlineData("API_KEY = 'q8Zr2LmP0aVt'", true)]
     [InlineData("apiKey: \"${process.env.API_KEY}\"", false)]
     public void Evaluate_AssignedSecrets_AreToldApartFromConstantNames(string line, bool leaks)
