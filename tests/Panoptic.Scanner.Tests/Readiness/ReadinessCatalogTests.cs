@@ -71,6 +71,8 @@ public class ReadinessCatalogTests
         var without = patterns.Where(p => RegexAnchor.Extract(p) is null).ToList();
         // Patterns without a literal of four characters run over whole files; keep them rare.
         (without.Count * 5).ShouldBeLessThan(patterns.Count, string.Join(" | ", without));
+        // And the ones that remain should run on the linear-time engine: no lookarounds or backreferences.
+        without.ShouldAllBe(p => !p.Contains("(?=") && !p.Contains("(?!") && !p.Contains("(?<") && !p.Contains("\\k<"), string.Join(" | ", without));
     }
 }
 
