@@ -28,11 +28,14 @@ public static class RegexAnchor
     }
 
     /// <summary>
-    /// For a sequence without a long literal: the first required group whose every alternative has a literal of at
-    /// least three characters ("(execute|query|raw)\(" is anchored by execute, query and raw).
+    /// For a sequence without a long literal: a required group whose every alternative has a literal of at least three
+    /// characters ("(execute|query|raw)\(" is anchored by execute, query and raw). Of several such groups the one with
+    /// the longest shortest literal wins, as a proxy for rarity: in "log\.(info|error)\(.*(password|token)" the
+    /// second group is anchored, because "info" and "error" are on every other line of code.
     /// </summary>
     private static List<string>? GroupAnchors(string sequence)
     {
+        List<string>? best = null;
         for (var i = 0; i < sequence.Length; i++)
         {
             if (sequence[i] == '\\') { i++; continue; }
@@ -51,11 +54,11 @@ public static class RegexAnchor
                     if (literal is null || literal.Length < 3) { anchors = null; break; }
                     anchors.Add(literal);
                 }
-                if (anchors is not null) return anchors;
+                if (anchors is not null && (best is null || anchors.Min(a => a.Length) > best.Min(a => a.Length))) best = anchors;
             }
             i = end;
         }
-        return null;
+        return best;
     }
 
     /// <summary>The top-level alternatives of a pattern: '|' outside groups and character classes.</summary>
