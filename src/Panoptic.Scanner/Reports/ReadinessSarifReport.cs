@@ -19,30 +19,8 @@ public static class ReadinessSarifReport
         var readiness = document.CommercialReadiness ?? throw new ArgumentException("the registry has no commercial_readiness section", nameof(document));
         var catalog = ReadinessCatalog.LoadEmbedded().Checks.ToDictionary(c => c.Id, StringComparer.Ordinal);
         var reported = readiness.Checks.Where(c => c.Waived is null && c.Status is "fail" or "partial").ToList();
-        var rules = reported.Select(c => c.Id).Distinct(StringComparer.Ordinal).ToList();
-        var sarif = new JsonObject
-        {
-            ["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json",
-            ["version"] = "2.1.0",
-            ["runs"] = new JsonArray(new JsonObject
-            {
-                ["tool"] = new JsonObject
-                {
-                    ["driver"] = new JsonObject
-                    {
-                        ["name"] = "Panoptic readiness",
-                        ["version"] = version,
-                        ["semanticVersion"] = version,
-                        ["informationUri"] = "https://github.com/panoptic/panoptic",
-                        ["rules"] = new JsonArray([.. reported.Select(c => Rule(c, catalog.GetValueOrDefault(c.Id)))]),
-                    },
-                },
-                ["originalUriBaseIds"] = new JsonObject { ["%SRCROOT%"] = new JsonObject { ["uri"] = "file:///" } },
-                ["results"] = new JsonArray([.. reported.Select((c, i) => Result(c, i, frontFile))]),
-                ["automationDetails"] = new JsonObject { ["id"] = "panoptic/readiness/" },
-            }),
-        };
-        return sarif.ToJsonString(SarifReport.Options) + "\n";
+        return SarifReport.Envelope("Panoptic readiness", version, [.. reported.Select(c => Rule(c, catalog.GetValueOrDefault(c.Id)))],
+            [.. reported.Select((c, i) => Result(c, i, frontFile))], "panoptic/readiness/");
     }
 
     private static JsonObject Rule(CheckResult check, ReadinessCheck? definition)

@@ -19,6 +19,12 @@ public static class SarifReport
         var audit = document.Audit ?? throw new ArgumentException("the registry has no audit section", nameof(document));
         var rules = AuditEngine.Rules;
         var index = rules.Select((rule, i) => (rule.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        return Envelope("Panoptic", version, [.. rules.Select(Rule)], [.. audit.Findings.Select(f => Result(f, index[f.Rule]))], "panoptic/audit/");
+    }
+
+    /// <summary>A SARIF 2.1.0 document of one run; the automation id keeps runs of different tools apart in code scanning.</summary>
+    internal static string Envelope(string tool, string version, JsonNode[] rules, JsonNode[] results, string automationId)
+    {
         var sarif = new JsonObject
         {
             ["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json",
@@ -29,16 +35,16 @@ public static class SarifReport
                 {
                     ["driver"] = new JsonObject
                     {
-                        ["name"] = "Panoptic",
+                        ["name"] = tool,
                         ["version"] = version,
                         ["semanticVersion"] = version,
                         ["informationUri"] = "https://github.com/panoptic/panoptic",
-                        ["rules"] = new JsonArray([.. rules.Select(Rule)]),
+                        ["rules"] = new JsonArray(rules),
                     },
                 },
                 ["originalUriBaseIds"] = new JsonObject { ["%SRCROOT%"] = new JsonObject { ["uri"] = "file:///" } },
-                ["results"] = new JsonArray([.. audit.Findings.Select(f => Result(f, index[f.Rule]))]),
-                ["automationDetails"] = new JsonObject { ["id"] = "panoptic/audit/" },
+                ["results"] = new JsonArray(results),
+                ["automationDetails"] = new JsonObject { ["id"] = automationId },
             }),
         };
         return sarif.ToJsonString(Options) + "\n";

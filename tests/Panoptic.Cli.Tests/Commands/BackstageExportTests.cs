@@ -45,10 +45,9 @@ public class BackstageExportTests
     /// <summary>Runs tests/backstage/validate.mjs (Backstage's @backstage/catalog-model; test.sh installs it).</summary>
     private static async Task<(int Code, string Output)> Validate(string file)
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Panoptic.slnx"))) root = root.Parent;
-        var script = Path.Combine(root!.FullName, "tests", "backstage", "validate.mjs");
-        Directory.Exists(Path.Combine(root.FullName, "tests", "backstage", "node_modules")).ShouldBeTrue("run ./test.sh, which installs tests/backstage with npm ci");
+        var root = HtmlReportBrowserTests.RepositoryRoot();
+        var script = Path.Combine(root, "tests", "backstage", "validate.mjs");
+        Directory.Exists(Path.Combine(root, "tests", "backstage", "node_modules")).ShouldBeTrue("run ./test.sh, which installs tests/backstage with npm ci");
         using var node = Process.Start(new ProcessStartInfo("node", [script, file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = await node.StandardOutput.ReadToEndAsync() + await node.StandardError.ReadToEndAsync();
         await node.WaitForExitAsync();

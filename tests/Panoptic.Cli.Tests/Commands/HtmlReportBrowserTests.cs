@@ -70,14 +70,14 @@ public class HtmlReportBrowserTests
         await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "report-phone.png"), FullPage = true });
     }
 
-    internal static async Task<IAsyncDisposableBrowser> Browser()
+    internal static async Task<ChromiumSession> Browser()
     {
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
-        return new IAsyncDisposableBrowser(playwright, browser);
+        return new ChromiumSession(playwright, browser);
     }
 
-    internal sealed class IAsyncDisposableBrowser(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
+    internal sealed class ChromiumSession(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
     {
         public Task<IPage> NewPageAsync(BrowserNewPageOptions options) => browser.NewPageAsync(options);
 
