@@ -16,7 +16,7 @@ public sealed class ScanCommand(ConsoleStreams streams)
         var noProgress = CommonOptions.NoProgress();
         var clones = new Option<bool>("--clones") { Description = "Also detect code copied between services (slower on big trees; `panoptic audit` always does)" };
 
-        var command = new Command("scan", "Scan a repository: backend connections, external APIs, services, env vars, hard-coded secrets and the architecture audit, each with file:line evidence.")
+        var command = new Command("scan", "Scan a repository: backend connections, external APIs, services, env vars, hard-coded secrets, the architecture audit and the commercial readiness scorecard, each with file:line evidence.")
         {
             path, format, output, maxSize, noProgress, clones,
         };
@@ -29,7 +29,7 @@ public sealed class ScanCommand(ConsoleStreams streams)
     public async Task<int> ExecuteAsync(ScanSettings settings, CancellationToken cancellationToken)
     {
         var runner = new ScanRunner(streams);
-        var (document, exitCode) = await runner.RunAsync(settings.Path, settings.MaxFileSize, settings.NoProgress, settings.Clones, cancellationToken);
+        var (document, exitCode) = await runner.RunAsync(settings.Path, settings.MaxFileSize, settings.NoProgress, settings.Clones, cancellationToken, readiness: true);
         if (document is null) return exitCode;
         var text = settings.Format switch
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Panoptic.Scanner.Catalog;
@@ -24,11 +25,20 @@ public sealed class ReadinessCatalog
         Preconditions = preconditions;
         Categories = categories;
         Checks = checks;
+        var globs = checks.SelectMany(c => new[] { c.Detect, c.FailIf, c.DelegatedIf }).OfType<SignalSet>().SelectMany(s => s.Paths).ToList();
+        if (globs.Count > 0 && globs.All(g => g.Required is not null))
+            PathLiterals = SearchValues.Create([.. globs.Select(g => g.Required!).Distinct(StringComparer.OrdinalIgnoreCase)], StringComparison.OrdinalIgnoreCase);
     }
 
     public IReadOnlyDictionary<string, string> Preconditions { get; }
     public IReadOnlyList<(string Id, string Title)> Categories { get; }
     public IReadOnlyList<ReadinessCheck> Checks { get; }
+
+    /// <summary>
+    /// When every path pattern has a required literal: all of them, so one search per path sets aside the paths
+    /// no pattern can match (nearly all of them) before 172 patterns each look at the rest.
+    /// </summary>
+    internal SearchValues<string>? PathLiterals { get; }
 
     public static ReadinessCatalog LoadEmbedded()
     {
@@ -109,7 +119,7 @@ public sealed class ReadinessCatalog
         }
         return new SignalSet
         {
-            Paths = [.. Strings(node, "paths", key).Select(glob => new Regex("^" + GitIgnore.GlobToRegex(glob) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant))],
+            Paths = [.. Strings(node, "paths", key).Select(glob => new PathGlob(glob))],
             Routes = Compile(node, "routes", key),
             Deps = deps,
             Code = Compile(node, "code", key),

@@ -32,7 +32,7 @@ public sealed record SignalSet
 {
     public static SignalSet Empty { get; } = new();
 
-    public IReadOnlyList<Regex> Paths { get; init; } = [];
+    public IReadOnlyList<PathGlob> Paths { get; init; } = [];
     public IReadOnlyList<Regex> Routes { get; init; } = [];
     public IReadOnlyDictionary<Ecosystem, IReadOnlyList<string>> Deps { get; init; } = new Dictionary<Ecosystem, IReadOnlyList<string>>();
     public IReadOnlyList<Regex> Code { get; init; } = [];

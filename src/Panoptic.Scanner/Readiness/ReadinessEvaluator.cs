@@ -17,9 +17,11 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
     public ReadinessSection Evaluate(IReadOnlyList<FileReport> reports, IEnumerable<string> allPaths, RegistryDocument registry, ReadinessConfig config)
     {
         var product = reports.Where(r => !SourceFiles.IsTestPath(r.Path)).ToList();
+        // Discovery counts CI folders (.github, .circleci, ...) as test code; for readiness they are the evidence.
+        List<string> paths = [.. allPaths.Where(p => !SourceFiles.IsTestPath(p) || CiFolders.Any(f => p.StartsWith(f, StringComparison.Ordinal)))];
         var inputs = new Inputs(
-            // Discovery counts CI folders (.github, .circleci, ...) as test code; for readiness they are the evidence.
-            [.. allPaths.Where(p => !SourceFiles.IsTestPath(p) || CiFolders.Any(f => p.StartsWith(f, StringComparison.Ordinal)))],
+            paths,
+            checks.PathLiterals is { } literals ? [.. paths.Where(p => p.AsSpan().ContainsAny(literals))] : paths,
             registry.Audit?.Services.SelectMany(s => s.Routes).ToList() ?? [],
             [.. product.SelectMany(r => r.Manifests.Where(m => !m.IsTestProject && !m.PinsOnly).SelectMany(m => m.Dependencies
                 .Where(d => d.Scope is DependencyScope.Direct or DependencyScope.Optional)
@@ -95,7 +97,7 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
         var found = new List<EvidenceEntry>();
         if (set is null) return found;
         foreach (var glob in set.Paths)
-            found.AddRange(inputs.Paths.Where(p => glob.IsMatch(p)).Take(5).Select(p => new EvidenceEntry(p, 1, "path", glob.ToString())));
+            found.AddRange(inputs.GlobCandidates.Where(p => glob.IsMatch(p)).Take(5).Select(p => new EvidenceEntry(p, 1, "path", glob.ToString())));
         foreach (var rule in set.Secrets)
             found.AddRange(inputs.Secrets.Where(f => rule.IsMatch(f.Rule)).Take(5).Select(f => new EvidenceEntry(f.File, f.Line, "secret", $"{f.Name} ({f.Masked})")));
         foreach (var route in set.Routes)
@@ -163,8 +165,10 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
 
     private static readonly string[] CiFolders = [".github/", ".gitlab/", ".circleci/", ".buildkite/", ".tekton/"];
 
+    /// <param name="GlobCandidates">The paths some path pattern may match, in the order of <paramref name="Paths"/>.</param>
     private sealed record Inputs(
         List<string> Paths,
+        List<string> GlobCandidates,
         List<Audit.RouteFact> Routes,
         List<(Ecosystem Ecosystem, string Name, string File, int Line)> Deps,
         ILookup<int, (int Pattern, string File, int Line)> Hits,

@@ -12,7 +12,8 @@ public static class RegexAnchor
 {
     public const int MinimumLength = 4;
 
-    public static IReadOnlyList<string>? Extract(string pattern)
+    /// <param name="minimumLength">Shortest literal that may anchor a top-level alternative.</param>
+    public static IReadOnlyList<string>? Extract(string pattern, int minimumLength = MinimumLength)
     {
         // Case-insensitive text can be spelled any which way (apiKey, APIKey), so no literal anchors it.
         if (pattern.Contains("(?i", StringComparison.Ordinal) || pattern.Contains("\\k<", StringComparison.Ordinal)) return null;
@@ -20,7 +21,7 @@ public static class RegexAnchor
         foreach (var alternative in SplitTopLevel(pattern))
         {
             var best = LongestLiteral(alternative);
-            if (best is not null && best.Length >= MinimumLength) anchors.Add(best);
+            if (best is not null && best.Length >= minimumLength) anchors.Add(best);
             else if (GroupAnchors(alternative) is { } group) anchors.AddRange(group);
             else return null;
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Panoptic.Scanner.Registry;
 
@@ -37,6 +38,15 @@ public static class MarkdownReport
                 sb.AppendLine($"- **{finding.Severity}** `{finding.Rule}` {Escape(finding.Message)} (`{Escape(finding.Locations[0].File)}:{finding.Locations[0].Line}`)");
             if (audit.Findings.Count(f => f.Severity != "note") > 20) sb.AppendLine("- … run `panoptic audit` for the full list");
             sb.AppendLine();
+        }
+        if (document.CommercialReadiness is { } readiness)
+        {
+            var verdict = readiness.Verdict switch { "not_ready_to_sell" => "not ready to sell", "ready_pending_confirmation" => "ready pending confirmation", _ => "ready to sell" };
+            sb.Append("### Commercial readiness: ").Append(verdict).Append(", score ").Append(readiness.Score.ToString("0.#", CultureInfo.InvariantCulture))
+                .Append(" / 100, coverage ").Append(readiness.Coverage.ToString("0.#", CultureInfo.InvariantCulture)).AppendLine(" %").AppendLine();
+            foreach (var check in readiness.Checks.Where(c => c.Blocking && c.Waived is null && c.Status is "fail" or "needs_manual_confirmation"))
+                sb.AppendLine($"- **blocking** {(check.Status == "fail" ? "fail" : "confirm")} `{check.Id}`: {Escape(check.Title)}");
+            sb.AppendLine("- run `panoptic check` for every check and its evidence").AppendLine();
         }
         if (document.Secrets.Count > 0)
         {

@@ -171,10 +171,9 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
     {
         var patterns = catalog.ReadinessPatterns;
         if (patterns is null) return;
-        for (var i = 0; i < patterns.All.Count; i++)
+        foreach (var i in patterns.UnanchoredToRun(text, scopes))
         {
             var pattern = patterns.All[i];
-            if (pattern.Anchors is not null || Array.IndexOf(scopes, pattern.Scope) < 0) continue;
             try
             {
                 foreach (var match in pattern.FileRegex.EnumerateMatches(text))

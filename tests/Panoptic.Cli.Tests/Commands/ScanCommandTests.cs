@@ -28,6 +28,8 @@ public class ScanCommandTests
         run.ExitCode.ShouldBe(ExitCodes.Success);
         using var json = JsonDocument.Parse(run.Out);
         json.RootElement.GetProperty("external_apis")[0].GetProperty("id").GetString().ShouldBe("openai");
+        // The registry carries the readiness scorecard, as `panoptic check` computes it (pushes and diffs rely on it).
+        json.RootElement.GetProperty("commercial_readiness").GetProperty("verdict").GetString().ShouldNotBeNullOrEmpty();
     }
 
     [Fact]

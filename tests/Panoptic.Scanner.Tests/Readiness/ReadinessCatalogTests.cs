@@ -115,3 +115,82 @@ public class RegexAnchorTests
             .QuickCheckThrowOnFailure();
     }
 }
+
+public class PathGlobTests
+{
+    private static readonly string[] CatalogGlobs = [.. ReadinessCatalog.LoadEmbedded().Checks
+        .SelectMany(c => new[] { c.Detect, c.FailIf, c.DelegatedIf }).OfType<SignalSet>().SelectMany(s => s.Paths).Select(g => g.Glob).Distinct()];
+
+    [Theory]
+    [InlineData("**/*forgot*password*", "password")]
+    [InlineData("CHANGELOG*", "CHANGELOG")]
+    [InlineData("docs/docs.json", "docs.json")]
+    [InlineData("**/.vitepress/config.*", ".vitepress")]
+    [InlineData("**/[Tt]erms*", null)]
+    [InlineData("**", null)]
+    public void RequiredLiteral_IsTheLongestPlainPiece(string glob, string? expected) =>
+        PathGlob.RequiredLiteral(glob).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("**/*forgot*password*", "src/auth/ForgotPassword.tsx", true)]
+    [InlineData("**/*forgot*password*", "src/auth/forgot-PASSWORD.tsx", true)]
+    [InlineData("**/*forgot*password*", "src/forgot-password/page.tsx", false)]
+    [InlineData("**/*forgot*password*", "src/auth/reset.tsx", false)]
+    [InlineData("CHANGELOG*", "changelog.md", true)]
+    [InlineData("CHANGELOG*", "packages/a/CHANGELOG.md", false)]
+    public void IsMatch_IsCaseInsensitiveAndAnchored(string glob, string path, bool expected) =>
+        new PathGlob(glob).IsMatch(path).ShouldBe(expected);
+
+    /// <summary>The literal pre-filter is only an optimization: it must never reject a path the glob's regex accepts.</summary>
+    [Fact]
+    public void IsMatch_AgreesWithTheRegex_ForEveryCatalogGlob()
+    {
+        var segment = Gen.Elements("a", "B", "src", "x-y", "Docs", "é").ListOf().Select(parts => string.Concat(parts));
+        var cases = from glob in Gen.Elements(CatalogGlobs) from fill in segment from prefix in segment from upper in Gen.Elements(true, false) select (glob, fill, prefix, upper);
+        Prop.ForAll(cases.ToArbitrary(), c =>
+        {
+            var (glob, fill, prefix, upper) = c;
+            // A path the glob matches by construction: wildcards filled in, then the case of everything flipped.
+            var path = (prefix.Length > 0 ? prefix + "/" : "") + glob.TrimStart('*', '/').Replace("**", fill + "/" + fill, StringComparison.Ordinal).Replace("*", fill, StringComparison.Ordinal).Replace("?", "q", StringComparison.Ordinal);
+            if (upper) path = path.ToUpperInvariant();
+            var regex = new Regex("^" + Panoptic.Scanner.Walking.GitIgnore.GlobToRegex(glob) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            return new PathGlob(glob).IsMatch(path) == regex.IsMatch(path);
+        }).QuickCheckThrowOnFailure();
+    }
+}
+
+public class UnanchoredPatternTests
+{
+    private static readonly ReadinessPatterns Patterns = new(ReadinessCatalog.LoadEmbedded());
+    private static readonly PatternScope[] Code = [PatternScope.Code];
+
+    private static List<string> Selected(string text) => [.. Patterns.UnanchoredToRun(text, Code).Select(i => Patterns.All[i].Regex.ToString())];
+
+    [Theory]
+    [InlineData("var cs = \"Server=db;PASSWORD=hunter2secret;\";", "(?i)Password=")]
+    [InlineData("gtag('config', 'G-ABC1234XYZ');", "G-[A-Z0-9]")]
+    [InlineData("title = _('Welcome back')", "gettext\\(")]
+    public void UnanchoredToRun_SelectsThePatternWhoseLiteralTheFileHolds_InAnyCase(string text, string patternStart)
+    {
+        var selected = Selected(text);
+        selected.ShouldContain(p => p.StartsWith(patternStart, StringComparison.Ordinal));
+        // Whatever the filter selects, the regex itself decides: it does match here.
+        Patterns.All.Single(p => p.Regex.ToString().StartsWith(patternStart, StringComparison.Ordinal)).FileRegex.IsMatch(text).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void UnanchoredToRun_SkipsPatternsWhoseLiteralsAreAbsent_ButNeverOnesWithoutLiterals()
+    {
+        var plain = Selected("def add(a, b):\n    return a + b\n");
+        plain.ShouldNotContain(p => p.StartsWith("(?i)Password=", StringComparison.Ordinal));
+        plain.ShouldNotContain(p => p.StartsWith("G-", StringComparison.Ordinal));
+        var withoutLiterals = Patterns.All.Select((p, i) => (p, i)).Where(x => x.p.Anchors is null && x.p.Scope == PatternScope.Code
+            && RegexAnchor.Extract(x.p.Regex.ToString().Replace("(?i)", "", StringComparison.Ordinal), minimumLength: 2) is null).Select(x => x.p.Regex.ToString()).ToList();
+        withoutLiterals.ShouldNotBeEmpty();
+        plain.ShouldBe(withoutLiterals);
+    }
+
+    [Fact]
+    public void UnanchoredToRun_IgnoresPatternsOutsideTheFilesScopes() =>
+        Patterns.UnanchoredToRun("ttl = 300", [PatternScope.Config]).ShouldAllBe(i => Patterns.All[i].Scope == PatternScope.Config);
+}

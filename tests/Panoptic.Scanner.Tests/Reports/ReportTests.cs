@@ -100,5 +100,19 @@ public class ReportTests
         markdown.ShouldContain("| PostgreSQL | database | core | ");
         markdown.ShouldContain("| OpenAI — models: gpt-4o-mini | llm | core | ");
         markdown.ShouldContain("**Developer tooling (not production):** MailHog, Testcontainers");
+        markdown.ShouldNotContain("Commercial readiness");
+    }
+
+    [Fact]
+    public void Markdown_WithReadiness_LeadsWithTheVerdictAndTheBlockingItems()
+    {
+        using var repo = Fixtures.Shop();
+        var registry = new RepositoryScanner(Scans.Catalog).Scan(new ScanOptions(repo.Root) { Time = new FakeTimeProvider(Scans.Now), EvaluateReadiness = true });
+        var readiness = registry.CommercialReadiness!;
+        var markdown = MarkdownReport.Write(registry);
+        markdown.ShouldContain($"### Commercial readiness: not ready to sell, score {readiness.Score.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} / 100");
+        var blocking = readiness.Checks.Where(c => c.Blocking && c.Status == "fail").ToList();
+        blocking.ShouldNotBeEmpty();
+        foreach (var check in blocking) markdown.ShouldContain($"- **blocking** fail `{check.Id}`");
     }
 }
