@@ -12,6 +12,11 @@ if ! command -v chromium >/dev/null; then
 fi
 # Backstage's own catalog model validates the catalog-info.yaml export (tests/backstage); npm registry only.
 npm ci --prefix tests/backstage --no-audit --no-fund --loglevel=error >/dev/null
+# The PostgreSQL store's tests run against a throwaway server started here (and stopped on exit).
+pgdir=$(tests/postgres.sh)
+trap 'tests/postgres.sh stop "$pgdir"' EXIT
+PANOPTIC_TEST_POSTGRES=$(cat "$pgdir/connection")
+export PANOPTIC_TEST_POSTGRES
 dotnet test Panoptic.slnx -c Release --nologo --logger "trx" --results-directory "$results" || status=$?
 # One plain closing line over all test projects, read from the TRX files.
 passed=0; failed=0; skipped=0

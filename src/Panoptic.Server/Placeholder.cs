@@ -1,0 +1,1 @@
+namespace Panoptic.Server; internal static class Placeholder {}

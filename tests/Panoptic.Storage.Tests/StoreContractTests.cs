@@ -1,0 +1,203 @@
+using Panoptic.Storage.Accounts;
+using Panoptic.Storage.Ledger;
+
+namespace Panoptic.Storage.Tests;
+
+/// <summary>
+/// What every store must do, run once per backend (SqliteStoreTests, PostgresStoreTests). A test gets a fresh,
+/// empty database from <see cref="CreateStoreAsync"/>.
+/// </summary>
+public abstract class StoreContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 9, 30, 0, TimeSpan.Zero);
+    private readonly List<PanopticStore> _stores = [];
+
+    /// <summary>A store over this test's own empty database; a second call opens the same database again.</summary>
+    protected abstract Task<PanopticStore> OpenStoreAsync();
+
+    protected virtual Task CleanUpAsync() => Task.CompletedTask;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _stores) await store.DisposeAsync();
+        await CleanUpAsync();
+    }
+
+    private async Task<PanopticStore> CreateStoreAsync(bool migrate = true)
+    {
+        var store = await OpenStoreAsync();
+        _stores.Add(store);
+        if (migrate) await store.MigrateAsync();
+        return store;
+    }
+
+    [Fact]
+    public async Task IsReady_BeforeAndAfterMigrate_ReportsTheSchema()
+    {
+        var store = await CreateStoreAsync(migrate: false);
+        (await store.IsReadyAsync()).ShouldBeFalse();
+        await store.MigrateAsync();
+        (await store.IsReadyAsync()).ShouldBeTrue();
+        await store.MigrateAsync();
+        (await store.IsReadyAsync()).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Migrate_FromTwoProcessesAtOnce_AppliesEachMigrationOnce()
+    {
+        var first = await CreateStoreAsync(migrate: false);
+        var second = await CreateStoreAsync(migrate: false);
+        await Task.WhenAll(first.MigrateAsync(), second.MigrateAsync(), first.MigrateAsync());
+        (await first.IsReadyAsync()).ShouldBeTrue();
+        (await second.CreateUserAsync(new User("u1", "a@example.com", "hash", Now))).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Users_EmailIsUnique_AndFoundByEmailOrId()
+    {
+        var store = await CreateStoreAsync();
+        (await store.AnyUserAsync()).ShouldBeFalse();
+        (await store.CreateUserAsync(new User("u1", "a@example.com", "hash1", Now))).ShouldBeTrue();
+        (await store.CreateUserAsync(new User("u2", "a@example.com", "hash2", Now))).ShouldBeFalse();
+        (await store.AnyUserAsync()).ShouldBeTrue();
+        (await store.FindUserByEmailAsync("a@example.com"))!.ShouldBe(new User("u1", "a@example.com", "hash1", Now));
+        (await store.FindUserAsync("u1"))!.Email.ShouldBe("a@example.com");
+        (await store.FindUserAsync("nobody")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Sessions_ExpireAndCanBeDeleted()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateUserAsync(new User("u1", "a@example.com", "hash", Now));
+        await store.CreateSessionAsync(new Session("t1", "u1", Now, Now.AddHours(1)));
+        (await store.FindSessionAsync("t1", Now.AddMinutes(59)))!.UserId.ShouldBe("u1");
+        (await store.FindSessionAsync("t1", Now.AddHours(1))).ShouldBeNull();
+        await store.DeleteSessionAsync("t1");
+        (await store.FindSessionAsync("t1", Now)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task LoginFailures_CountSinceTheWindowAndTheLastSuccess()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordLoginAttemptAsync("a@example.com", Now.AddMinutes(-30), succeeded: false);
+        await store.RecordLoginAttemptAsync("a@example.com", Now.AddMinutes(-10), succeeded: true);
+        await store.RecordLoginAttemptAsync("a@example.com", Now.AddMinutes(-5), succeeded: false);
+        await store.RecordLoginAttemptAsync("a@example.com", Now.AddMinutes(-1), succeeded: false);
+        await store.RecordLoginAttemptAsync("b@example.com", Now, succeeded: false);
+        (await store.RecentLoginFailuresAsync("a@example.com", Now.AddMinutes(-60))).ShouldBe((2, Now.AddMinutes(-1)));
+        (await store.RecentLoginFailuresAsync("a@example.com", Now.AddMinutes(-3))).Count.ShouldBe(1);
+        (await store.RecentLoginFailuresAsync("c@example.com", Now.AddMinutes(-60))).ShouldBe((0, null));
+    }
+
+    [Fact]
+    public async Task Workspaces_BelongToTheirMembersOnly()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateUserAsync(new User("u1", "a@example.com", "hash", Now));
+        await store.CreateUserAsync(new User("u2", "b@example.com", "hash", Now));
+        await store.CreateWorkspaceAsync(new Workspace("w1", "Acme", Now), "u1");
+        await store.CreateWorkspaceAsync(new Workspace("w2", "Beta", Now.AddSeconds(1)), "u2");
+        (await store.MembershipsAsync("u1")).ShouldBe([new Membership(new Workspace("w1", "Acme", Now), "owner")]);
+        (await store.MembershipAsync("w2", "u1")).ShouldBeNull();
+        (await store.AddMemberAsync("w2", "u1", Now)).ShouldBeTrue();
+        (await store.AddMemberAsync("w2", "u1", Now)).ShouldBeFalse();
+        (await store.MembershipsAsync("u1")).Select(m => (m.Workspace.Id, m.Role)).ShouldBe([("w1", "owner"), ("w2", "member")]);
+    }
+
+    [Fact]
+    public async Task IngestionKeys_AreFoundByHash_AndRevokedOnlyInTheirWorkspace()
+    {
+        var store = await CreateStoreAsync();
+        await store.CreateUserAsync(new User("u1", "a@example.com", "hash", Now));
+        await store.CreateWorkspaceAsync(new Workspace("w1", "Acme", Now), "u1");
+        await store.CreateWorkspaceAsync(new Workspace("w2", "Beta", Now), "u1");
+        var key = new IngestionKey("k1", "w1", "backend", "pan_ik_ab12", "sha-of-key", Now, null);
+        await store.CreateIngestionKeyAsync(key);
+        (await store.FindIngestionKeyAsync("sha-of-key")).ShouldBe(key);
+        (await store.IngestionKeysAsync("w2")).ShouldBeEmpty();
+        (await store.RevokeIngestionKeyAsync("w2", "k1", Now)).ShouldBeFalse();
+        (await store.FindIngestionKeyAsync("sha-of-key"))!.IsActive.ShouldBeTrue();
+        (await store.RevokeIngestionKeyAsync("w1", "k1", Now.AddMinutes(1))).ShouldBeTrue();
+        (await store.RevokeIngestionKeyAsync("w1", "k1", Now.AddMinutes(2))).ShouldBeTrue();
+        (await store.IngestionKeysAsync("w1")).Single().RevokedAt.ShouldBe(Now.AddMinutes(1));
+    }
+
+    [Fact]
+    public async Task AppendEvents_RetriedBatch_NeverDoubleCounts()
+    {
+        var store = await CreateStoreAsync();
+        var batch = Enumerable.Range(0, 50).Select(i => Event($"e{i}", Now.AddMinutes(i), costNanos: 1_000)).ToList();
+        (await store.AppendEventsAsync("w1", batch, Now)).ShouldBe(50);
+        (await store.AppendEventsAsync("w1", batch, Now)).ShouldBe(0);
+        (await store.AppendEventsAsync("w1", [.. batch.Take(10), Event("new", Now, costNanos: 5)], Now)).ShouldBe(1);
+        // The same id in another workspace is another event.
+        (await store.AppendEventsAsync("w2", batch.Take(3).ToList(), Now)).ShouldBe(3);
+        (await store.CountEventsAsync("w1", Now.AddDays(-1), Now.AddDays(1))).ShouldBe(51);
+        var total = await Totals(store, "w1", RollupGrain.Hour);
+        total.Events.ShouldBe(51);
+        total.CostNanos.ShouldBe(50_005);
+    }
+
+    [Fact]
+    public async Task Rollups_SumByHourAndDay_WithGroupsAndFilters()
+    {
+        var store = await CreateStoreAsync();
+        var day = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+        await store.AppendEventsAsync("w1",
+        [
+            Event("a", day.AddHours(1), costNanos: 100, provider: "openai", tenant: "acme", inputTokens: 10),
+            Event("b", day.AddHours(1).AddMinutes(59), costNanos: 200, provider: "openai", tenant: "beta", inputTokens: 20),
+            Event("c", day.AddHours(2), costNanos: 300, provider: "anthropic", tenant: "acme", status: "error"),
+            Event("d", day.AddDays(1).AddHours(5), costNanos: null, provider: "openai", tenant: "acme", source: CostSource.Unpriced),
+        ], Now);
+        var byProviderHour = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Provider], RollupGrain.Hour, new Dictionary<CostDimension, string>()), RollupGrain.Hour);
+        byProviderHour.Select(r => (r.Bucket, r.Keys[0], r.Events, r.CostNanos)).OrderBy(r => r.Bucket).ThenBy(r => r.Item2).ShouldBe(
+        [
+            (day.AddHours(1).ToUnixTimeMilliseconds(), "openai", 2L, 300L),
+            (day.AddHours(2).ToUnixTimeMilliseconds(), "anthropic", 1L, 300L),
+            (day.AddDays(1).AddHours(5).ToUnixTimeMilliseconds(), "openai", 1L, 0L),
+        ]);
+        var acmeByDay = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [], RollupGrain.Day,
+            new Dictionary<CostDimension, string> { [CostDimension.Tenant] = "acme" }), RollupGrain.Day);
+        acmeByDay.Select(r => (r.Bucket, r.Events, r.Errors, r.Unpriced, r.CostNanos)).OrderBy(r => r.Bucket).ShouldBe(
+        [
+            (day.ToUnixTimeMilliseconds(), 2L, 1L, 0L, 400L),
+            (day.AddDays(1).ToUnixTimeMilliseconds(), 1L, 0L, 1L, 0L),
+        ]);
+        // The hour table folded to days agrees with the day table.
+        var fromHours = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Tenant], RollupGrain.Day, new Dictionary<CostDimension, string>()), RollupGrain.Hour);
+        var fromDays = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Tenant], RollupGrain.Day, new Dictionary<CostDimension, string>()), RollupGrain.Day);
+        fromHours.OrderBy(r => r.Bucket).ThenBy(r => r.Keys[0]).Select(r => (r.Bucket, r.Keys[0], r.CostNanos, r.InputTokens))
+            .ShouldBe(fromDays.OrderBy(r => r.Bucket).ThenBy(r => r.Keys[0]).Select(r => (r.Bucket, r.Keys[0], r.CostNanos, r.InputTokens)));
+        (await store.QueryCostsAsync(new CostQuery("w2", day, day.AddDays(2), [], null, new Dictionary<CostDimension, string>()), RollupGrain.Day)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task AppendEvents_FromTwoStoresConcurrently_CountsEveryEventOnce()
+    {
+        var first = await CreateStoreAsync();
+        var second = await OpenStoreAsync();
+        _stores.Add(second);
+        // Two "servers" receive overlapping batches at once (a client retrying against another replica).
+        var batches = Enumerable.Range(0, 20).Select(b => Enumerable.Range(b * 50, 100).Select(i => Event($"e{i}", Now.AddSeconds(i % 7), costNanos: 10)).ToList()).ToList();
+        await Task.WhenAll(batches.Select((batch, i) => Task.Run(() => (i % 2 == 0 ? first : second).AppendEventsAsync("w1", batch, Now))));
+        var distinct = batches.SelectMany(b => b).Select(e => e.Id).Distinct().Count();
+        (await first.CountEventsAsync("w1", Now.AddDays(-1), Now.AddDays(1))).ShouldBe(distinct);
+        (await Totals(second, "w1", RollupGrain.Day)).CostNanos.ShouldBe(distinct * 10);
+        (await Totals(second, "w1", RollupGrain.Hour)).Events.ShouldBe(distinct);
+    }
+
+    private static async Task<CostRow> Totals(PanopticStore store, string workspace, RollupGrain table) =>
+        (await store.QueryCostsAsync(new CostQuery(workspace, Now.AddDays(-30), Now.AddDays(30), [], null, new Dictionary<CostDimension, string>()), table)).Single();
+
+    private static LedgerEvent Event(string id, DateTimeOffset at, long? costNanos, string provider = "openai", string tenant = "", string status = "ok",
+        CostSource source = CostSource.Caller, long inputTokens = 0) => new()
+    {
+        Id = id, Timestamp = at, Provider = provider, Model = "gpt-4o-mini", TenantId = tenant, CostNanos = costNanos, CostSource = source, Status = status,
+        InputTokens = inputTokens, Attributes = """{"region":"eu"}""",
+    };
+}
