@@ -46,12 +46,12 @@ public abstract partial class PanopticStore
         c.ExecuteAsync(Command("INSERT INTO login_attempts (email, at, succeeded) VALUES (@email, @at, @succeeded)",
             new { email, at = Ms(at), succeeded = succeeded ? 1 : 0 }, cancellationToken)), cancellationToken);
 
-    /// <summary>Failed logins for an email since <paramref name="since"/> and after its last successful one, with the latest failure's time.</summary>
+    /// <summary>Failed logins for an email after <paramref name="since"/> and after its last successful one, with the latest failure's time.</summary>
     public Task<(int Count, DateTimeOffset? Latest)> RecentLoginFailuresAsync(string email, DateTimeOffset since, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
     {
         var row = await c.QuerySingleAsync<(long Count, long? Latest)>(Command("""
             SELECT COUNT(*), MAX(at) FROM login_attempts
-            WHERE email = @email AND succeeded = 0 AND at >= @since
+            WHERE email = @email AND succeeded = 0 AND at > @since
               AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE email = @email AND succeeded = 1), 0)
             """, new { email, since = Ms(since) }, cancellationToken));
         return ((int)row.Count, row.Latest is { } l ? Time(l) : (DateTimeOffset?)null);

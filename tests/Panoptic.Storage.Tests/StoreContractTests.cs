@@ -90,6 +90,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         await store.RecordLoginAttemptAsync("b@example.com", Now, succeeded: false);
         (await store.RecentLoginFailuresAsync("a@example.com", Now.AddMinutes(-60))).ShouldBe((2, Now.AddMinutes(-1)));
         (await store.RecentLoginFailuresAsync("a@example.com", Now.AddMinutes(-3))).Count.ShouldBe(1);
+        (await store.RecentLoginFailuresAsync("a@example.com", Now.AddMinutes(-1))).Count.ShouldBe(0);
         (await store.RecentLoginFailuresAsync("c@example.com", Now.AddMinutes(-60))).ShouldBe((0, null));
     }
 

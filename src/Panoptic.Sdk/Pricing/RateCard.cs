@@ -1,0 +1,126 @@
+using System.Text.Json;
+
+namespace Panoptic.Sdk.Pricing;
+
+/// <summary>
+/// Dated prices per provider and model (LLMs, per million tokens) or per provider (services: per request, per GB, per
+/// unit). The embedded card ships with the SDK and the server, so both price the same usage the same way.
+/// </summary>
+public sealed class RateCard
+{
+    private readonly List<Entry> _llm;
+    private readonly Dictionary<string, Entry> _services;
+
+    private RateCard(string version, List<Entry> llm, Dictionary<string, Entry> services)
+    {
+        Version = version;
+        _llm = llm;
+        _services = services;
+    }
+
+    /// <summary>The card's version, stored with every event it priced.</summary>
+    public string Version { get; }
+
+    /// <summary>The card embedded in this assembly.</summary>
+    public static RateCard Embedded { get; } = LoadEmbedded();
+
+    /// <summary>
+    /// The cost in US dollars of <paramref name="usage"/> at <paramref name="at"/>, or null when no price is known for the
+    /// provider and model (an unknown model is unpriced, never free).
+    /// </summary>
+    public decimal? Price(string provider, string? model, Usage usage, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        var key = Normalize(provider);
+        if (!string.IsNullOrEmpty(model) && Match(key, model) is { } llm && llm.At(at) is { } price)
+        {
+            var cached = Math.Min(usage.CachedInputTokens, usage.InputTokens);
+            return ((usage.InputTokens - cached) * price.Input + cached * (price.CachedInput ?? price.Input) + usage.OutputTokens * price.Output) / 1_000_000m;
+        }
+        if (_services.TryGetValue(key, out var service) && service.At(at) is { } rate)
+            return usage.Requests * rate.PerRequest + usage.Bytes / 1_000_000_000m * rate.PerGb + (decimal)usage.Units * rate.PerUnit;
+        return null;
+    }
+
+    /// <summary>True when the card prices this provider and model at some date.</summary>
+    public bool Knows(string provider, string? model) =>
+        !string.IsNullOrEmpty(model) ? Match(Normalize(provider), model) is not null : _services.ContainsKey(Normalize(provider));
+
+    /// <summary>Reads a card from its JSON form; throws <see cref="FormatException"/> naming what is wrong.</summary>
+    public static RateCard Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var version = root.TryGetProperty("version", out var v) && v.GetString() is { Length: > 0 } s ? s : throw new FormatException("rate card: version is required");
+        var llm = new List<Entry>();
+        foreach (var item in root.GetProperty("llm").EnumerateArray())
+        {
+            var provider = Normalize(item.GetProperty("provider").GetString() ?? throw new FormatException("rate card: llm entry without provider"));
+            var patterns = item.GetProperty("models").EnumerateArray().Select(m => m.GetString() ?? "").ToList();
+            llm.Add(new Entry(provider, patterns, Prices(item, provider)));
+        }
+        var services = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        foreach (var item in root.GetProperty("services").EnumerateArray())
+        {
+            var provider = Normalize(item.GetProperty("provider").GetString() ?? throw new FormatException("rate card: service entry without provider"));
+            services[provider] = new Entry(provider, [], Prices(item, provider));
+        }
+        return new RateCard(version, llm, services);
+    }
+
+    private static RateCard LoadEmbedded()
+    {
+        using var stream = typeof(RateCard).Assembly.GetManifestResourceStream("Panoptic.Sdk.Pricing.rate-card.json")!;
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd());
+    }
+
+    private static List<DatedPrice> Prices(JsonElement item, string provider)
+    {
+        decimal? Number(JsonElement p, string name) => p.TryGetProperty(name, out var value) ? value.GetDecimal() : null;
+        var prices = item.GetProperty("prices").EnumerateArray().Select(p => new DatedPrice(
+            DateTimeOffset.Parse(p.GetProperty("from").GetString()! + "T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            Number(p, "input") ?? 0, Number(p, "cached_input"), Number(p, "output") ?? 0, Number(p, "per_request") ?? 0, Number(p, "per_gb") ?? 0, Number(p, "per_unit") ?? 0))
+            .OrderBy(p => p.From).ToList();
+        if (prices.Count == 0) throw new FormatException($"rate card: {provider} has no prices");
+        if (prices.Any(p => p.Input < 0 || p.Output < 0 || p.CachedInput < 0 || p.PerRequest < 0 || p.PerGb < 0 || p.PerUnit < 0))
+            throw new FormatException($"rate card: {provider} has a negative price");
+        return prices;
+    }
+
+    /// <summary>The entry for a model: an exact name first, then the longest matching prefix pattern ("gpt-4o-mini-*").</summary>
+    private Entry? Match(string provider, string model)
+    {
+        Entry? best = null;
+        var bestLength = -1;
+        foreach (var entry in _llm)
+        {
+            if (entry.Provider != provider) continue;
+            foreach (var pattern in entry.Models)
+            {
+                var length = pattern.EndsWith('*')
+                    ? model.StartsWith(pattern[..^1], StringComparison.OrdinalIgnoreCase) ? pattern.Length - 1 : -1
+                    : string.Equals(pattern, model, StringComparison.OrdinalIgnoreCase) ? int.MaxValue : -1;
+                if (length > bestLength) (best, bestLength) = (entry, length);
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Provider ids as the registry spells them; a few common aliases fold in.</summary>
+    internal static string Normalize(string provider) => provider.Trim().ToLowerInvariant() switch
+    {
+        "google" or "google_genai" or "gcp.gemini" or "gcp.vertex_ai" or "vertex_ai" => "gemini",
+        "azure.ai.openai" or "azure_openai" or "azure-openai" => "openai",
+        "aws.s3" or "amazon-s3" => "s3",
+        var other => other,
+    };
+
+    private sealed record Entry(string Provider, List<string> Models, List<DatedPrice> Prices)
+    {
+        /// <summary>The price in force at a time: the latest that started on or before it.</summary>
+        public DatedPrice? At(DateTimeOffset at) => Prices.LastOrDefault(p => p.From <= at);
+    }
+
+    private sealed record DatedPrice(DateTimeOffset From, decimal Input, decimal? CachedInput, decimal Output, decimal PerRequest, decimal PerGb, decimal PerUnit);
+}

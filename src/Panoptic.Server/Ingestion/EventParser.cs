@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json;
+using Panoptic.Sdk.Pricing;
+using Panoptic.Storage.Ledger;
+
+namespace Panoptic.Server.Ingestion;
+
+/// <summary>
+/// Turns one JSON cost event (docs/server.md, "Cost events") into a priced ledger event, or says everything wrong
+/// with it. Unknown fields are not errors — newer SDKs may send more — but are reported back so typos show.
+/// </summary>
+internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan maxSkew)
+{
+    private const int MaxText = 256;
+    private const int MaxAttributesBytes = 16 * 1024;
+    private static readonly HashSet<string> Known = ["id", "timestamp", "provider", "service", "model", "resource", "operation", "tenant_id", "user_id", "feature",
+        "attributes", "usage", "cost", "timing", "status", "error", "trace_id", "span_id"];
+    private static readonly HashSet<string> UsageFields = ["input_tokens", "output_tokens", "cached_input_tokens", "reasoning_tokens", "requests", "bytes", "units"];
+    private static readonly string[] ErrorParts = ["type", "message"];
+    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public sealed record Result(LedgerEvent? Event, List<string> Errors, List<string> Ignored);
+
+    public Result Parse(JsonElement json)
+    {
+        var errors = new List<string>();
+        var ignored = new List<string>();
+        if (json.ValueKind != JsonValueKind.Object) return new Result(null, ["an event is a JSON object"], ignored);
+        foreach (var property in json.EnumerateObject())
+        {
+            if (!Known.Contains(property.Name)) ignored.Add(property.Name);
+        }
+
+        var id = Text(json, "id", errors, required: true, max: 128);
+        var provider = Text(json, "provider", errors, required: true, max: 64);
+        var timestamp = Timestamp(json, errors);
+        var model = Text(json, "model", errors) ?? Text(json, "resource", errors);
+        var usage = Usage(json, errors);
+        var (costUsd, hasCost) = Cost(json, errors);
+        var (total, execution, overhead) = Timing(json, errors);
+        var status = Text(json, "status", errors, max: 16) ?? (json.TryGetProperty("error", out var e) && e.ValueKind != JsonValueKind.Null ? "error" : "ok");
+        if (status is not ("ok" or "error")) errors.Add("status: 'ok' or 'error'");
+        var error = Error(json, errors);
+        var traceId = Hex(json, "trace_id", 32, errors);
+        var spanId = Hex(json, "span_id", 16, errors);
+        string? attributes = null;
+        if (json.TryGetProperty("attributes", out var attrs) && attrs.ValueKind != JsonValueKind.Null)
+        {
+            if (attrs.ValueKind != JsonValueKind.Object) errors.Add("attributes: a JSON object");
+            else if ((attributes = attrs.GetRawText()).Length > MaxAttributesBytes) errors.Add($"attributes: at most {MaxAttributesBytes} bytes");
+        }
+        if (errors.Count > 0) return new Result(null, errors, ignored);
+
+        long? costNanos;
+        CostSource source;
+        string? rateCard = null;
+        if (hasCost) (costNanos, source) = (Nanos(costUsd), CostSource.Caller);
+        else if (usage.IsEmpty) (costNanos, source) = (null, CostSource.None);
+        else if (rates.Price(provider!, model, usage, timestamp) is { } priced) (costNanos, source, rateCard) = (Nanos(priced), CostSource.RateCard, rates.Version);
+        else (costNanos, source) = (null, CostSource.Unpriced);
+
+        return new Result(new LedgerEvent
+        {
+            Id = id!, Timestamp = timestamp, Provider = provider!.Trim().ToLowerInvariant(), Model = model ?? "", Service = Text(json, "service", errors) ?? "",
+            Operation = Text(json, "operation", errors) ?? "", TenantId = Text(json, "tenant_id", errors) ?? "", UserId = Text(json, "user_id", errors) ?? "",
+            Feature = Text(json, "feature", errors) ?? "", Attributes = attributes,
+            InputTokens = usage.InputTokens, OutputTokens = usage.OutputTokens, CachedInputTokens = usage.CachedInputTokens, ReasoningTokens = usage.ReasoningTokens,
+            Requests = usage.Requests, Bytes = usage.Bytes, Units = usage.Units,
+            CostNanos = costNanos, CostSource = source, RateCard = rateCard, TotalMs = total, ExecutionMs = execution, OverheadMs = overhead,
+            Status = status, Error = error, TraceId = traceId, SpanId = spanId,
+        }, errors, ignored);
+    }
+
+    private static long Nanos(decimal usd) => (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.AwayFromZero);
+
+    private static string? Text(JsonElement json, string name, List<string> errors, bool required = false, int max = MaxText)
+    {
+        if (!json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required) errors.Add($"{name}: required");
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.String) { errors.Add($"{name}: a string"); return null; }
+        var text = value.GetString()!;
+        if (required && text.Trim().Length == 0) { errors.Add($"{name}: must not be empty"); return null; }
+        if (text.Length > max) { errors.Add($"{name}: at most {max} characters"); return null; }
+        if (text.Any(char.IsControl)) { errors.Add($"{name}: control characters are not allowed"); return null; }
+        return text;
+    }
+
+    private DateTimeOffset Timestamp(JsonElement json, List<string> errors)
+    {
+        if (!json.TryGetProperty("timestamp", out var value) || value.ValueKind == JsonValueKind.Null) { errors.Add("timestamp: required (RFC 3339, e.g. 2026-11-22T09:30:00Z)"); return default; }
+        if (value.ValueKind != JsonValueKind.String || !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            errors.Add("timestamp: an RFC 3339 date and time, e.g. 2026-11-22T09:30:00Z");
+            return default;
+        }
+        if (time > now + maxSkew) errors.Add($"timestamp: {time:O} is in the future (more than {maxSkew.TotalMinutes:0} minutes ahead of the server)");
+        if (time < Earliest) errors.Add("timestamp: before 2000-01-01");
+        return time.ToUniversalTime();
+    }
+
+    private static Usage Usage(JsonElement json, List<string> errors)
+    {
+        if (!json.TryGetProperty("usage", out var usage) || usage.ValueKind == JsonValueKind.Null) return new Usage();
+        if (usage.ValueKind != JsonValueKind.Object) { errors.Add("usage: a JSON object"); return new Usage(); }
+        foreach (var property in usage.EnumerateObject())
+        {
+            if (!UsageFields.Contains(property.Name)) errors.Add($"usage.{property.Name}: unknown (known: {string.Join(", ", UsageFields)})");
+        }
+        long Count(string name)
+        {
+            if (!usage.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return 0;
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var n)) { errors.Add($"usage.{name}: a whole number"); return 0; }
+            if (n < 0) { errors.Add($"usage.{name}: must not be negative"); return 0; }
+            return n;
+        }
+        var units = 0d;
+        if (usage.TryGetProperty("units", out var u) && u.ValueKind != JsonValueKind.Null)
+        {
+            if (u.ValueKind != JsonValueKind.Number || !double.IsFinite(units = u.GetDouble())) errors.Add("usage.units: a number");
+            else if (units < 0) errors.Add("usage.units: must not be negative");
+        }
+        var result = new Usage
+        {
+            InputTokens = Count("input_tokens"), OutputTokens = Count("output_tokens"), CachedInputTokens = Count("cached_input_tokens"),
+            ReasoningTokens = Count("reasoning_tokens"), Requests = Count("requests"), Bytes = Count("bytes"), Units = Math.Max(0, units),
+        };
+        if (result.CachedInputTokens > result.InputTokens) errors.Add("usage.cached_input_tokens: part of input_tokens, so not more than it");
+        return result;
+    }
+
+    private static (decimal Usd, bool Present) Cost(JsonElement json, List<string> errors)
+    {
+        if (!json.TryGetProperty("cost", out var cost) || cost.ValueKind == JsonValueKind.Null) return (0, false);
+        if (cost.ValueKind != JsonValueKind.Object) { errors.Add("cost: an object like {\"amount\": 0.0123, \"currency\": \"USD\"}"); return (0, false); }
+        if (cost.TryGetProperty("currency", out var currency) && currency.ValueKind != JsonValueKind.Null && currency.GetString() is not ("USD" or "usd"))
+            errors.Add("cost.currency: only USD is supported");
+        if (!cost.TryGetProperty("amount", out var amount) || amount.ValueKind != JsonValueKind.Number || !amount.TryGetDecimal(out var usd))
+        {
+            errors.Add("cost.amount: a number of US dollars");
+            return (0, false);
+        }
+        if (usd < 0) errors.Add("cost.amount: must not be negative");
+        if (usd > 1_000_000) errors.Add("cost.amount: more than $1,000,000 for one event is not believable");
+        return (usd, true);
+    }
+
+    private static (double?, double?, double?) Timing(JsonElement json, List<string> errors)
+    {
+        if (!json.TryGetProperty("timing", out var timing) || timing.ValueKind == JsonValueKind.Null) return (null, null, null);
+        if (timing.ValueKind != JsonValueKind.Object) { errors.Add("timing: a JSON object"); return (null, null, null); }
+        double? Ms(string name)
+        {
+            if (!timing.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind != JsonValueKind.Number || !double.IsFinite(v.GetDouble()) || v.GetDouble() < 0) { errors.Add($"timing.{name}: a non-negative number of milliseconds"); return null; }
+            return v.GetDouble();
+        }
+        return (Ms("total_ms"), Ms("execution_ms"), Ms("overhead_ms"));
+    }
+
+    private static string? Error(JsonElement json, List<string> errors)
+    {
+        if (!json.TryGetProperty("error", out var error) || error.ValueKind == JsonValueKind.Null) return null;
+        var text = error.ValueKind switch
+        {
+            JsonValueKind.String => error.GetString(),
+            JsonValueKind.Object => string.Join(": ", ErrorParts.Select(n => error.TryGetProperty(n, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null).OfType<string>()),
+            _ => null,
+        };
+        if (text is null) errors.Add("error: a string or an object with type and message");
+        return text is { Length: > 1000 } ? text[..1000] : text;
+    }
+
+    private static string? Hex(JsonElement json, string name, int length, List<string> errors)
+    {
+        if (!json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        if (text.Length != length || !text.All(char.IsAsciiHexDigit)) { errors.Add($"{name}: {length} hexadecimal characters"); return null; }
+        return text.ToLowerInvariant();
+    }
+}

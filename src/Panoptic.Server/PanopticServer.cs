@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Panoptic.Sdk.Pricing;
+using Panoptic.Server.Accounts;
+using Panoptic.Server.Costs;
+using Panoptic.Server.Ingestion;
+using Panoptic.Storage;
+
+namespace Panoptic.Server;
+
+/// <summary>
+/// The composition root of `panoptic serve`, shared by the CLI and the tests: CreateBuilder wires services from
+/// configuration, Build maps every endpoint.
+/// </summary>
+public static class PanopticServer
+{
+    public const string DefaultUrl = "http://127.0.0.1:7317";
+
+    public static WebApplicationBuilder CreateBuilder(string[] args, bool jsonLogs = false)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        builder.Logging.ClearProviders();
+        if (jsonLogs) builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ");
+        else builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection(ServerOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => { var o = sp.GetRequiredService<IOptions<ServerOptions>>().Value; return PanopticStore.Create(o.Database, o.DataDirectory); });
+        services.AddSingleton(RateCard.Embedded);
+        services.AddSingleton<IngestionMetrics>();
+        services.AddHostedService<StoreStartup>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = null;
+        });
+        services.AddAuthentication(PanopticAuthentication.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, PanopticAuthentication>(PanopticAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(PanopticAuthentication.UserPolicy, p => p.RequireClaim(PanopticAuthentication.KindClaim, "user"))
+            .AddPolicy(PanopticAuthentication.IngestPolicy, p => p.RequireAuthenticatedUser());
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.Use(WorkspaceScope.Middleware);
+
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
+        app.MapGet("/readyz", async (PanopticStore store, CancellationToken cancellationToken) => await store.IsReadyAsync(cancellationToken)
+            ? Results.Ok(new { status = "ready", store = store.Kind })
+            : Results.Json(new { status = "not ready", store = store.Kind }, statusCode: StatusCodes.Status503ServiceUnavailable)).WithTags("Health");
+        app.MapOpenApi("/openapi/v1.json");
+        app.MapAccounts();
+        app.MapWorkspaces();
+        app.MapEvents();
+        app.MapCosts();
+        return app;
+    }
+}

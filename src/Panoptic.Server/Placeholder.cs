@@ -1,1 +1,0 @@
-namespace Panoptic.Server; internal static class Placeholder {}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+
+namespace Panoptic.Server;
+
+/// <summary>The "Panoptic" configuration section: where data lives and how accounts behave.</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Panoptic";
+
+    /// <summary>Folder of the embedded SQLite database (panoptic.db); created when missing.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    /// <summary>A postgres:// URL (or Npgsql connection string) selects PostgreSQL; empty means SQLite in <see cref="DataDirectory"/>.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>PBKDF2-SHA256 iterations for new password hashes (OWASP's 2023 advice: 600,000).</summary>
+    public int PasswordIterations { get; set; } = 600_000;
+
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Failed logins for one email within <see cref="LoginWindow"/> before further attempts are refused.</summary>
+    public int MaxLoginFailures { get; set; } = 5;
+
+    public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Whether anyone may sign up; the first account can always be created.</summary>
+    public bool AllowSignup { get; set; } = true;
+
+    /// <summary>Most events one POST /api/v1/events may carry.</summary>
+    public int MaxBatchEvents { get; set; } = 5_000;
+
+    /// <summary>Largest request body accepted by the ingestion endpoints, in bytes.</summary>
+    public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How far in the future an event's timestamp may be (clock skew), before it is rejected.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    public static string DefaultDataDirectory()
+    {
+        var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return Path.Combine(data, "panoptic");
+    }
+}
+
+/// <summary>Lists every invalid setting by its configuration key, so one start reports all of them.</summary>
+internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServerOptions options)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory)) problems.Add("Panoptic:DataDirectory must be a folder");
+        if (options.PasswordIterations < 1_000) problems.Add("Panoptic:PasswordIterations must be at least 1000 (600000 is the default)");
+        if (options.SessionLifetime <= TimeSpan.Zero) problems.Add("Panoptic:SessionLifetime must be positive");
+        if (options.MaxLoginFailures < 1) problems.Add("Panoptic:MaxLoginFailures must be at least 1");
+        if (options.LoginWindow <= TimeSpan.Zero) problems.Add("Panoptic:LoginWindow must be positive");
+        if (options.MaxBatchEvents is < 1 or > 100_000) problems.Add("Panoptic:MaxBatchEvents must be between 1 and 100000");
+        if (options.MaxBodyBytes < 1024) problems.Add("Panoptic:MaxBodyBytes must be at least 1024");
+        if (options.MaxClockSkew < TimeSpan.Zero) problems.Add("Panoptic:MaxClockSkew must not be negative");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

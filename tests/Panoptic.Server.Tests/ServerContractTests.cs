@@ -1,0 +1,316 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Panoptic.TestUtilities;
+
+namespace Panoptic.Server.Tests;
+
+/// <summary>
+/// The HTTP API over real loopback HTTP, run once per store (SqliteServerTests, PostgresServerTests). Each test gets
+/// a fresh database from <see cref="DatabaseAsync"/>.
+/// </summary>
+public abstract class ServerContractTests : IAsyncLifetime
+{
+    private readonly List<RunningServer> _servers = [];
+    protected string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "panoptic-server-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The Panoptic:Database setting of this test's own database (null: SQLite in <see cref="DataDirectory"/>).</summary>
+    protected abstract Task<string?> DatabaseAsync();
+
+    protected virtual Task CleanUpAsync() => Task.CompletedTask;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var server in _servers) await server.DisposeAsync();
+        await CleanUpAsync();
+        if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+    }
+
+    protected async Task<RunningServer> StartAsync(FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null)
+    {
+        var server = await RunningServer.StartAsync(await DatabaseAsync(), DataDirectory, time, settings);
+        _servers.Add(server);
+        return server;
+    }
+
+    protected static readonly DateTimeOffset Now = new(2026, 11, 22, 9, 30, 0, TimeSpan.Zero);
+
+    protected static object Event(string id, DateTimeOffset? at = null, string provider = "openai", string model = "gpt-4o-mini", object? usage = null, object? cost = null,
+        string? tenant = null, string? feature = null) =>
+        new { id, timestamp = (at ?? Now.AddMinutes(-10)).ToString("O"), provider, model, tenant_id = tenant, feature, usage, cost };
+
+    protected static async Task<JsonElement> JsonOf(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    protected static StringContent Raw(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Health_AndReadiness_AnswerOnAFreshDatabase()
+    {
+        var server = await StartAsync();
+        using var client = server.Client();
+        (await client.GetAsync("/healthz")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var ready = await client.GetAsync("/readyz");
+        ready.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await JsonOf(ready)).GetProperty("status").GetString().ShouldBe("ready");
+        var openApi = await client.GetAsync("/openapi/v1.json");
+        openApi.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await openApi.Content.ReadAsStringAsync()).ShouldContain("/api/v1/events");
+    }
+
+    [Fact]
+    public async Task SignUp_BadInput_IsRefusedWithProblemDetails()
+    {
+        var server = await StartAsync();
+        using var client = server.Client();
+        foreach (var body in new object[] { new { email = "not-an-email", password = "long enough password" }, new { email = "a@example.com", password = "short" }, new { email = "a@example.com" } })
+        {
+            var response = await client.PostAsJsonAsync("/api/v1/auth/signup", body);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        }
+        (await client.PostAsync("/api/v1/auth/signup", Raw("{not json"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await client.PostAsJsonAsync("/api/v1/auth/signup", new { email = "A@Example.com", password = "long enough password" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await client.PostAsJsonAsync("/api/v1/auth/signup", new { email = "a@example.com", password = "another long password" })).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Login_WrongPasswords_AreRateLimitedAcrossTheWindow()
+    {
+        var server = await StartAsync();
+        using var client = server.Client();
+        await client.PostAsJsonAsync("/api/v1/auth/signup", new { email = "a@example.com", password = "long enough password" });
+        for (var i = 0; i < 5; i++)
+            (await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "a@example.com", password = "wrong password!!" })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        var limited = await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "a@example.com", password = "long enough password" });
+        limited.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        limited.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromMinutes(15));
+        server.Time.Advance(TimeSpan.FromMinutes(15));
+        (await client.PostAsJsonAsync("/api/v1/auth/login", new { email = "a@example.com", password = "long enough password" })).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Sessions_EndAtLogoutAndExpire()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var client = server.Client(alice.Token);
+        var me = await JsonOf(await client.GetAsync("/api/v1/me"));
+        me.GetProperty("email").GetString().ShouldBe("alice@example.com");
+        me.GetProperty("workspaces")[0].GetProperty("role").GetString().ShouldBe("owner");
+        (await client.PostAsync("/api/v1/auth/logout", null)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await client.GetAsync("/api/v1/me")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        var bob = await server.OnboardAsync("bob@example.com");
+        using var bobClient = server.Client(bob.Token);
+        server.Time.Advance(TimeSpan.FromDays(7));
+        var expired = await bobClient.GetAsync("/api/v1/me");
+        expired.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        expired.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer");
+    }
+
+    [Fact]
+    public async Task WorkspaceA_Credentials_CannotReadOrChangeWorkspaceB()
+    {
+        var server = await StartAsync();
+        var a = await server.OnboardAsync("a@example.com", "A");
+        var b = await server.OnboardAsync("b@example.com", "B");
+        using var bKey = server.Client(b.Key);
+        (await bKey.PostAsJsonAsync("/api/v1/events", new[] { Event("b-1", cost: new { amount = 5 }) })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // A's session naming B's workspace, A's session on B's key, A's key reading anything: nothing of B leaks.
+        using var aAsB = server.Client(a.Token, b.WorkspaceId);
+        (await aAsB.GetAsync("/api/v1/costs")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await aAsB.GetAsync("/api/v1/keys")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await aAsB.DeleteAsync($"/api/v1/keys/{b.KeyId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        using var aSession = server.Client(a.Token);
+        (await aSession.DeleteAsync($"/api/v1/keys/{b.KeyId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await aSession.PostAsJsonAsync("/api/v1/members", new { email = "a@example.com" })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var aCosts = await JsonOf(await aSession.GetAsync("/api/v1/costs"));
+        aCosts.GetProperty("total").GetProperty("events").GetInt64().ShouldBe(0);
+        using var aKey = server.Client(a.Key);
+        (await aKey.GetAsync("/api/v1/costs")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await aKey.GetAsync("/api/v1/keys")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        // The same event id from A is A's own event.
+        (await JsonOf(await aKey.PostAsJsonAsync("/api/v1/events", new[] { Event("b-1", cost: new { amount = 1 }) }))).GetProperty("accepted").GetInt32().ShouldBe(1);
+
+        using var bSession = server.Client(b.Token);
+        var bCosts = await JsonOf(await bSession.GetAsync("/api/v1/costs"));
+        bCosts.GetProperty("total").GetProperty("cost_usd").GetDecimal().ShouldBe(5m);
+        (await JsonOf(await bSession.GetAsync("/api/v1/keys")))[0].GetProperty("revoked_at").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task IngestionKeys_ShownOnce_StoredHashed_Revocable()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        alice.Key.ShouldStartWith("pan_ik_");
+        using var session = server.Client(alice.Token);
+        var listed = (await JsonOf(await session.GetAsync("/api/v1/keys")))[0];
+        listed.GetProperty("prefix").GetString()!.Length.ShouldBeLessThan(alice.Key.Length / 2);
+        alice.Key.ShouldStartWith(listed.GetProperty("prefix").GetString()!);
+        listed.ToString().ShouldNotContain(alice.Key);
+        using var key = server.Client(alice.Key);
+        (await key.PostAsJsonAsync("/api/v1/events", new[] { Event("e1") })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await session.DeleteAsync($"/api/v1/keys/{alice.KeyId}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await key.PostAsJsonAsync("/api/v1/events", new[] { Event("e2") })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using var wrong = server.Client("pan_ik_" + new string('x', 43));
+        (await wrong.PostAsJsonAsync("/api/v1/events", new[] { Event("e3") })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        using var none = server.Client();
+        (await none.PostAsJsonAsync("/api/v1/events", new[] { Event("e4") })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Events_RetriedBatch_IsCountedOnce()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        var batch = Enumerable.Range(0, 100).Select(i => Event($"e{i}", cost: new { amount = 0.01 })).ToArray();
+        var first = await JsonOf(await key.PostAsJsonAsync("/api/v1/events", new { events = batch }));
+        (first.GetProperty("accepted").GetInt32(), first.GetProperty("duplicates").GetInt32()).ShouldBe((100, 0));
+        var retry = await JsonOf(await key.PostAsJsonAsync("/api/v1/events", batch));
+        (retry.GetProperty("accepted").GetInt32(), retry.GetProperty("duplicates").GetInt32()).ShouldBe((0, 100));
+        using var session = server.Client(alice.Token);
+        var costs = await JsonOf(await session.GetAsync("/api/v1/costs"));
+        costs.GetProperty("total").GetProperty("events").GetInt64().ShouldBe(100);
+        costs.GetProperty("total").GetProperty("cost_usd").GetDecimal().ShouldBe(1.00m);
+    }
+
+    [Fact]
+    public async Task Events_MixedBatch_StoresTheValidRestAndListsEachRejection()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        var body = """
+            [
+              {"id": "ok-1", "timestamp": "2026-11-22T09:00:00Z", "provider": "openai", "model": "gpt-4o-mini", "usage": {"input_tokens": 1000000}, "colour": "blue"},
+              {"id": "bad-usage", "timestamp": "2026-11-22T09:00:00Z", "provider": "openai", "usage": {"input_tokens": -5}},
+              {"id": "future", "timestamp": "2026-11-22T11:00:00Z", "provider": "openai"},
+              {"timestamp": "2026-11-22T09:00:00Z", "provider": "openai"},
+              {"id": "types", "timestamp": "yesterday", "provider": 42, "cost": {"amount": "1.00"}},
+              {"id": "euro", "timestamp": "2026-11-22T09:00:00Z", "provider": "stripe", "cost": {"amount": 1, "currency": "EUR"}},
+              "not an object",
+              {"id": "ok-2", "timestamp": "2026-11-22T09:00:00Z", "provider": "openai", "cost": {"amount": 0.5}}
+            ]
+            """;
+        var response = await key.PostAsync("/api/v1/events", Raw(body));
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        var problem = await JsonOf(response);
+        problem.GetProperty("accepted").GetInt32().ShouldBe(2);
+        problem.GetProperty("ignored_fields").EnumerateArray().Select(f => f.GetString()).ShouldBe(["colour"]);
+        var rejected = problem.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("index").GetInt32(), r => string.Join(" | ", r.GetProperty("errors").EnumerateArray().Select(e => e.GetString())));
+        rejected.Keys.ShouldBe([1, 2, 3, 4, 5, 6]);
+        rejected[1].ShouldContain("usage.input_tokens: must not be negative");
+        rejected[2].ShouldContain("is in the future");
+        rejected[3].ShouldContain("id: required");
+        rejected[4].ShouldContain("timestamp: an RFC 3339");
+        rejected[4].ShouldContain("provider: a string");
+        rejected[4].ShouldContain("cost.amount: a number");
+        rejected[5].ShouldContain("only USD");
+        rejected[6].ShouldContain("a JSON object");
+
+        using var session = server.Client(alice.Token);
+        var costs = await JsonOf(await session.GetAsync("/api/v1/costs"));
+        costs.GetProperty("total").GetProperty("events").GetInt64().ShouldBe(2);
+        // 1M gpt-4o-mini input tokens at $0.15, plus the caller's $0.50.
+        costs.GetProperty("total").GetProperty("cost_usd").GetDecimal().ShouldBe(0.65m);
+    }
+
+    [Fact]
+    public async Task Events_MalformedOrOversizedBodies_StoreNothing()
+    {
+        var server = await StartAsync(settings: new Dictionary<string, string?> { ["Panoptic:MaxBatchEvents"] = "10", ["Panoptic:MaxBodyBytes"] = "20000" });
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        (await key.PostAsync("/api/v1/events", Raw("[{\"id\": \"x\", "))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await key.PostAsync("/api/v1/events", Raw("{\"id\": \"x\"}"))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await key.PostAsync("/api/v1/events", Raw(new string('[', 100) + new string(']', 100)))).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await key.PostAsJsonAsync("/api/v1/events", Enumerable.Range(0, 11).Select(i => Event($"e{i}")).ToArray())).StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        var huge = await key.PostAsJsonAsync("/api/v1/events", new[] { new { id = "big", timestamp = Now.ToString("O"), provider = "openai", feature = new string('x', 30_000) } });
+        huge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        using var session = server.Client(alice.Token);
+        (await JsonOf(await session.GetAsync("/api/v1/costs"))).GetProperty("total").GetProperty("events").GetInt64().ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Costs_PricedFromTheRateCard_UnknownModelsFlaggedNotFree_CallerCostWins()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        await key.PostAsJsonAsync("/api/v1/events", new[]
+        {
+            Event("priced", usage: new { input_tokens = 2_000_000, cached_input_tokens = 1_000_000, output_tokens = 1_000_000 }),
+            Event("caller", usage: new { input_tokens = 1_000_000 }, cost: new { amount = 9.99, currency = "USD" }),
+            Event("unknown", model: "gpt-99-turbo", usage: new { input_tokens = 1000 }),
+            Event("email", provider: "resend", model: "", usage: new { units = 1000 }),
+        });
+        using var session = server.Client(alice.Token);
+        var costs = await JsonOf(await session.GetAsync("/api/v1/costs?group_by=model"));
+        // gpt-4o-mini: 1M uncached input $0.15 + 1M cached $0.075 + 1M output $0.60 = $0.825; resend: 1000 emails at $0.0004.
+        costs.GetProperty("total").GetProperty("cost_usd").GetDecimal().ShouldBe(0.825m + 9.99m + 0.4m);
+        costs.GetProperty("total").GetProperty("unpriced_events").GetInt64().ShouldBe(1);
+        var byModel = costs.GetProperty("top").EnumerateArray().ToDictionary(g => g.GetProperty("key").GetProperty("model").GetString()!);
+        byModel["gpt-99-turbo"].GetProperty("unpriced_events").GetInt64().ShouldBe(1);
+        byModel["gpt-99-turbo"].GetProperty("cost_usd").GetDecimal().ShouldBe(0m);
+    }
+
+    [Fact]
+    public async Task Costs_GroupedSeriesTopAndFilters_MatchTheEvents()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        var day = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+        await key.PostAsJsonAsync("/api/v1/events", new[]
+        {
+            Event("1", day.AddHours(1), feature: "chat", tenant: "acme", cost: new { amount = 6 }),
+            Event("2", day.AddHours(2), feature: "chat", tenant: "beta", cost: new { amount = 1 }),
+            Event("3", day.AddDays(1).AddHours(3), feature: "search", tenant: "acme", cost: new { amount = 3 }),
+        });
+        using var session = server.Client(alice.Token);
+        var byFeature = await JsonOf(await session.GetAsync("/api/v1/costs?from=2026-11-20&to=2026-11-22&group_by=feature&interval=day"));
+        var top = byFeature.GetProperty("top").EnumerateArray().Select(g => (g.GetProperty("key").GetProperty("feature").GetString(), g.GetProperty("cost_usd").GetDecimal(), g.GetProperty("share").GetDouble())).ToList();
+        top.ShouldBe([("chat", 7m, 0.7), ("search", 3m, 0.3)]);
+        var series = byFeature.GetProperty("series").EnumerateArray().Select(p => (p.GetProperty("start").GetDateTimeOffset(), p.GetProperty("key").GetProperty("feature").GetString(), p.GetProperty("cost_usd").GetDecimal())).ToList();
+        series.ShouldBe([(day, "chat", 7m), (day.AddDays(1), "search", 3m)]);
+
+        var acme = await JsonOf(await session.GetAsync("/api/v1/costs?from=2026-11-20T00:00:00Z&to=2026-11-21T12:00:00Z&filter.tenant=acme&interval=hour"));
+        acme.GetProperty("total").GetProperty("cost_usd").GetDecimal().ShouldBe(9m);
+        acme.GetProperty("series").GetArrayLength().ShouldBe(2);
+        var months = await JsonOf(await session.GetAsync("/api/v1/costs?from=2026-11-01&to=2026-12-01&interval=month"));
+        months.GetProperty("series").EnumerateArray().Single().GetProperty("cost_usd").GetDecimal().ShouldBe(10m);
+
+        foreach (var bad in new[] { "from=yesterday", "group_by=colour", "interval=week", "filter.colour=red", "top=0", "from=2026-11-22&to=2026-11-01", "from=2020-01-01&to=2026-01-01" })
+            (await session.GetAsync($"/api/v1/costs?{bad}")).StatusCode.ShouldBe(HttpStatusCode.BadRequest, bad);
+    }
+
+    [Fact]
+    public async Task TwoServers_OnOneDatabase_BehaveAsOne()
+    {
+        var first = await StartAsync();
+        var second = await StartAsync(first.Time);
+        first.Address.ShouldNotBe(second.Address);
+        var alice = await first.OnboardAsync("alice@example.com");
+        using var keyOnSecond = second.Client(alice.Key);
+        (await keyOnSecond.PostAsJsonAsync("/api/v1/events", new[] { Event("e1", cost: new { amount = 2 }) })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var keyOnFirst = first.Client(alice.Key);
+        (await JsonOf(await keyOnFirst.PostAsJsonAsync("/api/v1/events", new[] { Event("e1", cost: new { amount = 2 }) }))).GetProperty("duplicates").GetInt32().ShouldBe(1);
+        using var sessionOnSecond = second.Client(alice.Token);
+        (await JsonOf(await sessionOnSecond.GetAsync("/api/v1/costs"))).GetProperty("total").GetProperty("cost_usd").GetDecimal().ShouldBe(2m);
+        (await sessionOnSecond.DeleteAsync($"/api/v1/keys/{alice.KeyId}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await keyOnFirst.PostAsJsonAsync("/api/v1/events", new[] { Event("e2") })).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        // Failed logins on one server count on the other.
+        first.Time.Advance(TimeSpan.FromSeconds(1));
+        using var anonymousFirst = first.Client();
+        using var anonymousSecond = second.Client();
+        for (var i = 0; i < 5; i++) await (i % 2 == 0 ? anonymousFirst : anonymousSecond).PostAsJsonAsync("/api/v1/auth/login", new { email = "alice@example.com", password = "wrong password!!" });
+        (await anonymousFirst.PostAsJsonAsync("/api/v1/auth/login", new { email = "alice@example.com", password = "correct horse battery" })).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+    }
+}
