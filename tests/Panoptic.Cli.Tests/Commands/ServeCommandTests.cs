@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Panoptic.Cli.Commands;
+
+namespace Panoptic.Cli.Tests.Commands;
+
+/// <summary>`panoptic serve` as a separate process: what a user starts, and what `kill -9` does to it.</summary>
+public sealed class ServeCommandTests : IDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "panoptic-serve-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task AcknowledgedEvents_SurviveKill9TheInstantAfterTheResponse()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var server = await StartAsync(url);
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var (token, key) = await OnboardAsync(http);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var acknowledged = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            var batch = Enumerable.Range(0, 1000).Select(i => new
+            {
+                id = $"r{round}-{i}", timestamp = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O"), provider = "openai", model = "gpt-4o-mini",
+                usage = new { input_tokens = 100, output_tokens = 10 },
+            }).ToArray();
+            var response = await http.PostAsJsonAsync("/api/v1/events", batch);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            server.Kill(); // SIGKILL: no shutdown hooks, no flush
+            acknowledged += (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32();
+            await server.WaitForExitAsync();
+            server = await StartAsync(url);
+        }
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var costs = await http.GetFromJsonAsync<JsonElement>($"/api/v1/costs?from={DateTimeOffset.UtcNow.AddDays(-2):yyyy-MM-dd}&to={DateTimeOffset.UtcNow.AddDays(2):yyyy-MM-dd}");
+        costs.GetProperty("total").GetProperty("events").GetInt64().ShouldBe(acknowledged);
+        acknowledged.ShouldBe(3000);
+        server.Kill();
+        await server.WaitForExitAsync();
+    }
+
+    [Fact]
+    public async Task Serve_BadDatabaseUrl_ExitsInvalidInput()
+    {
+        var run = await CliRun.Of("serve", "--db", "postgres://", "--data", _data);
+        run.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        run.Error.ShouldContain("PostgreSQL URL is not valid");
+    }
+
+    [Fact]
+    public void FirstRun_ShowsTheCommandsWithThisServersAddress() =>
+        ServeCommand.FirstRun("http://127.0.0.1:7400").ShouldContain("curl -X POST http://127.0.0.1:7400/api/v1/auth/signup");
+
+    private async Task<Process> StartAsync(string url)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "panoptic.dll"), "serve", "--data", _data, "--urls", url }) start.ArgumentList.Add(arg);
+        start.Environment["Panoptic__PasswordIterations"] = "1000";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode) return process;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            if (process.HasExited) throw new InvalidOperationException($"panoptic serve exited with {process.ExitCode}");
+            await Task.Delay(100);
+        }
+        process.Kill();
+        throw new TimeoutException("panoptic serve did not become ready in 30 s");
+    }
+
+    private static async Task<(string Token, string Key)> OnboardAsync(HttpClient http)
+    {
+        (await http.PostAsJsonAsync("/api/v1/auth/signup", new { email = "me@example.com", password = "a long enough password" })).EnsureSuccessStatusCode();
+        var token = (await (await http.PostAsJsonAsync("/api/v1/auth/login", new { email = "me@example.com", password = "a long enough password" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/workspaces") { Content = JsonContent.Create(new { name = "Acme" }) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+        using var keyRequest = new HttpRequestMessage(HttpMethod.Post, "/api/v1/keys") { Content = JsonContent.Create(new { name = "backend" }) };
+        keyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var key = (await (await http.SendAsync(keyRequest)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        return (token, key);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
