@@ -23,7 +23,10 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 [ "$(id -u)" = 0 ] && chown postgres "$dir"
 run "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync >/dev/null
-# Durability settings off: these are tests of our code, not of PostgreSQL's fsync.
-run "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" start >/dev/null
+# Durability settings off for tests (they test our code, not PostgreSQL's fsync); `tests/postgres.sh durable`
+# keeps PostgreSQL's defaults, for benchmarks.
+settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${1:-}" = "durable" ] && settings=""
+run "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -o "-p $port -k $dir -c listen_addresses=127.0.0.1 $settings -c max_connections=300" start >/dev/null
 echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=true" > "$dir/connection"
 echo "$dir"

@@ -6,4 +6,9 @@ if (args is ["html-report", ..])
     await HtmlReportBenchmark.RunAsync();
     return;
 }
+if (args is ["ingest", ..])
+{
+    await IngestLoad.RunAsync(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -40,6 +40,7 @@ public static class PanopticServer
         services.AddSingleton(RateCard.Embedded);
         services.AddSingleton<IngestionMetrics>();
         services.AddHostedService<StoreStartup>();
+        services.AddHostedService<RollupService>();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -8,9 +8,9 @@ namespace Panoptic.Storage;
 public abstract partial class PanopticStore
 {
     /// <summary>
-    /// Adds events to the ledger and their sums to the rollups, in one transaction, skipping every event whose id the
-    /// workspace already has: a retried batch never double-counts. Returns how many were new. When this returns, the
-    /// events are committed.
+    /// Adds events to the ledger, skipping every event whose id the workspace already has (a retried batch never
+    /// double-counts), and queues the new ones for the rollups, in one transaction. Returns how many were new. When
+    /// this returns, the events are committed.
     /// </summary>
     public async Task<int> AppendEventsAsync(string workspaceId, IReadOnlyList<LedgerEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
@@ -18,44 +18,95 @@ public abstract partial class PanopticStore
         return await InTransactionAsync(async (connection, transaction) =>
         {
             var inserted = await InsertNewEventsAsync(connection, transaction, workspaceId, events, receivedAt, cancellationToken);
-            if (inserted.Count == 0) return 0;
-            foreach (var grain in new[] { RollupGrain.Hour, RollupGrain.Day })
-                await UpsertRollupsAsync(connection, transaction, workspaceId, grain, Rollup.Of(inserted, grain), cancellationToken);
+            if (inserted.Count > 0) await InsertPendingAsync(connection, transaction, [.. inserted.Select(e => PendingRow.Of(workspaceId, e))], cancellationToken);
             return inserted.Count;
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// Folds up to <paramref name="max"/> pending events into the rollups and removes them from the queue, in one
+    /// transaction; several servers may run this at once. Returns how many were folded.
+    /// </summary>
+    public async Task<int> RollUpAsync(int max = 50_000, CancellationToken cancellationToken = default) => await InTransactionAsync(async (connection, transaction) =>
+    {
+        var pending = await TakePendingAsync(connection, transaction, max, cancellationToken);
+        if (pending.Count == 0) return 0;
+        foreach (var table in Enum.GetValues<RollupTable>())
+            await UpsertRollupsAsync(connection, transaction, table, Rollup.Of(pending, table), cancellationToken);
+        return pending.Count;
+    }, cancellationToken);
 
     /// <summary>Inserts the events the workspace does not have yet and returns them.</summary>
     private protected abstract Task<List<LedgerEvent>> InsertNewEventsAsync(DbConnection connection, DbTransaction transaction, string workspaceId,
         IReadOnlyList<LedgerEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 
-    private protected abstract Task UpsertRollupsAsync(DbConnection connection, DbTransaction transaction, string workspaceId, RollupGrain grain,
-        List<Rollup> rows, CancellationToken cancellationToken);
+    private protected abstract Task InsertPendingAsync(DbConnection connection, DbTransaction transaction, List<PendingRow> rows, CancellationToken cancellationToken);
+
+    /// <summary>Deletes up to <paramref name="max"/> pending rows no other transaction is taking, and returns them.</summary>
+    private protected abstract Task<List<PendingRow>> TakePendingAsync(DbConnection connection, DbTransaction transaction, int max, CancellationToken cancellationToken);
+
+    private protected abstract Task UpsertRollupsAsync(DbConnection connection, DbTransaction transaction, RollupTable table, List<Rollup> rows, CancellationToken cancellationToken);
+
+    /// <summary>A read-only transaction that sees one snapshot, so rollups and the pending tail are read consistently.</summary>
+    private protected abstract Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>How many events a workspace has in [from, to), read from the ledger itself (for tests and checks, not dashboards).</summary>
     public Task<long> CountEventsAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
         c.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM cost_events WHERE workspace_id = @workspaceId AND ts >= @from AND ts < @to",
             new { workspaceId, from = Ms(from), to = Ms(to) }, cancellationToken)), cancellationToken);
 
+    public Task<long> PendingCountAsync(CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
+        c.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM cost_pending", null, cancellationToken)), cancellationToken);
+
     /// <summary>
-    /// Sums from the rollups: the day table when the window is whole days and no hourly bucket is asked for, else the
-    /// hour table. The caller aligns the window to the table's grain.
+    /// Sums over [From, To) from <paramref name="table"/> plus the events not rolled up yet, read in one snapshot:
+    /// exact whenever it runs. The caller aligns the window to the table's grain and uses the user table only for
+    /// the dimensions it has (tenant, user, provider).
     /// </summary>
-    public Task<IReadOnlyList<CostRow>> QueryCostsAsync(CostQuery query, RollupGrain table, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+    public Task<IReadOnlyList<CostRow>> QueryCostsAsync(CostQuery query, RollupTable table, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
     {
+        var columns = Rollup.Dimensions(table);
+        var missing = query.GroupBy.Concat(query.Filters.Keys).Select(CostDimensions.Column).FirstOrDefault(d => !columns.Contains(d));
+        if (missing is not null) throw new ArgumentException($"{Rollup.Name(table)} has no {missing} column", nameof(table));
+        await using var transaction = await BeginSnapshotAsync(c, cancellationToken);
+        var merged = new Dictionary<string, CostRow>(StringComparer.Ordinal);
+        foreach (var pending in RollupsThenPending)
+        {
+            var (sql, parameters) = CostSql(query, table, pending);
+            await using var reader = await c.ExecuteReaderAsync(Command(sql, parameters, cancellationToken, transaction));
+            var n = query.GroupBy.Count;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var keys = new string[n];
+                for (var i = 0; i < n; i++) keys[i] = reader.GetString(1 + i);
+                var row = new CostRow(reader.GetInt64(0), keys, reader.GetInt64(n + 1), reader.GetInt64(n + 2), reader.GetInt64(n + 3), reader.GetInt64(n + 4),
+                    reader.GetInt64(n + 5), reader.GetInt64(n + 6), reader.GetInt64(n + 7), reader.GetDouble(n + 8));
+                var id = row.Bucket + "\u0001" + string.Join('\u0001', keys);
+                merged[id] = merged.TryGetValue(id, out var seen) ? seen.Plus(row) : row;
+            }
+        }
+        return (IReadOnlyList<CostRow>)[.. merged.Values];
+    }, cancellationToken);
+
+    private static readonly bool[] RollupsThenPending = [false, true];
+
+    private static (string Sql, DynamicParameters Parameters) CostSql(CostQuery query, RollupTable table, bool pending)
+    {
+        var time = pending ? "ts" : "bucket";
         var sql = new StringBuilder("SELECT ");
         sql.Append(query.Bucket switch
         {
             null => "0",
-            RollupGrain.Hour => "bucket",
-            _ => "bucket - (bucket % 86400000)",
+            RollupGrain.Hour => $"{time} - ({time} % 3600000)",
+            _ => $"{time} - ({time} % 86400000)",
         }).Append(" AS b");
         foreach (var dimension in query.GroupBy) sql.Append(", ").Append(CostDimensions.Column(dimension));
+        sql.Append(pending ? ", CAST(COUNT(*) AS BIGINT)" : ", CAST(SUM(events) AS BIGINT)");
         sql.Append("""
-            , CAST(SUM(events) AS BIGINT), CAST(SUM(errors) AS BIGINT), CAST(SUM(unpriced) AS BIGINT), CAST(SUM(cost_nanos) AS BIGINT),
+            , CAST(SUM(errors) AS BIGINT), CAST(SUM(unpriced) AS BIGINT), CAST(SUM(cost_nanos) AS BIGINT),
               CAST(SUM(input_tokens) AS BIGINT), CAST(SUM(output_tokens) AS BIGINT), CAST(SUM(requests) AS BIGINT), SUM(units)
             """);
-        sql.Append(" FROM ").Append(Rollup.Table(table)).Append(" WHERE workspace_id = @w AND bucket >= @from AND bucket < @to");
+        sql.Append(" FROM ").Append(pending ? "cost_pending" : Rollup.Name(table)).Append(" WHERE workspace_id = @w AND ").Append(time).Append(" >= @from AND ").Append(time).Append(" < @to");
         var parameters = new DynamicParameters(new { w = query.WorkspaceId, from = Ms(query.From), to = Ms(query.To) });
         foreach (var (dimension, value) in query.Filters)
         {
@@ -64,16 +115,6 @@ public abstract partial class PanopticStore
         }
         sql.Append(" GROUP BY b");
         foreach (var dimension in query.GroupBy) sql.Append(", ").Append(CostDimensions.Column(dimension));
-        var rows = new List<CostRow>();
-        await using var reader = await c.ExecuteReaderAsync(Command(sql.ToString(), parameters, cancellationToken));
-        var n = query.GroupBy.Count;
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var keys = new string[n];
-            for (var i = 0; i < n; i++) keys[i] = reader.GetString(1 + i);
-            rows.Add(new CostRow(reader.GetInt64(0), keys, reader.GetInt64(n + 1), reader.GetInt64(n + 2), reader.GetInt64(n + 3), reader.GetInt64(n + 4),
-                reader.GetInt64(n + 5), reader.GetInt64(n + 6), reader.GetInt64(n + 7), reader.GetDouble(n + 8)));
-        }
-        return (IReadOnlyList<CostRow>)rows;
-    }, cancellationToken);
+        return (sql.ToString(), parameters);
+    }
 }

@@ -287,6 +287,12 @@ public abstract class ServerContractTests : IAsyncLifetime
         var months = await JsonOf(await session.GetAsync("/api/v1/costs?from=2026-11-01&to=2026-12-01&interval=month"));
         months.GetProperty("series").EnumerateArray().Single().GetProperty("cost_usd").GetDecimal().ShouldBe(10m);
 
+        await key.PostAsJsonAsync("/api/v1/events", new[] { new { id = "4", timestamp = day.AddHours(4).ToString("O"), provider = "openai", tenant_id = "acme", user_id = "ann", cost = new { amount = 2 } } });
+        var byUser = await JsonOf(await session.GetAsync("/api/v1/costs?from=2026-11-20&to=2026-11-22&group_by=tenant,user&filter.tenant=acme"));
+        byUser.GetProperty("top").EnumerateArray().Select(g => (g.GetProperty("key").GetProperty("user").GetString(), g.GetProperty("cost_usd").GetDecimal())).ShouldBe([("", 9m), ("ann", 2m)]);
+        foreach (var bad in new[] { "group_by=user,feature", "group_by=user&interval=hour", "filter.user=ann&group_by=model" })
+            (await session.GetAsync($"/api/v1/costs?{bad}")).StatusCode.ShouldBe(HttpStatusCode.BadRequest, bad);
+
         foreach (var bad in new[] { "from=yesterday", "group_by=colour", "interval=week", "filter.colour=red", "top=0", "from=2026-11-22&to=2026-11-01", "from=2020-01-01&to=2026-01-01" })
             (await session.GetAsync($"/api/v1/costs?{bad}")).StatusCode.ShouldBe(HttpStatusCode.BadRequest, bad);
     }

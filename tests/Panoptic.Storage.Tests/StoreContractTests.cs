@@ -138,7 +138,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         // The same id in another workspace is another event.
         (await store.AppendEventsAsync("w2", batch.Take(3).ToList(), Now)).ShouldBe(3);
         (await store.CountEventsAsync("w1", Now.AddDays(-1), Now.AddDays(1))).ShouldBe(51);
-        var total = await Totals(store, "w1", RollupGrain.Hour);
+        var total = await Totals(store, "w1", RollupTable.Hour);
         total.Events.ShouldBe(51);
         total.CostNanos.ShouldBe(50_005);
     }
@@ -155,7 +155,17 @@ public abstract class StoreContractTests : IAsyncLifetime
             Event("c", day.AddHours(2), costNanos: 300, provider: "anthropic", tenant: "acme", status: "error"),
             Event("d", day.AddDays(1).AddHours(5), costNanos: null, provider: "openai", tenant: "acme", source: CostSource.Unpriced),
         ], Now);
-        var byProviderHour = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Provider], RollupGrain.Hour, new Dictionary<CostDimension, string>()), RollupGrain.Hour);
+        // Exact before the rollup job has run (all pending), and after (all rolled up).
+        await RollupsAgree(store, day);
+        (await store.RollUpAsync()).ShouldBe(4);
+        (await store.PendingCountAsync()).ShouldBe(0);
+        await RollupsAgree(store, day);
+        (await store.RollUpAsync()).ShouldBe(0);
+    }
+
+    private static async Task RollupsAgree(PanopticStore store, DateTimeOffset day)
+    {
+        var byProviderHour = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Provider], RollupGrain.Hour, new Dictionary<CostDimension, string>()), RollupTable.Hour);
         byProviderHour.Select(r => (r.Bucket, r.Keys[0], r.Events, r.CostNanos)).OrderBy(r => r.Bucket).ThenBy(r => r.Item2).ShouldBe(
         [
             (day.AddHours(1).ToUnixTimeMilliseconds(), "openai", 2L, 300L),
@@ -163,18 +173,51 @@ public abstract class StoreContractTests : IAsyncLifetime
             (day.AddDays(1).AddHours(5).ToUnixTimeMilliseconds(), "openai", 1L, 0L),
         ]);
         var acmeByDay = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [], RollupGrain.Day,
-            new Dictionary<CostDimension, string> { [CostDimension.Tenant] = "acme" }), RollupGrain.Day);
+            new Dictionary<CostDimension, string> { [CostDimension.Tenant] = "acme" }), RollupTable.Day);
         acmeByDay.Select(r => (r.Bucket, r.Events, r.Errors, r.Unpriced, r.CostNanos)).OrderBy(r => r.Bucket).ShouldBe(
         [
             (day.ToUnixTimeMilliseconds(), 2L, 1L, 0L, 400L),
             (day.AddDays(1).ToUnixTimeMilliseconds(), 1L, 0L, 1L, 0L),
         ]);
         // The hour table folded to days agrees with the day table.
-        var fromHours = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Tenant], RollupGrain.Day, new Dictionary<CostDimension, string>()), RollupGrain.Hour);
-        var fromDays = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Tenant], RollupGrain.Day, new Dictionary<CostDimension, string>()), RollupGrain.Day);
+        var fromHours = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Tenant], RollupGrain.Day, new Dictionary<CostDimension, string>()), RollupTable.Hour);
+        var fromDays = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Tenant], RollupGrain.Day, new Dictionary<CostDimension, string>()), RollupTable.Day);
         fromHours.OrderBy(r => r.Bucket).ThenBy(r => r.Keys[0]).Select(r => (r.Bucket, r.Keys[0], r.CostNanos, r.InputTokens))
             .ShouldBe(fromDays.OrderBy(r => r.Bucket).ThenBy(r => r.Keys[0]).Select(r => (r.Bucket, r.Keys[0], r.CostNanos, r.InputTokens)));
-        (await store.QueryCostsAsync(new CostQuery("w2", day, day.AddDays(2), [], null, new Dictionary<CostDimension, string>()), RollupGrain.Day)).ShouldBeEmpty();
+        (await store.QueryCostsAsync(new CostQuery("w2", day, day.AddDays(2), [], null, new Dictionary<CostDimension, string>()), RollupTable.Day)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task RollUp_HalfwayAndByUser_KeepsQueriesExact()
+    {
+        var store = await CreateStoreAsync();
+        var day = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero);
+        var events = Enumerable.Range(0, 300).Select(i => Event($"e{i}", day.AddMinutes(i * 7), costNanos: i, tenant: $"t{i % 3}") with { UserId = $"u{i % 5}" }).ToList();
+        await store.AppendEventsAsync("w1", events, Now);
+        (await store.RollUpAsync(max: 120)).ShouldBe(120);
+        (await store.PendingCountAsync()).ShouldBe(180);
+        var byUser = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.User], RollupGrain.Day,
+            new Dictionary<CostDimension, string> { [CostDimension.Tenant] = "t1" }), RollupTable.UserDay);
+        var expected = events.Where(e => e.TenantId == "t1").GroupBy(e => (Day: e.Timestamp.UtcDateTime.Date, e.UserId))
+            .Select(g => (new DateTimeOffset(g.Key.Day, TimeSpan.Zero).ToUnixTimeMilliseconds(), g.Key.UserId, (long)g.Count(), g.Sum(e => e.CostNanos!.Value))).Order().ToList();
+        byUser.Select(r => (r.Bucket, r.Keys[0], r.Events, r.CostNanos)).Order().ToList().ShouldBe(expected);
+        await Should.ThrowAsync<ArgumentException>(() => store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Feature], null,
+            new Dictionary<CostDimension, string>()), RollupTable.UserDay));
+    }
+
+    [Fact]
+    public async Task RollUp_FromTwoStoresConcurrently_FoldsEachEventOnce()
+    {
+        var first = await CreateStoreAsync();
+        var second = await OpenStoreAsync();
+        _stores.Add(second);
+        await first.AppendEventsAsync("w1", [.. Enumerable.Range(0, 2000).Select(i => Event($"e{i}", Now.AddSeconds(-i), costNanos: 3))], Now);
+        var folded = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => (i % 2 == 0 ? first : second).RollUpAsync(max: 300))));
+        while (await first.RollUpAsync(max: 300) > 0) { }
+        folded.Sum().ShouldBeLessThanOrEqualTo(2000);
+        (await first.PendingCountAsync()).ShouldBe(0);
+        var total = await Totals(second, "w1", RollupTable.Day);
+        (total.Events, total.CostNanos).ShouldBe((2000, 6000));
     }
 
     [Fact]
@@ -188,11 +231,11 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Task.WhenAll(batches.Select((batch, i) => Task.Run(() => (i % 2 == 0 ? first : second).AppendEventsAsync("w1", batch, Now))));
         var distinct = batches.SelectMany(b => b).Select(e => e.Id).Distinct().Count();
         (await first.CountEventsAsync("w1", Now.AddDays(-1), Now.AddDays(1))).ShouldBe(distinct);
-        (await Totals(second, "w1", RollupGrain.Day)).CostNanos.ShouldBe(distinct * 10);
-        (await Totals(second, "w1", RollupGrain.Hour)).Events.ShouldBe(distinct);
+        (await Totals(second, "w1", RollupTable.Day)).CostNanos.ShouldBe(distinct * 10);
+        (await Totals(second, "w1", RollupTable.Hour)).Events.ShouldBe(distinct);
     }
 
-    private static async Task<CostRow> Totals(PanopticStore store, string workspace, RollupGrain table) =>
+    private static async Task<CostRow> Totals(PanopticStore store, string workspace, RollupTable table) =>
         (await store.QueryCostsAsync(new CostQuery(workspace, Now.AddDays(-30), Now.AddDays(30), [], null, new Dictionary<CostDimension, string>()), table)).Single();
 
     private static LedgerEvent Event(string id, DateTimeOffset at, long? costNanos, string provider = "openai", string tenant = "", string status = "ok",

@@ -1,5 +1,12 @@
 namespace Panoptic.Storage.Ledger;
 
+/// <summary>The time buckets of a cost series.</summary>
+public enum RollupGrain
+{
+    Hour,
+    Day,
+}
+
 /// <summary>The dimensions cost queries group and filter by: the rollup key.</summary>
 public enum CostDimension
 {
@@ -24,7 +31,14 @@ public sealed record CostQuery(
     IReadOnlyDictionary<CostDimension, string> Filters);
 
 /// <summary>One aggregated row: the bucket start (Unix ms, 0 without buckets), the group's key values in GroupBy order, the sums.</summary>
-public sealed record CostRow(long Bucket, IReadOnlyList<string> Keys, long Events, long Errors, long Unpriced, long CostNanos, long InputTokens, long OutputTokens, long Requests, double Units);
+public sealed record CostRow(long Bucket, IReadOnlyList<string> Keys, long Events, long Errors, long Unpriced, long CostNanos, long InputTokens, long OutputTokens, long Requests, double Units)
+{
+    public CostRow Plus(CostRow other) => this with
+    {
+        Events = Events + other.Events, Errors = Errors + other.Errors, Unpriced = Unpriced + other.Unpriced, CostNanos = CostNanos + other.CostNanos,
+        InputTokens = InputTokens + other.InputTokens, OutputTokens = OutputTokens + other.OutputTokens, Requests = Requests + other.Requests, Units = Units + other.Units,
+    };
+}
 
 public static class CostDimensions
 {

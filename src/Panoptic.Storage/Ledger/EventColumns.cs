@@ -27,9 +27,6 @@ internal static class EventColumns
         _ => "none",
     };
 
-    public static object?[] RollupValues(string workspaceId, Rollup r) =>
-        [workspaceId, r.Bucket, r.Provider, r.Model, r.Service, r.Feature, r.TenantId, r.UserId, r.Events, r.Errors, r.Unpriced, r.CostNanos, r.InputTokens, r.OutputTokens, r.Requests, r.Units];
-
     /// <summary>A command with one positional parameter per value, reused row after row.</summary>
     public static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string sql, int count, Func<int, string> name)
     {

@@ -1,5 +1,6 @@
--- The cost ledger: one row per event, idempotent on (workspace_id, id), and rollups per hour and per day that
--- ingestion updates in the same transaction, so cost queries read rollups, never millions of events.
+-- The cost ledger: one row per event, idempotent on (workspace_id, id). Each new event also gets a row in
+-- cost_pending, in the same transaction; a background job folds pending rows into the rollups in bulk (thousands of
+-- events per upsert instead of one) and deletes them. Queries read rollups plus the pending tail, so they are exact.
 -- Money is in nano-dollars (1e-9 USD) as BIGINT: exact sums, no floating-point drift, ample range.
 CREATE TABLE cost_events (
     workspace_id        TEXT NOT NULL,
@@ -35,6 +36,26 @@ CREATE TABLE cost_events (
 );
 CREATE INDEX cost_events_workspace_ts ON cost_events (workspace_id, ts);
 
+CREATE TABLE cost_pending (
+    workspace_id  TEXT NOT NULL,
+    ts            BIGINT NOT NULL,
+    provider      TEXT NOT NULL,
+    model         TEXT NOT NULL,
+    service       TEXT NOT NULL,
+    feature       TEXT NOT NULL,
+    tenant_id     TEXT NOT NULL,
+    user_id       TEXT NOT NULL,
+    errors        BIGINT NOT NULL,
+    unpriced      BIGINT NOT NULL,
+    cost_nanos    BIGINT NOT NULL,
+    input_tokens  BIGINT NOT NULL,
+    output_tokens BIGINT NOT NULL,
+    requests      BIGINT NOT NULL,
+    units         DOUBLE PRECISION NOT NULL
+);
+-- No index: rows live for about a second, and every index would cost each ingested event another write.
+
+-- Per hour and per day, by every dimension but the user (users multiply the rows without helping most questions).
 CREATE TABLE cost_rollups_hour (
     workspace_id  TEXT NOT NULL,
     bucket        BIGINT NOT NULL,
@@ -43,7 +64,6 @@ CREATE TABLE cost_rollups_hour (
     service       TEXT NOT NULL,
     feature       TEXT NOT NULL,
     tenant_id     TEXT NOT NULL,
-    user_id       TEXT NOT NULL,
     events        BIGINT NOT NULL,
     errors        BIGINT NOT NULL,
     unpriced      BIGINT NOT NULL,
@@ -52,7 +72,7 @@ CREATE TABLE cost_rollups_hour (
     output_tokens BIGINT NOT NULL,
     requests      BIGINT NOT NULL,
     units         DOUBLE PRECISION NOT NULL,
-    PRIMARY KEY (workspace_id, bucket, provider, model, service, feature, tenant_id, user_id)
+    PRIMARY KEY (workspace_id, bucket, provider, model, service, feature, tenant_id)
 );
 
 CREATE TABLE cost_rollups_day (
@@ -63,7 +83,6 @@ CREATE TABLE cost_rollups_day (
     service       TEXT NOT NULL,
     feature       TEXT NOT NULL,
     tenant_id     TEXT NOT NULL,
-    user_id       TEXT NOT NULL,
     events        BIGINT NOT NULL,
     errors        BIGINT NOT NULL,
     unpriced      BIGINT NOT NULL,
@@ -72,5 +91,23 @@ CREATE TABLE cost_rollups_day (
     output_tokens BIGINT NOT NULL,
     requests      BIGINT NOT NULL,
     units         DOUBLE PRECISION NOT NULL,
-    PRIMARY KEY (workspace_id, bucket, provider, model, service, feature, tenant_id, user_id)
+    PRIMARY KEY (workspace_id, bucket, provider, model, service, feature, tenant_id)
+);
+
+-- Per day, by tenant, user and provider: who in which customer spends.
+CREATE TABLE cost_rollups_user_day (
+    workspace_id  TEXT NOT NULL,
+    bucket        BIGINT NOT NULL,
+    tenant_id     TEXT NOT NULL,
+    user_id       TEXT NOT NULL,
+    provider      TEXT NOT NULL,
+    events        BIGINT NOT NULL,
+    errors        BIGINT NOT NULL,
+    unpriced      BIGINT NOT NULL,
+    cost_nanos    BIGINT NOT NULL,
+    input_tokens  BIGINT NOT NULL,
+    output_tokens BIGINT NOT NULL,
+    requests      BIGINT NOT NULL,
+    units         DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (workspace_id, bucket, tenant_id, user_id, provider)
 );

@@ -82,16 +82,41 @@ public sealed class PostgresStore : PanopticStore
         return inserted;
     }
 
-    private protected override async Task UpsertRollupsAsync(DbConnection connection, DbTransaction transaction, string workspaceId, RollupGrain grain,
-        List<Rollup> rows, CancellationToken cancellationToken)
+    private static readonly string[] PendingTypes = ["bigint", "text", "text", "text", "text", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "double precision"];
+
+    private protected override async Task InsertPendingAsync(DbConnection connection, DbTransaction transaction, List<PendingRow> rows, CancellationToken cancellationToken)
     {
-        if (rows.Count == 0) return;
-        var types = new[] { "bigint", "text", "text", "text", "text", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "double precision" };
-        await using var command = Unnest(connection, transaction, [.. rows.Select(r => EventColumns.RollupValues(workspaceId, r))], types,
-            arrays => Rollup.UpsertSql(grain, $"SELECT @w, * FROM unnest({arrays})"));
-        command.Parameters.Add(new NpgsqlParameter("w", workspaceId));
+        await using var command = Unnest(connection, transaction, [.. rows.Select(r => r.Values())], PendingTypes,
+            arrays => $"INSERT INTO cost_pending ({PendingRow.Columns}) SELECT @w, * FROM unnest({arrays})");
+        command.Parameters.Add(new NpgsqlParameter("w", rows[0].WorkspaceId));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private protected override async Task<List<PendingRow>> TakePendingAsync(DbConnection connection, DbTransaction transaction, int max, CancellationToken cancellationToken)
+    {
+        // SKIP LOCKED: replicas folding at the same time take disjoint rows instead of waiting on each other.
+        await using var command = new NpgsqlCommand($"""
+            DELETE FROM cost_pending WHERE ctid = ANY(ARRAY(SELECT ctid FROM cost_pending LIMIT {max} FOR UPDATE SKIP LOCKED))
+            RETURNING {PendingRow.Columns}
+            """, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        var rows = new List<PendingRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(Sqlite.SqliteStore.ReadPending(reader));
+        return rows;
+    }
+
+    private protected override async Task UpsertRollupsAsync(DbConnection connection, DbTransaction transaction, RollupTable table, List<Rollup> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return;
+        // Rollups span workspaces here, so the workspace goes in as an array too (the first "column" Unnest skips is a dummy).
+        string[] types = ["text", "bigint", .. Rollup.Dimensions(table).Select(_ => "text"), "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "double precision"];
+        await using var command = Unnest(connection, transaction, [.. rows.Select(r => (object?[])[null, .. r.Values()])], types,
+            arrays => Rollup.UpsertSql(table, $"SELECT * FROM unnest({arrays})"));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private protected override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await ((NpgsqlConnection)connection).BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
 
     /// <summary>
     /// A command whose parameters are one array per column (the first value of each row, the workspace, is sent once

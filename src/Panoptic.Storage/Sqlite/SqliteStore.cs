@@ -57,16 +57,45 @@ public sealed class SqliteStore : PanopticStore
         return inserted;
     }
 
-    private protected override async Task UpsertRollupsAsync(DbConnection connection, DbTransaction transaction, string workspaceId, RollupGrain grain,
-        List<Rollup> rows, CancellationToken cancellationToken)
+    private protected override async Task InsertPendingAsync(DbConnection connection, DbTransaction transaction, List<PendingRow> rows, CancellationToken cancellationToken)
     {
-        await using var command = EventColumns.Prepare(connection, transaction, Rollup.UpsertSql(grain, $"VALUES ({string.Join(", ", Enumerable.Range(0, 16).Select(i => "$r" + i))})"), 16, i => "$r" + i);
+        await using var command = EventColumns.Prepare(connection, transaction, $"INSERT INTO cost_pending ({PendingRow.Columns}) VALUES ({Placeholders("$q", 15)})", 15, i => "$q" + i);
         foreach (var row in rows)
         {
-            EventColumns.Bind(command, EventColumns.RollupValues(workspaceId, row));
+            EventColumns.Bind(command, row.Values());
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+
+    private protected override async Task<List<PendingRow>> TakePendingAsync(DbConnection connection, DbTransaction transaction, int max, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"DELETE FROM cost_pending WHERE rowid IN (SELECT rowid FROM cost_pending LIMIT {max}) RETURNING {PendingRow.Columns}";
+        var rows = new List<PendingRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(ReadPending(reader));
+        return rows;
+    }
+
+    private protected override async Task UpsertRollupsAsync(DbConnection connection, DbTransaction transaction, RollupTable table, List<Rollup> rows, CancellationToken cancellationToken)
+    {
+        var count = 10 + Rollup.Dimensions(table).Length;
+        await using var command = EventColumns.Prepare(connection, transaction, Rollup.UpsertSql(table, $"VALUES ({Placeholders("$r", count)})"), count, i => "$r" + i);
+        foreach (var row in rows)
+        {
+            EventColumns.Bind(command, row.Values());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private protected override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
+    private static string Placeholders(string prefix, int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => prefix + i));
+
+    internal static PendingRow ReadPending(DbDataReader r) => new(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
+        r.GetString(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetDouble(14));
 
     public override ValueTask DisposeAsync()
     {
