@@ -10,6 +10,7 @@ using Panoptic.Sdk.Pricing;
 using Panoptic.Server.Accounts;
 using Panoptic.Server.Costs;
 using Panoptic.Server.Ingestion;
+using Panoptic.Server.Metrics;
 using Panoptic.Storage;
 
 namespace Panoptic.Server;
@@ -73,6 +74,7 @@ public static class PanopticServer
         app.MapWorkspaces();
         app.MapEvents();
         app.MapCosts();
+        app.MapMetrics();
         return app;
     }
 }

@@ -35,6 +35,9 @@ public sealed class ServerOptions
     /// <summary>How far in the future an event's timestamp may be (clock skew), before it is rejected.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Bearer token Prometheus scrapes /metrics with; without one, /metrics answers loopback clients only.</summary>
+    public string? MetricsToken { get; set; }
+
     public static string DefaultDataDirectory()
     {
         var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg ? xdg

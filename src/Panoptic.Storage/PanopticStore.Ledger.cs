@@ -88,6 +88,21 @@ public abstract partial class PanopticStore
         return (IReadOnlyList<CostRow>)[.. merged.Values];
     }, cancellationToken);
 
+    /// <summary>Spend since <paramref name="from"/> per workspace and provider, across all workspaces (for /metrics), exact like every cost query.</summary>
+    public Task<IReadOnlyList<(string WorkspaceId, string Provider, long CostNanos, long Events)>> SpendByProviderAsync(DateTimeOffset from, CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async c =>
+        {
+            await using var transaction = await BeginSnapshotAsync(c, cancellationToken);
+            var rows = await c.QueryAsync<(string, string, long, long)>(Command("""
+                SELECT workspace_id, provider, CAST(SUM(cost_nanos) AS BIGINT), CAST(SUM(events) AS BIGINT) FROM (
+                    SELECT workspace_id, provider, cost_nanos, events FROM cost_rollups_day WHERE bucket >= @from
+                    UNION ALL
+                    SELECT workspace_id, provider, cost_nanos, 1 FROM cost_pending WHERE ts >= @from) AS spend
+                GROUP BY workspace_id, provider ORDER BY workspace_id, provider
+                """, new { from = Ms(from) }, cancellationToken, transaction));
+            return (IReadOnlyList<(string, string, long, long)>)[.. rows];
+        }, cancellationToken);
+
     private static readonly bool[] RollupsThenPending = [false, true];
 
     private static (string Sql, DynamicParameters Parameters) CostSql(CostQuery query, RollupTable table, bool pending)

@@ -298,6 +298,27 @@ public abstract class ServerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_ShowIngestionAndMonthSpend_AndNeedTheTokenWhenOneIsSet()
+    {
+        var server = await StartAsync(settings: new Dictionary<string, string?> { ["Panoptic:MetricsToken"] = "scrape-secret" });
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        await key.PostAsJsonAsync("/api/v1/events", new[] { Event("m1", provider: "open\"ai", cost: new { amount = 1.5 }), Event("m2", cost: new { amount = 0.25 }) });
+        await key.PostAsJsonAsync("/api/v1/events", new[] { Event("m2", cost: new { amount = 0.25 }) });
+        using var anonymous = server.Client();
+        (await anonymous.GetAsync("/metrics")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        using var scraper = server.Client("scrape-secret");
+        var response = await scraper.GetAsync("/metrics");
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/plain");
+        var text = await response.Content.ReadAsStringAsync();
+        text.ShouldContain($"panoptic_events_ingested_total{{workspace=\"{alice.WorkspaceId}\",outcome=\"accepted\"}} 2");
+        text.ShouldContain($"panoptic_events_ingested_total{{workspace=\"{alice.WorkspaceId}\",outcome=\"duplicate\"}} 1");
+        text.ShouldContain($"panoptic_spend_month_usd{{workspace=\"{alice.WorkspaceId}\",provider=\"openai\"}} 0.25");
+        text.ShouldContain($"panoptic_spend_month_usd{{workspace=\"{alice.WorkspaceId}\",provider=\"open\\\"ai\"}} 1.5");
+    }
+
+    [Fact]
     public async Task TwoServers_OnOneDatabase_BehaveAsOne()
     {
         var first = await StartAsync();

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Panoptic.Server.Ingestion;
+using Panoptic.Storage;
+
+namespace Panoptic.Server.Metrics;
+
+/// <summary>
+/// GET /metrics in Prometheus text format: this process's ingestion counters and month-to-date spend per workspace and
+/// provider from the ledger. It shows spend, so it needs Panoptic:MetricsToken as a bearer token when one is set, and
+/// is served to loopback clients only when none is.
+/// </summary>
+internal static class MetricsEndpoint
+{
+    public static void MapMetrics(this IEndpointRouteBuilder app) => app.MapGet("/metrics", WriteAsync).WithTags("Metrics").ExcludeFromDescription();
+
+    public static async Task<IResult> WriteAsync(HttpContext http, PanopticStore store, IngestionMetrics metrics, IOptions<ServerOptions> options, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var token = options.Value.MetricsToken;
+        var allowed = token is { Length: > 0 }
+            ? System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Accounts.PanopticAuthentication.BearerToken(http.Request) ?? ""), Encoding.UTF8.GetBytes(token))
+            : http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip);
+        if (!allowed)
+            return Problems.Of(StatusCodes.Status403Forbidden, "Forbidden", "set Panoptic:MetricsToken and scrape with it as a bearer token (without one, /metrics answers loopback clients only)");
+
+        var now = time.GetUtcNow();
+        var text = new StringBuilder();
+        text.AppendLine("# HELP panoptic_events_ingested_total Cost events received by this process, by outcome (accepted, duplicate, rejected).");
+        text.AppendLine("# TYPE panoptic_events_ingested_total counter");
+        foreach (var (workspace, outcome, count) in metrics.Snapshot())
+            text.Append(CultureInfo.InvariantCulture, $"panoptic_events_ingested_total{{workspace=\"{Label(workspace)}\",outcome=\"{outcome}\"}} {count}\n");
+        var spend = await store.SpendByProviderAsync(new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), cancellationToken);
+        text.AppendLine("# HELP panoptic_spend_month_usd Month-to-date spend in US dollars, per workspace and provider, from the ledger.");
+        text.AppendLine("# TYPE panoptic_spend_month_usd gauge");
+        foreach (var (workspace, provider, nanos, _) in spend)
+            text.Append(CultureInfo.InvariantCulture, $"panoptic_spend_month_usd{{workspace=\"{Label(workspace)}\",provider=\"{Label(provider)}\"}} {nanos / 1_000_000_000m}\n");
+        text.AppendLine("# HELP panoptic_events_month Month-to-date cost events, per workspace and provider.");
+        text.AppendLine("# TYPE panoptic_events_month gauge");
+        foreach (var (workspace, provider, _, events) in spend)
+            text.Append(CultureInfo.InvariantCulture, $"panoptic_events_month{{workspace=\"{Label(workspace)}\",provider=\"{Label(provider)}\"}} {events}\n");
+        return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    /// <summary>Label values come from events, so they are escaped as the exposition format requires.</summary>
+    internal static string Label(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+}
