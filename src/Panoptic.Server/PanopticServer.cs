@@ -11,6 +11,7 @@ using Panoptic.Server.Accounts;
 using Panoptic.Server.Costs;
 using Panoptic.Server.Ingestion;
 using Panoptic.Server.Metrics;
+using Panoptic.Server.Registries;
 using Panoptic.Storage;
 
 namespace Panoptic.Server;
@@ -75,6 +76,7 @@ public static class PanopticServer
         app.MapEvents();
         app.MapCosts();
         app.MapMetrics();
+        app.MapRegistries();
         return app;
     }
 }

@@ -4,4 +4,9 @@ namespace Panoptic.Cli.Commands;
 public sealed record ScanSettings(string Path, string Format, string? OutFile, long MaxFileSize, bool NoProgress)
 {
     public bool Clones { get; init; }
+
+    /// <summary>A Panoptic server to upload the registry to, with an ingestion key of the workspace.</summary>
+    public string? Push { get; init; }
+
+    public string? Key { get; init; }
 }

@@ -32,19 +32,25 @@ public sealed record RegistryDiff(
     public static JsonObject Load(string path)
     {
         if (!File.Exists(path)) throw new RegistryDiffException($"{path}: no such file");
+        using var stream = File.OpenRead(path);
+        return Parse(stream, path);
+    }
+
+    /// <summary>Reads a JSON registry from a stream; <paramref name="name"/> is what error messages call it.</summary>
+    public static JsonObject Parse(Stream stream, string name)
+    {
         JsonNode? node;
         try
         {
-            using var stream = File.OpenRead(path);
             node = JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
-            throw new RegistryDiffException($"{path}: not a JSON registry ({e.Message}); write one with `panoptic scan --format json --out FILE`");
+            throw new RegistryDiffException($"{name}: not a JSON registry ({e.Message}); write one with `panoptic scan --format json --out FILE`");
         }
         if (node is not JsonObject registry || registry["schema"]?.GetValueKind() != JsonValueKind.String
             || !registry["schema"]!.GetValue<string>().StartsWith("panoptic/registry@", StringComparison.Ordinal))
-            throw new RegistryDiffException($"{path}: not a Panoptic registry (no \"schema\": \"panoptic/registry@1\")");
+            throw new RegistryDiffException($"{name}: not a Panoptic registry (no \"schema\": \"panoptic/registry@1\")");
         return registry;
     }
 

@@ -50,6 +50,35 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ScanPush_UploadsTheRegistry_AndAWrongKeyFailsWithoutShowingIt()
+    {
+        var builder = Panoptic.Server.PanopticServer.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
+        builder.Configuration["Panoptic:DataDirectory"] = _data;
+        builder.Configuration["Panoptic:PasswordIterations"] = "1000";
+        await using var app = Panoptic.Server.PanopticServer.Build(builder);
+        await app.StartAsync();
+        var url = app.Urls.First();
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var (token, key) = await OnboardAsync(http);
+        using var repo = new Panoptic.TestUtilities.TempRepository("pushed").With("requirements.txt", "openai==1.50.0\n").With("app.py", "import openai\n");
+
+        var run = await CliRun.Of("scan", repo.Root, "--format", "json", "--push", url, "--key", key);
+        run.ExitCode.ShouldBe(ExitCodes.Success, run.Error);
+        run.Error.ShouldContain("pushed registry reg_");
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var latest = await http.GetFromJsonAsync<JsonElement>("/api/v1/registries/latest");
+        latest.GetProperty("registry").GetProperty("external_apis")[0].GetProperty("id").GetString().ShouldBe("openai");
+
+        var wrong = await CliRun.Of("scan", repo.Root, "--push", url, "--key", "pan_ik_not-a-real-key-but-long-enough-to-look-like-one");
+        wrong.ExitCode.ShouldBe(ExitCodes.Failure);
+        wrong.Error.ShouldContain("refused the registry (401)");
+        wrong.Error.ShouldNotContain("not-a-real-key");
+        (await CliRun.Of("scan", repo.Root, "--push", "ftp://example.com", "--key", "k")).ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        (await CliRun.Of("scan", repo.Root, "--push", url)).ExitCode.ShouldBe(Environment.GetEnvironmentVariable(ScanCommand.KeyVariable) is null ? ExitCodes.InvalidInput : ExitCodes.Failure);
+        await app.StopAsync();
+    }
+
+    [Fact]
     public async Task Serve_BadDatabaseUrl_ExitsInvalidInput()
     {
         var run = await CliRun.Of("serve", "--db", "postgres://", "--data", _data);
