@@ -31,7 +31,7 @@ public abstract partial class PanopticStore
     {
         var pending = await TakePendingAsync(connection, transaction, max, cancellationToken);
         if (pending.Count == 0) return 0;
-        foreach (var table in Enum.GetValues<RollupTable>())
+        foreach (var table in RollupTable.All)
             await UpsertRollupsAsync(connection, transaction, table, Rollup.Of(pending, table), cancellationToken);
         return pending.Count;
     }, cancellationToken);
@@ -65,9 +65,8 @@ public abstract partial class PanopticStore
     /// </summary>
     public Task<IReadOnlyList<CostRow>> QueryCostsAsync(CostQuery query, RollupTable table, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
     {
-        var columns = Rollup.Dimensions(table);
-        var missing = query.GroupBy.Concat(query.Filters.Keys).Select(CostDimensions.Column).FirstOrDefault(d => !columns.Contains(d));
-        if (missing is not null) throw new ArgumentException($"{Rollup.Name(table)} has no {missing} column", nameof(table));
+        var missing = query.GroupBy.Concat(query.Filters.Keys).Select(CostDimensions.Column).FirstOrDefault(d => !table.Dimensions.Contains(d));
+        if (missing is not null) throw new ArgumentException($"{table.Name} has no {missing} column", nameof(table));
         await using var transaction = await BeginSnapshotAsync(c, cancellationToken);
         var merged = new Dictionary<string, CostRow>(StringComparer.Ordinal);
         foreach (var pending in RollupsThenPending)
@@ -95,7 +94,7 @@ public abstract partial class PanopticStore
             await using var transaction = await BeginSnapshotAsync(c, cancellationToken);
             var rows = await c.QueryAsync<(string, string, long, long)>(Command("""
                 SELECT workspace_id, provider, CAST(SUM(cost_nanos) AS BIGINT), CAST(SUM(events) AS BIGINT) FROM (
-                    SELECT workspace_id, provider, cost_nanos, events FROM cost_rollups_day WHERE bucket >= @from
+                    SELECT workspace_id, provider, cost_nanos, events FROM cost_rollups_model_day WHERE bucket >= @from
                     UNION ALL
                     SELECT workspace_id, provider, cost_nanos, 1 FROM cost_pending WHERE ts >= @from) AS spend
                 GROUP BY workspace_id, provider ORDER BY workspace_id, provider
@@ -121,7 +120,7 @@ public abstract partial class PanopticStore
             , CAST(SUM(errors) AS BIGINT), CAST(SUM(unpriced) AS BIGINT), CAST(SUM(cost_nanos) AS BIGINT),
               CAST(SUM(input_tokens) AS BIGINT), CAST(SUM(output_tokens) AS BIGINT), CAST(SUM(requests) AS BIGINT), SUM(units)
             """);
-        sql.Append(" FROM ").Append(pending ? "cost_pending" : Rollup.Name(table)).Append(" WHERE workspace_id = @w AND ").Append(time).Append(" >= @from AND ").Append(time).Append(" < @to");
+        sql.Append(" FROM ").Append(pending ? "cost_pending" : table.Name).Append(" WHERE workspace_id = @w AND ").Append(time).Append(" >= @from AND ").Append(time).Append(" < @to");
         var parameters = new DynamicParameters(new { w = query.WorkspaceId, from = Ms(query.From), to = Ms(query.To) });
         foreach (var (dimension, value) in query.Filters)
         {

@@ -10,7 +10,7 @@ public sealed class SqliteStoreTests : StoreContractTests
 
     protected override Task CleanUpAsync()
     {
-        Directory.Delete(_folder, recursive: true);
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
         return Task.CompletedTask;
     }
 

@@ -138,7 +138,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         // The same id in another workspace is another event.
         (await store.AppendEventsAsync("w2", batch.Take(3).ToList(), Now)).ShouldBe(3);
         (await store.CountEventsAsync("w1", Now.AddDays(-1), Now.AddDays(1))).ShouldBe(51);
-        var total = await Totals(store, "w1", RollupTable.Hour);
+        var total = await Totals(store, "w1", RollupTable.TenantHour);
         total.Events.ShouldBe(51);
         total.CostNanos.ShouldBe(50_005);
     }
@@ -165,7 +165,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
     private static async Task RollupsAgree(PanopticStore store, DateTimeOffset day)
     {
-        var byProviderHour = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Provider], RollupGrain.Hour, new Dictionary<CostDimension, string>()), RollupTable.Hour);
+        var byProviderHour = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Provider], RollupGrain.Hour, new Dictionary<CostDimension, string>()), RollupTable.ModelHour);
         byProviderHour.Select(r => (r.Bucket, r.Keys[0], r.Events, r.CostNanos)).OrderBy(r => r.Bucket).ThenBy(r => r.Item2).ShouldBe(
         [
             (day.AddHours(1).ToUnixTimeMilliseconds(), "openai", 2L, 300L),
@@ -173,18 +173,24 @@ public abstract class StoreContractTests : IAsyncLifetime
             (day.AddDays(1).AddHours(5).ToUnixTimeMilliseconds(), "openai", 1L, 0L),
         ]);
         var acmeByDay = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [], RollupGrain.Day,
-            new Dictionary<CostDimension, string> { [CostDimension.Tenant] = "acme" }), RollupTable.Day);
+            new Dictionary<CostDimension, string> { [CostDimension.Tenant] = "acme" }), RollupTable.TenantDay);
         acmeByDay.Select(r => (r.Bucket, r.Events, r.Errors, r.Unpriced, r.CostNanos)).OrderBy(r => r.Bucket).ShouldBe(
         [
             (day.ToUnixTimeMilliseconds(), 2L, 1L, 0L, 400L),
             (day.AddDays(1).ToUnixTimeMilliseconds(), 1L, 0L, 1L, 0L),
         ]);
         // The hour table folded to days agrees with the day table.
-        var fromHours = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Tenant], RollupGrain.Day, new Dictionary<CostDimension, string>()), RollupTable.Hour);
-        var fromDays = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Tenant], RollupGrain.Day, new Dictionary<CostDimension, string>()), RollupTable.Day);
+        var fromHours = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Tenant], RollupGrain.Day, new Dictionary<CostDimension, string>()), RollupTable.TenantHour);
+        var fromDays = await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [CostDimension.Tenant], RollupGrain.Day, new Dictionary<CostDimension, string>()), RollupTable.WideDay);
         fromHours.OrderBy(r => r.Bucket).ThenBy(r => r.Keys[0]).Select(r => (r.Bucket, r.Keys[0], r.CostNanos, r.InputTokens))
             .ShouldBe(fromDays.OrderBy(r => r.Bucket).ThenBy(r => r.Keys[0]).Select(r => (r.Bucket, r.Keys[0], r.CostNanos, r.InputTokens)));
-        (await store.QueryCostsAsync(new CostQuery("w2", day, day.AddDays(2), [], null, new Dictionary<CostDimension, string>()), RollupTable.Day)).ShouldBeEmpty();
+        (await store.QueryCostsAsync(new CostQuery("w2", day, day.AddDays(2), [], null, new Dictionary<CostDimension, string>()), RollupTable.WideDay)).ShouldBeEmpty();
+        // Every table, narrow or wide, hourly or daily, holds the same totals.
+        foreach (var table in RollupTable.All)
+        {
+            var totals = (await store.QueryCostsAsync(new CostQuery("w1", day, day.AddDays(2), [], null, new Dictionary<CostDimension, string>()), table)).Single();
+            (totals.Events, totals.Errors, totals.Unpriced, totals.CostNanos, totals.InputTokens).ShouldBe((4L, 1L, 1L, 600L, 30L), table.Name);
+        }
     }
 
     [Fact]
@@ -216,7 +222,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         while (await first.RollUpAsync(max: 300) > 0) { }
         folded.Sum().ShouldBeLessThanOrEqualTo(2000);
         (await first.PendingCountAsync()).ShouldBe(0);
-        var total = await Totals(second, "w1", RollupTable.Day);
+        var total = await Totals(second, "w1", RollupTable.FeatureDay);
         (total.Events, total.CostNanos).ShouldBe((2000, 6000));
     }
 
@@ -231,8 +237,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Task.WhenAll(batches.Select((batch, i) => Task.Run(() => (i % 2 == 0 ? first : second).AppendEventsAsync("w1", batch, Now))));
         var distinct = batches.SelectMany(b => b).Select(e => e.Id).Distinct().Count();
         (await first.CountEventsAsync("w1", Now.AddDays(-1), Now.AddDays(1))).ShouldBe(distinct);
-        (await Totals(second, "w1", RollupTable.Day)).CostNanos.ShouldBe(distinct * 10);
-        (await Totals(second, "w1", RollupTable.Hour)).Events.ShouldBe(distinct);
+        (await Totals(second, "w1", RollupTable.ModelDay)).CostNanos.ShouldBe(distinct * 10);
+        (await Totals(second, "w1", RollupTable.UserDay)).Events.ShouldBe(distinct);
     }
 
     private static async Task<CostRow> Totals(PanopticStore store, string workspace, RollupTable table) =>

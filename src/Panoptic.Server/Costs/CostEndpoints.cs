@@ -22,7 +22,7 @@ internal static class CostEndpoints
         var request = CostRequest.Parse(http.Request.Query, time.GetUtcNow());
         if (request.Error is { } error) return Problems.BadRequest(error);
         var query = request.Query! with { WorkspaceId = scope.WorkspaceId };
-        var rows = await store.QueryCostsAsync(query, request.Table, cancellationToken);
+        var rows = await store.QueryCostsAsync(query, request.Table!, cancellationToken);
         return TypedResults.Ok(CostReport.Of(query, request.Interval, request.Top, rows));
     }
 }

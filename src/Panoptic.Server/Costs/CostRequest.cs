@@ -7,15 +7,15 @@ namespace Panoptic.Server.Costs;
 /// <summary>
 /// The query string of GET /api/v1/costs: from, to (RFC 3339 or a date; default the current UTC month to now),
 /// group_by (comma-separated dimensions), interval (hour, day, month), top (default 10) and filter.DIMENSION=value.
-/// The window is widened to whole hours (whole days for day and month series), the resolution of the rollups.
+/// The window is widened to whole hours, or whole days where the rollup that answers is kept per day.
 /// </summary>
-internal sealed record CostRequest(CostQuery? Query, RollupTable Table, string? Interval, int Top, string? Error)
+internal sealed record CostRequest(CostQuery? Query, RollupTable? Table, string? Interval, int Top, string? Error)
 {
     private static readonly TimeSpan MaxWindow = TimeSpan.FromDays(400);
 
     public static CostRequest Parse(IQueryCollection q, DateTimeOffset now)
     {
-        static CostRequest Fail(string error) => new(null, RollupTable.Hour, null, 0, error);
+        static CostRequest Fail(string error) => new(null, null, null, 0, error);
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         if (!TryTime(q["from"], monthStart, out var from)) return Fail("from: an RFC 3339 time or a date, e.g. 2026-11-01");
         if (!TryTime(q["to"], now, out var to)) return Fail("to: an RFC 3339 time or a date, e.g. 2026-12-01");
@@ -39,15 +39,17 @@ internal sealed record CostRequest(CostQuery? Query, RollupTable Table, string? 
         var top = 10;
         if (q["top"].ToString() is { Length: > 0 } t && (!int.TryParse(t, CultureInfo.InvariantCulture, out top) || top is < 1 or > 1000)) return Fail("top: 1 to 1000");
 
-        // Per-user questions read the per-user day table (tenant, user and provider only); other day-aligned windows
-        // without an hourly series read the day table, 24 times fewer rows than the hour table.
-        var byUser = groupBy.Contains(CostDimension.User) || filters.ContainsKey(CostDimension.User);
-        if (byUser && groupBy.Concat(filters.Keys).Any(d => d is not (CostDimension.User or CostDimension.Tenant or CostDimension.Provider)))
-            return Fail("per-user costs group and filter by user, tenant and provider only");
-        if (byUser && interval == "hour") return Fail("per-user costs are kept per day: use interval=day or month");
-        var hourly = !byUser && (interval == "hour" || !IsWholeDays(from, to));
-        var table = byUser ? RollupTable.UserDay : hourly ? RollupTable.Hour : RollupTable.Day;
-        var grain = hourly ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+        // The narrowest rollup that keeps every dimension asked for; day tables when the window is whole days and no
+        // hourly series is asked (24 times fewer rows).
+        var hourly = interval == "hour" || !IsWholeDays(from, to);
+        var dimensions = groupBy.Concat(filters.Keys).Distinct().ToList();
+        var table = RollupTable.For(dimensions, hourly) ?? RollupTable.For(dimensions, hourly: false);
+        if (table is null)
+            return Fail($"no rollup keeps {string.Join(" and ", dimensions.Select(CostDimensions.Name))} together: combine provider, model, service, feature and tenant, or user with tenant and provider");
+        if (interval == "hour" && table.Grain == RollupGrain.Day)
+            return Fail($"{string.Join(" and ", dimensions.Select(CostDimensions.Name))} together are kept per day: use interval=day or month");
+        // A window that is not whole days, on a table kept per day, widens to whole days; the answer echoes the window.
+        var grain = table.Grain == RollupGrain.Hour ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
         var alignedFrom = Floor(from, grain);
         var alignedTo = Floor(to, grain) == to ? to : Floor(to, grain) + grain;
         var bucket = interval switch { null => (RollupGrain?)null, "hour" => RollupGrain.Hour, _ => RollupGrain.Day };

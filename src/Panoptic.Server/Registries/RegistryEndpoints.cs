@@ -78,7 +78,7 @@ internal static class RegistryEndpoints
         var now = time.GetUtcNow();
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var rows = await store.QueryCostsAsync(new CostQuery(scope.WorkspaceId, monthStart, monthStart.AddMonths(1), [CostDimension.Provider], null,
-            new Dictionary<CostDimension, string>()), RollupTable.Day, cancellationToken);
+            new Dictionary<CostDimension, string>()), RollupTable.ModelDay, cancellationToken);
         var spend = rows.ToDictionary(r => r.Keys[0], StringComparer.OrdinalIgnoreCase);
         var apis = new List<ApiSpend>();
         foreach (var api in registry["external_apis"]?.AsArray() ?? [])

@@ -1,11 +1,35 @@
 namespace Panoptic.Storage.Ledger;
 
-/// <summary>The rollup tables cost queries read: per hour and per day by every dimension but the user, and per day by user.</summary>
-public enum RollupTable
+/// <summary>
+/// One rollup table: its dimensions and its time grain. Narrow tables (model, feature, tenant; per hour and per day)
+/// answer most questions from a few hundred rows a month; the wide day table answers questions that combine
+/// dimensions; the user table answers who spends. <see cref="For"/> picks the narrowest table that can answer.
+/// </summary>
+public sealed record RollupTable(string Name, IReadOnlyList<string> Dimensions, RollupGrain Grain)
 {
-    Hour,
-    Day,
-    UserDay,
+    public static readonly RollupTable ModelHour = new("cost_rollups_model_hour", ["provider", "model"], RollupGrain.Hour);
+    public static readonly RollupTable ModelDay = new("cost_rollups_model_day", ["provider", "model"], RollupGrain.Day);
+    public static readonly RollupTable FeatureHour = new("cost_rollups_feature_hour", ["service", "feature"], RollupGrain.Hour);
+    public static readonly RollupTable FeatureDay = new("cost_rollups_feature_day", ["service", "feature"], RollupGrain.Day);
+    public static readonly RollupTable TenantHour = new("cost_rollups_tenant_hour", ["tenant_id"], RollupGrain.Hour);
+    public static readonly RollupTable TenantDay = new("cost_rollups_tenant_day", ["tenant_id"], RollupGrain.Day);
+    public static readonly RollupTable WideDay = new("cost_rollups_wide_day", ["provider", "model", "service", "feature", "tenant_id"], RollupGrain.Day);
+    public static readonly RollupTable UserDay = new("cost_rollups_user_day", ["tenant_id", "user_id", "provider"], RollupGrain.Day);
+
+    public static IReadOnlyList<RollupTable> All { get; } = [ModelHour, ModelDay, FeatureHour, FeatureDay, TenantHour, TenantDay, WideDay, UserDay];
+
+    public long BucketSize => Grain == RollupGrain.Hour ? 3_600_000L : 86_400_000L;
+
+    /// <summary>
+    /// The table with the fewest dimensions that has every one in <paramref name="dimensions"/>, at day grain when
+    /// <paramref name="hourly"/> is false and one exists, else at hour grain; null when no table combines them.
+    /// </summary>
+    public static RollupTable? For(IEnumerable<CostDimension> dimensions, bool hourly)
+    {
+        var columns = dimensions.Select(CostDimensions.Column).ToHashSet(StringComparer.Ordinal);
+        return All.Where(t => columns.IsSubsetOf(t.Dimensions) && (!hourly || t.Grain == RollupGrain.Hour))
+            .OrderBy(t => t.Dimensions.Count).ThenBy(t => t.Grain == RollupGrain.Day ? 0 : 1).FirstOrDefault();
+    }
 }
 
 /// <summary>A new event's figures, as ingestion leaves them in cost_pending for the rollup job.</summary>
@@ -45,21 +69,6 @@ internal sealed class Rollup(string workspaceId, long bucket, string[] keys)
     public long Requests { get; private set; }
     public double Units { get; private set; }
 
-    public static string Name(RollupTable table) => table switch
-    {
-        RollupTable.Hour => "cost_rollups_hour",
-        RollupTable.Day => "cost_rollups_day",
-        _ => "cost_rollups_user_day",
-    };
-
-    /// <summary>The key columns after workspace and bucket.</summary>
-    public static string[] Dimensions(RollupTable table) => table == RollupTable.UserDay ? UserDimensions : MainDimensions;
-
-    public static long BucketSize(RollupTable table) => table == RollupTable.Hour ? 3_600_000L : 86_400_000L;
-
-    private static readonly string[] MainDimensions = ["provider", "model", "service", "feature", "tenant_id"];
-    private static readonly string[] UserDimensions = ["tenant_id", "user_id", "provider"];
-
     public static long BucketOf(long ms, long size) => ms - (((ms % size) + size) % size);
 
     /// <summary>
@@ -68,12 +77,12 @@ internal sealed class Rollup(string workspaceId, long bucket, string[] keys)
     /// </summary>
     public static List<Rollup> Of(IEnumerable<PendingRow> pending, RollupTable table)
     {
-        var dimensions = Dimensions(table);
-        var size = BucketSize(table);
+        var dimensions = table.Dimensions;
+        var size = table.BucketSize;
         var rows = new Dictionary<string, Rollup>(StringComparer.Ordinal);
         foreach (var p in pending)
         {
-            var keys = Array.ConvertAll(dimensions, p.Dimension);
+            var keys = dimensions.Select(p.Dimension).ToArray();
             var bucket = BucketOf(p.Ts, size);
             var id = string.Join('\u0001', [p.WorkspaceId, bucket.ToString(System.Globalization.CultureInfo.InvariantCulture), .. keys]);
             if (!rows.TryGetValue(id, out var row)) rows[id] = row = new Rollup(p.WorkspaceId, bucket, keys);
@@ -99,8 +108,8 @@ internal sealed class Rollup(string workspaceId, long bucket, string[] keys)
     /// <summary>The upsert of rollup rows; the same statement in SQLite and PostgreSQL.</summary>
     public static string UpsertSql(RollupTable table, string values)
     {
-        var name = Name(table);
-        var dimensions = string.Join(", ", Dimensions(table));
+        var name = table.Name;
+        var dimensions = string.Join(", ", table.Dimensions);
         var sums = string.Join(",\n    ", SumColumns.Select(c => $"{c} = {name}.{c} + excluded.{c}"));
         return $"""
             INSERT INTO {name} (workspace_id, bucket, {dimensions}, events, errors, unpriced, cost_nanos, input_tokens, output_tokens, requests, units)

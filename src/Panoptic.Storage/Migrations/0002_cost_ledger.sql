@@ -55,14 +55,75 @@ CREATE TABLE cost_pending (
 );
 -- No index: rows live for about a second, and every index would cost each ingested event another write.
 
--- Per hour and per day, by every dimension but the user (users multiply the rows without helping most questions).
-CREATE TABLE cost_rollups_hour (
+-- Narrow rollups, per hour and per day: few rows, so most questions (spend by provider, model, feature, tenant) read
+-- hundreds of rows a month, not hundreds of thousands.
+CREATE TABLE cost_rollups_model_hour (
     workspace_id  TEXT NOT NULL,
     bucket        BIGINT NOT NULL,
     provider      TEXT NOT NULL,
     model         TEXT NOT NULL,
+    events        BIGINT NOT NULL,
+    errors        BIGINT NOT NULL,
+    unpriced      BIGINT NOT NULL,
+    cost_nanos    BIGINT NOT NULL,
+    input_tokens  BIGINT NOT NULL,
+    output_tokens BIGINT NOT NULL,
+    requests      BIGINT NOT NULL,
+    units         DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (workspace_id, bucket, provider, model)
+);
+
+CREATE TABLE cost_rollups_model_day (
+    workspace_id  TEXT NOT NULL,
+    bucket        BIGINT NOT NULL,
+    provider      TEXT NOT NULL,
+    model         TEXT NOT NULL,
+    events        BIGINT NOT NULL,
+    errors        BIGINT NOT NULL,
+    unpriced      BIGINT NOT NULL,
+    cost_nanos    BIGINT NOT NULL,
+    input_tokens  BIGINT NOT NULL,
+    output_tokens BIGINT NOT NULL,
+    requests      BIGINT NOT NULL,
+    units         DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (workspace_id, bucket, provider, model)
+);
+
+CREATE TABLE cost_rollups_feature_hour (
+    workspace_id  TEXT NOT NULL,
+    bucket        BIGINT NOT NULL,
     service       TEXT NOT NULL,
     feature       TEXT NOT NULL,
+    events        BIGINT NOT NULL,
+    errors        BIGINT NOT NULL,
+    unpriced      BIGINT NOT NULL,
+    cost_nanos    BIGINT NOT NULL,
+    input_tokens  BIGINT NOT NULL,
+    output_tokens BIGINT NOT NULL,
+    requests      BIGINT NOT NULL,
+    units         DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (workspace_id, bucket, service, feature)
+);
+
+CREATE TABLE cost_rollups_feature_day (
+    workspace_id  TEXT NOT NULL,
+    bucket        BIGINT NOT NULL,
+    service       TEXT NOT NULL,
+    feature       TEXT NOT NULL,
+    events        BIGINT NOT NULL,
+    errors        BIGINT NOT NULL,
+    unpriced      BIGINT NOT NULL,
+    cost_nanos    BIGINT NOT NULL,
+    input_tokens  BIGINT NOT NULL,
+    output_tokens BIGINT NOT NULL,
+    requests      BIGINT NOT NULL,
+    units         DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (workspace_id, bucket, service, feature)
+);
+
+CREATE TABLE cost_rollups_tenant_hour (
+    workspace_id  TEXT NOT NULL,
+    bucket        BIGINT NOT NULL,
     tenant_id     TEXT NOT NULL,
     events        BIGINT NOT NULL,
     errors        BIGINT NOT NULL,
@@ -72,10 +133,26 @@ CREATE TABLE cost_rollups_hour (
     output_tokens BIGINT NOT NULL,
     requests      BIGINT NOT NULL,
     units         DOUBLE PRECISION NOT NULL,
-    PRIMARY KEY (workspace_id, bucket, provider, model, service, feature, tenant_id)
+    PRIMARY KEY (workspace_id, bucket, tenant_id)
 );
 
-CREATE TABLE cost_rollups_day (
+CREATE TABLE cost_rollups_tenant_day (
+    workspace_id  TEXT NOT NULL,
+    bucket        BIGINT NOT NULL,
+    tenant_id     TEXT NOT NULL,
+    events        BIGINT NOT NULL,
+    errors        BIGINT NOT NULL,
+    unpriced      BIGINT NOT NULL,
+    cost_nanos    BIGINT NOT NULL,
+    input_tokens  BIGINT NOT NULL,
+    output_tokens BIGINT NOT NULL,
+    requests      BIGINT NOT NULL,
+    units         DOUBLE PRECISION NOT NULL,
+    PRIMARY KEY (workspace_id, bucket, tenant_id)
+);
+
+-- Every dimension but the user, per day: for questions that combine them (one tenant's spend by feature).
+CREATE TABLE cost_rollups_wide_day (
     workspace_id  TEXT NOT NULL,
     bucket        BIGINT NOT NULL,
     provider      TEXT NOT NULL,

@@ -109,7 +109,7 @@ public sealed class PostgresStore : PanopticStore
     {
         if (rows.Count == 0) return;
         // Rollups span workspaces here, so the workspace goes in as an array too (the first "column" Unnest skips is a dummy).
-        string[] types = ["text", "bigint", .. Rollup.Dimensions(table).Select(_ => "text"), "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "double precision"];
+        string[] types = ["text", "bigint", .. table.Dimensions.Select(_ => "text"), "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "double precision"];
         await using var command = Unnest(connection, transaction, [.. rows.Select(r => (object?[])[null, .. r.Values()])], types,
             arrays => Rollup.UpsertSql(table, $"SELECT * FROM unnest({arrays})"));
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -80,7 +80,7 @@ public sealed class SqliteStore : PanopticStore
 
     private protected override async Task UpsertRollupsAsync(DbConnection connection, DbTransaction transaction, RollupTable table, List<Rollup> rows, CancellationToken cancellationToken)
     {
-        var count = 10 + Rollup.Dimensions(table).Length;
+        var count = 10 + table.Dimensions.Count;
         await using var command = EventColumns.Prepare(connection, transaction, Rollup.UpsertSql(table, $"VALUES ({Placeholders("$r", count)})"), count, i => "$r" + i);
         foreach (var row in rows)
         {
