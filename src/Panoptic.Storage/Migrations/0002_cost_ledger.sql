@@ -34,7 +34,6 @@ CREATE TABLE cost_events (
     span_id             TEXT,
     PRIMARY KEY (workspace_id, id)
 );
-CREATE INDEX cost_events_workspace_ts ON cost_events (workspace_id, ts);
 
 CREATE TABLE cost_pending (
     workspace_id  TEXT NOT NULL,
