@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Panoptic.Sdk.Pricing;
 using Panoptic.Server.Accounts;
+using Panoptic.Server.Budgets;
 using Panoptic.Server.Costs;
 using Panoptic.Server.Ingestion;
 using Panoptic.Server.Metrics;
@@ -77,6 +78,7 @@ public static class PanopticServer
         app.MapCosts();
         app.MapMetrics();
         app.MapRegistries();
+        app.MapBudgets();
         return app;
     }
 }

@@ -36,6 +36,8 @@ public abstract class ServerContractTests : IAsyncLifetime
         return server;
     }
 
+    private static readonly int[] Ninety = [90];
+
     protected static readonly DateTimeOffset Now = new(2026, 11, 22, 9, 30, 0, TimeSpan.Zero);
 
     protected static object Event(string id, DateTimeOffset? at = null, string provider = "openai", string model = "gpt-4o-mini", object? usage = null, object? cost = null,
@@ -359,6 +361,51 @@ public abstract class ServerContractTests : IAsyncLifetime
         using var bobSession = server.Client(bob.Token);
         (await bobSession.GetAsync("/api/v1/registries/latest")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await bobSession.GetAsync($"/api/v1/registries/{latest.GetProperty("id").GetString()}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Budgets_ShowSpendPercentAndAProjectionThatWarnsBeforeOverspend()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        var bob = await server.OnboardAsync("bob@example.com");
+        using var key = server.Client(alice.Key);
+        // $10 a day on OpenAI since November 1 (today is Sunday November 22, 09:30), and 100 emails a day through Resend.
+        var events = new List<object>();
+        for (var day = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero); day < Now; day = day.AddDays(1))
+        {
+            events.Add(Event($"o-{day:MMdd}", day > Now ? Now.AddMinutes(-1) : day, cost: new { amount = 10 }));
+            events.Add(Event($"r-{day:MMdd}", day > Now ? Now.AddMinutes(-1) : day, provider: "resend", model: "", usage: new { units = 100 }));
+        }
+        (await key.PostAsJsonAsync("/api/v1/events", events)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var session = server.Client(alice.Token);
+        var openai = await session.PostAsJsonAsync("/api/v1/budgets", new { name = "OpenAI", scope = "provider", scope_value = "openai", amount = 250 });
+        openai.StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await session.PostAsJsonAsync("/api/v1/budgets", new { name = "Emails", scope = "provider", scope_value = "resend", amount = 3000, unit = "emails", thresholds = Ninety }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await session.PostAsJsonAsync("/api/v1/budgets", new { name = "All", amount = 1000 })).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var budgets = (await JsonOf(await session.GetAsync("/api/v1/budgets"))).EnumerateArray().ToDictionary(b => b.GetProperty("name").GetString()!);
+        var o = budgets["OpenAI"];
+        o.GetProperty("spent").GetDecimal().ShouldBe(210m); // Nov 1-21 at noon; today's noon event is still to come
+        o.GetProperty("percent_used").GetDouble().ShouldBe(84);
+        o.GetProperty("projection").GetProperty("projected").GetDecimal().ShouldBe(300m);
+        o.GetProperty("projected_overspend").GetBoolean().ShouldBeTrue();
+        o.GetProperty("thresholds_crossed").EnumerateArray().Select(t => t.GetInt32()).ShouldBe([50, 80]);
+        var emails = budgets["Emails"];
+        (emails.GetProperty("spent").GetDecimal(), emails.GetProperty("projection").GetProperty("projected").GetDecimal()).ShouldBe((2100m, 3000m));
+        emails.GetProperty("projected_overspend").GetBoolean().ShouldBeFalse();
+        budgets["All"].GetProperty("spent").GetDecimal().ShouldBe(210m + 21 * 100 * 0.0004m);
+
+        foreach (var bad in new object[] { new { name = "", amount = 1 }, new { name = "x", amount = -5 }, new { name = "x", amount = 5, scope = "galaxy" },
+            new { name = "x", amount = 5, scope = "tenant" }, new { name = "x", amount = 5, period = "custom" } })
+            (await session.PostAsJsonAsync("/api/v1/budgets", bad)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var id = (await JsonOf(openai)).GetProperty("id").GetString();
+        using var bobSession = server.Client(bob.Token);
+        (await bobSession.DeleteAsync($"/api/v1/budgets/{id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await JsonOf(await bobSession.GetAsync("/api/v1/budgets"))).GetArrayLength().ShouldBe(0);
+        (await session.DeleteAsync($"/api/v1/budgets/{id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await JsonOf(await session.GetAsync("/api/v1/budgets"))).GetArrayLength().ShouldBe(2);
     }
 
     [Fact]
