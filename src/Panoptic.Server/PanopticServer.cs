@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Panoptic.Sdk.Pricing;
 using Panoptic.Server.Accounts;
+using Panoptic.Server.Alerts;
 using Panoptic.Server.Budgets;
 using Panoptic.Server.Costs;
 using Panoptic.Server.Ingestion;
@@ -44,6 +45,10 @@ public static class PanopticServer
         services.AddSingleton<IngestionMetrics>();
         services.AddHostedService<StoreStartup>();
         services.AddHostedService<RollupService>();
+        services.AddSingleton<AlertEvaluator>();
+        services.AddSingleton<AlertDelivery>();
+        services.AddHostedService<AlertService>();
+        services.AddHttpClient(AlertDelivery.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -79,6 +84,7 @@ public static class PanopticServer
         app.MapMetrics();
         app.MapRegistries();
         app.MapBudgets();
+        app.MapAlerts();
         return app;
     }
 }

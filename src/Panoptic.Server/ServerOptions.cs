@@ -35,6 +35,9 @@ public sealed class ServerOptions
     /// <summary>How far in the future an event's timestamp may be (clock skew), before it is rejected.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often alerts are evaluated and delivered.</summary>
+    public TimeSpan AlertInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Bearer token Prometheus scrapes /metrics with; without one, /metrics answers loopback clients only.</summary>
     public string? MetricsToken { get; set; }
 
@@ -59,6 +62,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.LoginWindow <= TimeSpan.Zero) problems.Add("Panoptic:LoginWindow must be positive");
         if (options.MaxBatchEvents is < 1 or > 100_000) problems.Add("Panoptic:MaxBatchEvents must be between 1 and 100000");
         if (options.MaxBodyBytes < 1024) problems.Add("Panoptic:MaxBodyBytes must be at least 1024");
+        if (options.AlertInterval < TimeSpan.FromSeconds(1)) problems.Add("Panoptic:AlertInterval must be at least one second");
         if (options.MaxClockSkew < TimeSpan.Zero) problems.Add("Panoptic:MaxClockSkew must not be negative");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

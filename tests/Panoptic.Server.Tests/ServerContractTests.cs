@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -37,6 +38,7 @@ public abstract class ServerContractTests : IAsyncLifetime
     }
 
     private static readonly int[] Ninety = [90];
+    private static readonly int[] SaturdayOffsets = [24, 31, 38, 45];
 
     protected static readonly DateTimeOffset Now = new(2026, 11, 22, 9, 30, 0, TimeSpan.Zero);
 
@@ -406,6 +408,65 @@ public abstract class ServerContractTests : IAsyncLifetime
         (await JsonOf(await bobSession.GetAsync("/api/v1/budgets"))).GetArrayLength().ShouldBe(0);
         (await session.DeleteAsync($"/api/v1/budgets/{id}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         (await JsonOf(await session.GetAsync("/api/v1/budgets"))).GetArrayLength().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Alerts_ThresholdsAndProjectedOverspend_AlertOnce_AndReachTheWebhookAfterAFailure()
+    {
+        var first = await StartAsync();
+        var second = await StartAsync(first.Time);
+        var alice = await first.OnboardAsync("alice@example.com");
+        await using var hook = await WebhookReceiver.StartAsync(500);
+        using var key = first.Client(alice.Key);
+        var events = Enumerable.Range(0, 21).Select(d => Event($"o-{d}", new DateTimeOffset(2026, 11, 1 + d, 12, 0, 0, TimeSpan.Zero), cost: new { amount = 10 })).ToArray();
+        (await key.PostAsJsonAsync("/api/v1/events", events)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var session = first.Client(alice.Token);
+        await session.PostAsJsonAsync("/api/v1/budgets", new { name = "OpenAI", scope = "provider", scope_value = "openai", amount = 250 });
+        (await session.PutAsJsonAsync("/api/v1/alerts/webhook", new { url = "ftp://nope" })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await session.PutAsJsonAsync("/api/v1/alerts/webhook", new { url = hook.Url })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        // Both servers evaluate at once; each crossing is raised once.
+        var raised = await Task.WhenAll(first.Services.GetRequiredService<Panoptic.Server.Alerts.AlertEvaluator>().RunOnceAsync(CancellationToken.None),
+            second.Services.GetRequiredService<Panoptic.Server.Alerts.AlertEvaluator>().RunOnceAsync(CancellationToken.None));
+        raised.Sum().ShouldBe(3);
+        (await first.Services.GetRequiredService<Panoptic.Server.Alerts.AlertEvaluator>().RunOnceAsync(CancellationToken.None)).ShouldBe(0);
+        var alerts = (await JsonOf(await session.GetAsync("/api/v1/alerts"))).EnumerateArray().ToList();
+        alerts.Select(a => a.GetProperty("kind").GetString()).Order().ShouldBe(["budget_projected_overspend", "budget_threshold", "budget_threshold"]);
+        alerts.Select(a => a.GetProperty("message").GetString()).ShouldContain(m => m!.Contains("passed 80%: $210.00 of $250.00", StringComparison.Ordinal));
+        alerts.Select(a => a.GetProperty("message").GetString()).ShouldContain(m => m!.Contains("projected to reach $300.00 of $250.00", StringComparison.Ordinal));
+
+        // The webhook fails once (500): that alert waits a minute; the others arrive.
+        var delivery = first.Services.GetRequiredService<Panoptic.Server.Alerts.AlertDelivery>();
+        (await delivery.RunOnceAsync(CancellationToken.None)).ShouldBe(2);
+        var failed = (await JsonOf(await session.GetAsync("/api/v1/alerts"))).EnumerateArray().Single(a => a.GetProperty("delivered_at").ValueKind == JsonValueKind.Null);
+        failed.GetProperty("last_error").GetString().ShouldBe("the webhook answered 500");
+        (await delivery.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
+        first.Time.Advance(TimeSpan.FromMinutes(6));
+        (await delivery.RunOnceAsync(CancellationToken.None)).ShouldBe(1);
+        hook.Bodies.Count.ShouldBe(4);
+        hook.Bodies.ShouldAllBe(b => JsonDocument.Parse(b, default).RootElement.GetProperty("text").GetString()!.StartsWith(":rotating_light: Panoptic", StringComparison.Ordinal));
+        (await JsonOf(await session.GetAsync("/api/v1/alerts"))).EnumerateArray().ShouldAllBe(a => a.GetProperty("delivered_at").ValueKind != JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task Alerts_ADayFarAboveItsWeekdayNorm_IsAnAnomaly()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        // Saturdays spend $5; yesterday, Saturday November 21, spent $60.
+        var saturdays = SaturdayOffsets.Select(d => new DateTimeOffset(2026, 10, 1, 12, 0, 0, TimeSpan.Zero).AddDays(d - 1)).ToList();
+        saturdays.ShouldAllBe(d => d.DayOfWeek == DayOfWeek.Saturday);
+        var events = saturdays.Select((d, i) => Event($"sat-{i}", d, cost: new { amount = 5 })).Append(Event("spike", new DateTimeOffset(2026, 11, 21, 15, 0, 0, TimeSpan.Zero), cost: new { amount = 60 }));
+        (await key.PostAsJsonAsync("/api/v1/events", events.ToArray())).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var session = server.Client(alice.Token);
+        await session.PostAsJsonAsync("/api/v1/budgets", new { name = "All", amount = 100000 });
+        var evaluator = server.Services.GetRequiredService<Panoptic.Server.Alerts.AlertEvaluator>();
+        (await evaluator.RunOnceAsync(CancellationToken.None)).ShouldBe(1);
+        var alert = (await JsonOf(await session.GetAsync("/api/v1/alerts"))).EnumerateArray().Single();
+        alert.GetProperty("kind").GetString().ShouldBe("spend_anomaly");
+        alert.GetProperty("message").GetString().ShouldBe("Spend on Saturday 2026-11-21 was $60.00, 12 times the usual Saturday ($5.00 on average over 4 weeks).");
+        (await evaluator.RunOnceAsync(CancellationToken.None)).ShouldBe(0);
     }
 
     [Fact]
