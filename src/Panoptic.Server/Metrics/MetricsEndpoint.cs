@@ -41,6 +41,17 @@ internal static class MetricsEndpoint
         text.AppendLine("# TYPE panoptic_events_month gauge");
         foreach (var (workspace, provider, _, events) in spend)
             text.Append(CultureInfo.InvariantCulture, $"panoptic_events_month{{workspace=\"{Label(workspace)}\",provider=\"{Label(provider)}\"}} {events}\n");
+        text.AppendLine("# HELP panoptic_budget_used_ratio Spend so far in the budget's current period over its amount (1 = fully used).");
+        text.AppendLine("# TYPE panoptic_budget_used_ratio gauge");
+        var statuses = new List<(string Workspace, Budgets.BudgetEndpoints.BudgetView Status)>();
+        foreach (var (workspace, budget) in await store.AllBudgetsAsync(cancellationToken))
+            statuses.Add((workspace, await Budgets.BudgetEndpoints.StatusAsync(store, workspace, budget, now, cancellationToken)));
+        foreach (var (workspace, s) in statuses)
+            text.Append(CultureInfo.InvariantCulture, $"panoptic_budget_used_ratio{{workspace=\"{Label(workspace)}\",budget=\"{Label(s.Name)}\",unit=\"{Label(s.Unit)}\"}} {Math.Round(s.Spent / (decimal)s.Amount, 6)}\n");
+        text.AppendLine("# HELP panoptic_budget_projected_ratio The period-end projection over the budget's amount (over 1 = projected overspend).");
+        text.AppendLine("# TYPE panoptic_budget_projected_ratio gauge");
+        foreach (var (workspace, s) in statuses)
+            text.Append(CultureInfo.InvariantCulture, $"panoptic_budget_projected_ratio{{workspace=\"{Label(workspace)}\",budget=\"{Label(s.Name)}\",unit=\"{Label(s.Unit)}\"}} {Math.Round(s.Projection.Projected / (decimal)s.Amount, 6)}\n");
         return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 

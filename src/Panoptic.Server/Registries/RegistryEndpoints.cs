@@ -21,7 +21,8 @@ internal static class RegistryEndpoints
 
     public sealed record Uploaded(string Id, DateTimeOffset ReceivedAt, string Project, string? Commit);
 
-    public sealed record ApiSpend(string Id, string Name, string Provider, decimal MonthToDateUsd, long Events, JsonNode? Budget);
+    /// <summary>An external API beside its month-to-date spend and month-end projection; <see cref="Budget"/> is the registry's (panoptic.yaml) budget.</summary>
+    public sealed record ApiSpend(string Id, string Name, string Provider, decimal MonthToDateUsd, decimal ProjectedUsd, long Events, JsonNode? Budget, bool? ProjectedOverBudget);
 
     public sealed record RegistryView(string Id, DateTimeOffset ReceivedAt, string Project, string? Commit, JsonNode Registry, IReadOnlyList<ApiSpend> ExternalApiSpend);
 
@@ -86,7 +87,14 @@ internal static class RegistryEndpoints
             var apiId = api?["id"]?.GetValue<string>() ?? "";
             var provider = api?["provider"]?.GetValueKind() == JsonValueKind.String ? api["provider"]!.GetValue<string>() : apiId;
             var row = spend.GetValueOrDefault(apiId) ?? spend.GetValueOrDefault(provider);
-            apis.Add(new ApiSpend(apiId, api?["name"]?.GetValue<string>() ?? apiId, provider, (row?.CostNanos ?? 0) / 1_000_000_000m, row?.Events ?? 0, api?["budget"]?.DeepClone()));
+            var matched = row is null ? provider : spend.ContainsKey(apiId) ? apiId : provider;
+            var budget = api?["budget"];
+            var monthly = budget?["monthly"]?.GetValueKind() == JsonValueKind.Number && budget["currency"]?.ToString() is null or "USD" ? budget["monthly"]!.GetValue<double>() : (double?)null;
+            // The same projection budgets use, over this provider's spend.
+            var status = await Budgets.BudgetEndpoints.StatusAsync(store, scope.WorkspaceId,
+                new Budget("", apiId, "provider", matched, "month", null, null, monthly ?? 1, "usd", [], now), now, cancellationToken);
+            apis.Add(new ApiSpend(apiId, api?["name"]?.GetValue<string>() ?? apiId, provider, (row?.CostNanos ?? 0) / 1_000_000_000m, status.Projection.Projected, row?.Events ?? 0,
+                budget?.DeepClone(), monthly is null ? null : status.ProjectedOverspend));
         }
         return TypedResults.Ok(new RegistryView(stored.Id, stored.ReceivedAt, stored.Project, stored.Commit, registry, apis));
     }
