@@ -43,6 +43,7 @@ public static class PanopticServer
         services.AddSingleton(sp => { var o = sp.GetRequiredService<IOptions<ServerOptions>>().Value; return PanopticStore.Create(o.Database, o.DataDirectory); });
         services.AddSingleton(RateCard.Embedded);
         services.AddSingleton<IngestionMetrics>();
+        services.AddSingleton<WorkspaceRates>();
         services.AddHostedService<StoreStartup>();
         services.AddHostedService<RollupService>();
         services.AddSingleton<AlertEvaluator>();
@@ -81,6 +82,7 @@ public static class PanopticServer
         app.MapWorkspaces();
         app.MapEvents();
         app.MapCosts();
+        WorkspaceRates.Map(app);
         app.MapMetrics();
         app.MapRegistries();
         app.MapBudgets();

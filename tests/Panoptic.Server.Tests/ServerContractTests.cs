@@ -480,6 +480,41 @@ public abstract class ServerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RateCardOverrides_PriceThisWorkspacesEventsOnly()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        var bob = await server.OnboardAsync("bob@example.com");
+        using var session = server.Client(alice.Token);
+        var card = """
+            {"llm": [
+              {"provider": "openai", "models": ["gpt-4o-mini"], "prices": [{"from": "2024-01-01", "input": 0.075, "output": 0.30}]},
+              {"provider": "self-hosted", "models": ["llama-local*"], "prices": [{"from": "2024-01-01", "input": 0.01, "output": 0.01}]}
+            ]}
+            """;
+        var put = await session.PutAsync("/api/v1/rate-card", Raw(card));
+        put.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await JsonOf(put)).GetProperty("overrides_version").GetString()!.ShouldStartWith("ws-");
+        foreach (var bad in new[] { "not json", "[]", """{"llm": [{"models": ["x"], "prices": []}]}""", """{"llm": [{"provider": "p", "models": ["m"], "prices": [{"from": "2024-01-01", "input": -1}]}]}""", "{}" })
+            (await session.PutAsync("/api/v1/rate-card", Raw(bad))).StatusCode.ShouldBe(HttpStatusCode.BadRequest, bad);
+
+        var million = new { input_tokens = 1_000_000 };
+        using var aliceKey = server.Client(alice.Key);
+        await aliceKey.PostAsJsonAsync("/api/v1/events", new[] { Event("a1", usage: million), Event("a2", provider: "self-hosted", model: "llama-local-70b", usage: million),
+            Event("a3", model: "gpt-4o", usage: million) });
+        using var bobKey = server.Client(bob.Key);
+        await bobKey.PostAsJsonAsync("/api/v1/events", new[] { Event("b1", usage: million) });
+        // Overridden gpt-4o-mini at $0.075, the self-hosted model at $0.01, gpt-4o still from the embedded card at $2.50.
+        (await JsonOf(await session.GetAsync("/api/v1/costs"))).GetProperty("total").GetProperty("cost_usd").GetDecimal().ShouldBe(0.075m + 0.01m + 2.50m);
+        using var bobSession = server.Client(bob.Token);
+        (await JsonOf(await bobSession.GetAsync("/api/v1/costs"))).GetProperty("total").GetProperty("cost_usd").GetDecimal().ShouldBe(0.15m);
+        (await JsonOf(await bobSession.GetAsync("/api/v1/rate-card"))).GetProperty("overrides").ValueKind.ShouldBe(JsonValueKind.Null);
+        (await session.DeleteAsync("/api/v1/rate-card")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        await aliceKey.PostAsJsonAsync("/api/v1/events", new[] { Event("a4", usage: million) });
+        (await JsonOf(await session.GetAsync("/api/v1/costs"))).GetProperty("total").GetProperty("cost_usd").GetDecimal().ShouldBe(0.075m + 0.01m + 2.50m + 0.15m);
+    }
+
+    [Fact]
     public async Task TwoServers_OnOneDatabase_BehaveAsOne()
     {
         var first = await StartAsync();

@@ -10,13 +10,28 @@ public sealed class RateCard
 {
     private readonly List<Entry> _llm;
     private readonly Dictionary<string, Entry> _services;
+    private readonly RateCard? _overrides;
 
-    private RateCard(string version, List<Entry> llm, Dictionary<string, Entry> services)
+    private RateCard(string version, List<Entry> llm, Dictionary<string, Entry> services, RateCard? overrides = null)
     {
         Version = version;
         _llm = llm;
         _services = services;
+        _overrides = overrides;
     }
+
+    /// <summary>
+    /// This card with <paramref name="overrides"/> on top: a model or service the overrides price is priced by them,
+    /// anything else by this card. The version names both ("2026-11-01+ws-3f2a…").
+    /// </summary>
+    public RateCard WithOverrides(RateCard overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        return new RateCard($"{Version}+{overrides.Version}", _llm, _services, overrides);
+    }
+
+    /// <summary>True when the card prices at least one model or service.</summary>
+    public bool HasEntries => _llm.Count > 0 || _services.Count > 0 || _overrides?.HasEntries == true;
 
     /// <summary>The card's version, stored with every event it priced.</summary>
     public string Version { get; }
@@ -31,6 +46,7 @@ public sealed class RateCard
     public decimal? Price(string provider, string? model, Usage usage, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(usage);
+        if (_overrides?.Price(provider, model, usage, at) is { } overridden) return overridden;
         var key = Normalize(provider);
         if (!string.IsNullOrEmpty(model) && Match(key, model) is { } llm && llm.At(at) is { } price)
         {
@@ -43,24 +59,39 @@ public sealed class RateCard
     }
 
     /// <summary>True when the card prices this provider and model at some date.</summary>
-    public bool Knows(string provider, string? model) =>
-        !string.IsNullOrEmpty(model) ? Match(Normalize(provider), model) is not null : _services.ContainsKey(Normalize(provider));
+    public bool Knows(string provider, string? model) => _overrides?.Knows(provider, model) == true ||
+        (!string.IsNullOrEmpty(model) ? Match(Normalize(provider), model) is not null : _services.ContainsKey(Normalize(provider)));
 
     /// <summary>Reads a card from its JSON form; throws <see cref="FormatException"/> naming what is wrong.</summary>
     public static RateCard Parse(string json)
+    {
+        try
+        {
+            return ParseUnchecked(json);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new FormatException($"rate card: not the expected shape ({e.Message}); see the embedded rate-card.json", e);
+        }
+    }
+
+    private static List<JsonElement> Items(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var items) && items.ValueKind == JsonValueKind.Array ? [.. items.EnumerateArray()] : [];
+
+    private static RateCard ParseUnchecked(string json)
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         var version = root.TryGetProperty("version", out var v) && v.GetString() is { Length: > 0 } s ? s : throw new FormatException("rate card: version is required");
         var llm = new List<Entry>();
-        foreach (var item in root.GetProperty("llm").EnumerateArray())
+        foreach (var item in Items(root, "llm"))
         {
             var provider = Normalize(item.GetProperty("provider").GetString() ?? throw new FormatException("rate card: llm entry without provider"));
             var patterns = item.GetProperty("models").EnumerateArray().Select(m => m.GetString() ?? "").ToList();
             llm.Add(new Entry(provider, patterns, Prices(item, provider)));
         }
         var services = new Dictionary<string, Entry>(StringComparer.Ordinal);
-        foreach (var item in root.GetProperty("services").EnumerateArray())
+        foreach (var item in Items(root, "services"))
         {
             var provider = Normalize(item.GetProperty("provider").GetString() ?? throw new FormatException("rate card: service entry without provider"));
             services[provider] = new Entry(provider, [], Prices(item, provider));

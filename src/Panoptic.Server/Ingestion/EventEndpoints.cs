@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Panoptic.Sdk.Pricing;
 using Panoptic.Server.Accounts;
+using Panoptic.Server.Costs;
 using Panoptic.Storage;
 using Panoptic.Storage.Ledger;
 
@@ -22,7 +23,7 @@ internal static class EventEndpoints
             .MapPost("/events", IngestAsync);
 
     public static async Task<Results<Ok<IngestResult>, ProblemHttpResult>> IngestAsync(HttpContext http, WorkspaceScope scope, PanopticStore store,
-        IOptions<ServerOptions> options, RateCard rates, TimeProvider time, IngestionMetrics metrics, CancellationToken cancellationToken)
+        IOptions<ServerOptions> options, WorkspaceRates workspaceRates, TimeProvider time, IngestionMetrics metrics, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = settings.MaxBodyBytes;
@@ -51,7 +52,7 @@ internal static class EventEndpoints
                 return Problems.Of(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"{count} events in one batch; at most {settings.MaxBatchEvents}. Nothing was stored");
 
             var now = time.GetUtcNow();
-            var parser = new EventParser(rates, now, settings.MaxClockSkew);
+            var parser = new EventParser(await workspaceRates.ForAsync(scope.WorkspaceId, cancellationToken), now, settings.MaxClockSkew);
             var valid = new List<LedgerEvent>(count);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var rejected = new List<Rejection>();

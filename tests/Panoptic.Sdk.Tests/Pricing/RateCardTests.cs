@@ -59,3 +59,27 @@ public class RateCardTests
     public void Parse_BadCards_SayWhatIsWrong(string json, string message) =>
         Should.Throw<FormatException>(() => RateCard.Parse(json)).Message.ShouldContain(message);
 }
+
+public class RateCardOverrideTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void WithOverrides_PricesWhatTheyKnow_AndLeavesTheRestToTheCard()
+    {
+        var overrides = RateCard.Parse("""{"version": "ws-1", "llm": [{"provider": "openai", "models": ["gpt-4o-mini"], "prices": [{"from": "2024-01-01", "input": 0.05, "output": 0.1}]}], "services": [{"provider": "resend", "prices": [{"from": "2024-01-01", "per_unit": 0.0001}]}]}""");
+        var card = RateCard.Embedded.WithOverrides(overrides);
+        card.Version.ShouldBe(RateCard.Embedded.Version + "+ws-1");
+        card.Price("openai", "gpt-4o-mini", new Usage { InputTokens = 1_000_000 }, Now).ShouldBe(0.05m);
+        card.Price("openai", "gpt-4o", new Usage { InputTokens = 1_000_000 }, Now).ShouldBe(2.50m);
+        card.Price("resend", null, new Usage { Units = 1000 }, Now).ShouldBe(0.1m);
+        card.Knows("openai", "gpt-4o-mini").ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("""{"version": "x", "llm": [{"models": ["m"], "prices": [{"from": "2024-01-01"}]}]}""")]
+    [InlineData("""{"version": "x", "llm": [{"provider": "p", "models": "m", "prices": []}]}""")]
+    public void Parse_MalformedCards_AreFormatExceptions(string json) =>
+        Should.Throw<FormatException>(() => RateCard.Parse(json));
+}
