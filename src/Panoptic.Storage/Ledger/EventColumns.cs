@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace Panoptic.Storage.Ledger;
 
 /// <summary>The cost_events columns in insert order, and their values for one event: one list for both stores.</summary>
@@ -26,24 +24,4 @@ internal static class EventColumns
         CostSource.Unpriced => "unpriced",
         _ => "none",
     };
-
-    /// <summary>A command with one positional parameter per value, reused row after row.</summary>
-    public static DbCommand Prepare(DbConnection connection, DbTransaction transaction, string sql, int count, Func<int, string> name)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        for (var i = 0; i < count; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name(i);
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
-
-    public static void Bind(DbCommand command, object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
-    }
 }

@@ -42,29 +42,27 @@ public sealed class SqliteStore : PanopticStore
     protected override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask; // the IMMEDIATE transaction already excludes every other writer
 
-    private protected override async Task<List<LedgerEvent>> InsertNewEventsAsync(DbConnection connection, DbTransaction transaction, string workspaceId,
+    private protected override Task<List<LedgerEvent>> InsertNewEventsAsync(DbConnection connection, DbTransaction transaction, string workspaceId,
         IReadOnlyList<LedgerEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
-        var sql = $"INSERT INTO cost_events ({string.Join(", ", EventColumns.Names)}) VALUES ({string.Join(", ", EventColumns.Names.Select((_, i) => "$p" + i))}) ON CONFLICT DO NOTHING";
-        await using var command = EventColumns.Prepare(connection, transaction, sql, EventColumns.Names.Length, i => "$p" + i);
+        // RETURNING yields a row only for an event that was new; a duplicate id yields none.
+        var sql = $"INSERT INTO cost_events ({string.Join(", ", EventColumns.Names)}) VALUES ({string.Join(", ", EventColumns.Names.Select(_ => "?"))}) ON CONFLICT DO NOTHING RETURNING 1";
+        using var statement = new RawStatement(((SqliteConnection)connection).Handle!, sql);
         var inserted = new List<LedgerEvent>(events.Count);
         var received = receivedAt.ToUnixTimeMilliseconds();
         foreach (var e in events)
         {
-            EventColumns.Bind(command, EventColumns.Values(workspaceId, e, received));
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 1) inserted.Add(e);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (statement.Run(EventColumns.Values(workspaceId, e, received))) inserted.Add(e);
         }
-        return inserted;
+        return Task.FromResult(inserted);
     }
 
-    private protected override async Task InsertPendingAsync(DbConnection connection, DbTransaction transaction, List<PendingRow> rows, CancellationToken cancellationToken)
+    private protected override Task InsertPendingAsync(DbConnection connection, DbTransaction transaction, List<PendingRow> rows, CancellationToken cancellationToken)
     {
-        await using var command = EventColumns.Prepare(connection, transaction, $"INSERT INTO cost_pending ({PendingRow.Columns}) VALUES ({Placeholders("$q", 15)})", 15, i => "$q" + i);
-        foreach (var row in rows)
-        {
-            EventColumns.Bind(command, row.Values());
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        using var statement = new RawStatement(((SqliteConnection)connection).Handle!, $"INSERT INTO cost_pending ({PendingRow.Columns}) VALUES ({string.Join(", ", Enumerable.Repeat("?", 15))})");
+        foreach (var row in rows) statement.Run(row.Values());
+        return Task.CompletedTask;
     }
 
     private protected override async Task<List<PendingRow>> TakePendingAsync(DbConnection connection, DbTransaction transaction, int max, CancellationToken cancellationToken)
@@ -78,21 +76,16 @@ public sealed class SqliteStore : PanopticStore
         return rows;
     }
 
-    private protected override async Task UpsertRollupsAsync(DbConnection connection, DbTransaction transaction, RollupTable table, List<Rollup> rows, CancellationToken cancellationToken)
+    private protected override Task UpsertRollupsAsync(DbConnection connection, DbTransaction transaction, RollupTable table, List<Rollup> rows, CancellationToken cancellationToken)
     {
         var count = 10 + table.Dimensions.Count;
-        await using var command = EventColumns.Prepare(connection, transaction, Rollup.UpsertSql(table, $"VALUES ({Placeholders("$r", count)})"), count, i => "$r" + i);
-        foreach (var row in rows)
-        {
-            EventColumns.Bind(command, row.Values());
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        using var statement = new RawStatement(((SqliteConnection)connection).Handle!, Rollup.UpsertSql(table, $"VALUES ({string.Join(", ", Enumerable.Repeat("?", count))})"));
+        foreach (var row in rows) statement.Run(row.Values());
+        return Task.CompletedTask;
     }
 
     private protected override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
-
-    private static string Placeholders(string prefix, int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => prefix + i));
 
     internal static PendingRow ReadPending(DbDataReader r) => new(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
         r.GetString(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetDouble(14));
