@@ -227,6 +227,24 @@ public abstract class ServerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Events_InvalidOptionalDimensions_AreRejectedNotBlanked()
+    {
+        // A too-long or non-string tenant, feature or service used to be stored as empty: the spend lost its owner.
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        var response = await key.PostAsJsonAsync("/api/v1/events", new object[]
+        {
+            new { id = "long", timestamp = Now.AddMinutes(-1).ToString("O"), provider = "openai", tenant_id = new string('t', 300), cost = new { amount = 1 } },
+            new { id = "number", timestamp = Now.AddMinutes(-1).ToString("O"), provider = "openai", feature = 42, cost = new { amount = 1 } },
+            new { id = "control", timestamp = Now.AddMinutes(-1).ToString("O"), provider = "openai", service = "api\u0000x", cost = new { amount = 1 } },
+        });
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var errors = (await JsonOf(response)).GetProperty("rejected").EnumerateArray().Select(r => r.GetProperty("errors")[0].GetString()).ToList();
+        errors.ShouldBe(["tenant_id: at most 256 characters", "feature: a string", "service: control characters are not allowed"]);
+    }
+
+    [Fact]
     public async Task Events_MalformedOrOversizedBodies_StoreNothing()
     {
         var server = await StartAsync(settings: new Dictionary<string, string?> { ["Panoptic:MaxBatchEvents"] = "10", ["Panoptic:MaxBodyBytes"] = "20000" });

@@ -13,8 +13,6 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
 {
     private const int MaxText = 256;
     private const int MaxAttributesBytes = 16 * 1024;
-    private static readonly HashSet<string> Known = ["id", "timestamp", "provider", "service", "model", "resource", "operation", "tenant_id", "user_id", "feature",
-        "attributes", "usage", "cost", "timing", "status", "error", "trace_id", "span_id"];
     private static readonly HashSet<string> UsageFields = ["input_tokens", "output_tokens", "cached_input_tokens", "reasoning_tokens", "requests", "bytes", "units"];
     private static readonly string[] ErrorParts = ["type", "message"];
     private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -26,25 +24,54 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         var errors = new List<string>();
         var ignored = new List<string>();
         if (json.ValueKind != JsonValueKind.Object) return new Result(null, ["an event is a JSON object"], ignored);
+        // One pass over the properties: keyed lookups scan the object each time, and ingestion reads thousands of events a batch.
+        var f = new Fields();
         foreach (var property in json.EnumerateObject())
         {
-            if (!Known.Contains(property.Name)) ignored.Add(property.Name);
+            var value = property.Value.ValueKind == JsonValueKind.Null ? (JsonElement?)null : property.Value;
+            switch (property.Name)
+            {
+                case "id": f.Id = value; break;
+                case "timestamp": f.Timestamp = value; break;
+                case "provider": f.Provider = value; break;
+                case "service": f.Service = value; break;
+                case "model": f.Model = value; break;
+                case "resource": f.Resource = value; break;
+                case "operation": f.Operation = value; break;
+                case "tenant_id": f.Tenant = value; break;
+                case "user_id": f.User = value; break;
+                case "feature": f.Feature = value; break;
+                case "attributes": f.Attributes = value; break;
+                case "usage": f.Usage = value; break;
+                case "cost": f.Cost = value; break;
+                case "timing": f.Timing = value; break;
+                case "status": f.Status = value; break;
+                case "error": f.Error = value; break;
+                case "trace_id": f.TraceId = value; break;
+                case "span_id": f.SpanId = value; break;
+                default: ignored.Add(property.Name); break;
+            }
         }
 
-        var id = Text(json, "id", errors, required: true, max: 128);
-        var provider = Text(json, "provider", errors, required: true, max: 64);
-        var timestamp = Timestamp(json, errors);
-        var model = Text(json, "model", errors) ?? Text(json, "resource", errors);
-        var usage = Usage(json, errors);
-        var (costUsd, hasCost) = Cost(json, errors);
-        var (total, execution, overhead) = Timing(json, errors);
-        var status = Text(json, "status", errors, max: 16) ?? (json.TryGetProperty("error", out var e) && e.ValueKind != JsonValueKind.Null ? "error" : "ok");
+        var id = Text(f.Id, "id", errors, required: true, max: 128);
+        var provider = Text(f.Provider, "provider", errors, required: true, max: 64);
+        var timestamp = Timestamp(f.Timestamp, errors);
+        var model = Text(f.Model, "model", errors) ?? Text(f.Resource, "resource", errors);
+        var service = Text(f.Service, "service", errors);
+        var operation = Text(f.Operation, "operation", errors);
+        var tenant = Text(f.Tenant, "tenant_id", errors);
+        var user = Text(f.User, "user_id", errors);
+        var feature = Text(f.Feature, "feature", errors);
+        var usage = Usage(f.Usage, errors);
+        var (costUsd, hasCost) = Cost(f.Cost, errors);
+        var (total, execution, overhead) = Timing(f.Timing, errors);
+        var status = Text(f.Status, "status", errors, max: 16) ?? (f.Error is not null ? "error" : "ok");
         if (status is not ("ok" or "error")) errors.Add("status: 'ok' or 'error'");
-        var error = Error(json, errors);
-        var traceId = Hex(json, "trace_id", 32, errors);
-        var spanId = Hex(json, "span_id", 16, errors);
+        var error = Error(f.Error, errors);
+        var traceId = Hex(f.TraceId, "trace_id", 32, errors);
+        var spanId = Hex(f.SpanId, "span_id", 16, errors);
         string? attributes = null;
-        if (json.TryGetProperty("attributes", out var attrs) && attrs.ValueKind != JsonValueKind.Null)
+        if (f.Attributes is { } attrs)
         {
             if (attrs.ValueKind != JsonValueKind.Object) errors.Add("attributes: a JSON object");
             else if ((attributes = attrs.GetRawText()).Length > MaxAttributesBytes) errors.Add($"attributes: at most {MaxAttributesBytes} bytes");
@@ -61,9 +88,8 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
 
         return new Result(new LedgerEvent
         {
-            Id = id!, Timestamp = timestamp, Provider = provider!.Trim().ToLowerInvariant(), Model = model ?? "", Service = Text(json, "service", errors) ?? "",
-            Operation = Text(json, "operation", errors) ?? "", TenantId = Text(json, "tenant_id", errors) ?? "", UserId = Text(json, "user_id", errors) ?? "",
-            Feature = Text(json, "feature", errors) ?? "", Attributes = attributes,
+            Id = id!, Timestamp = timestamp, Provider = provider!.Trim().ToLowerInvariant(), Model = model ?? "", Service = service ?? "",
+            Operation = operation ?? "", TenantId = tenant ?? "", UserId = user ?? "", Feature = feature ?? "", Attributes = attributes,
             InputTokens = usage.InputTokens, OutputTokens = usage.OutputTokens, CachedInputTokens = usage.CachedInputTokens, ReasoningTokens = usage.ReasoningTokens,
             Requests = usage.Requests, Bytes = usage.Bytes, Units = usage.Units,
             CostNanos = costNanos, CostSource = source, RateCard = rateCard, TotalMs = total, ExecutionMs = execution, OverheadMs = overhead,
@@ -71,11 +97,17 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         }, errors, ignored);
     }
 
+    /// <summary>The event's known properties, each null when absent or JSON null.</summary>
+    private struct Fields
+    {
+        public JsonElement? Id, Timestamp, Provider, Service, Model, Resource, Operation, Tenant, User, Feature, Attributes, Usage, Cost, Timing, Status, Error, TraceId, SpanId;
+    }
+
     private static long Nanos(decimal usd) => (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.AwayFromZero);
 
-    private static string? Text(JsonElement json, string name, List<string> errors, bool required = false, int max = MaxText)
+    private static string? Text(JsonElement? element, string name, List<string> errors, bool required = false, int max = MaxText)
     {
-        if (!json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (element is not { } value)
         {
             if (required) errors.Add($"{name}: required");
             return null;
@@ -88,9 +120,9 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         return text;
     }
 
-    private DateTimeOffset Timestamp(JsonElement json, List<string> errors)
+    private DateTimeOffset Timestamp(JsonElement? element, List<string> errors)
     {
-        if (!json.TryGetProperty("timestamp", out var value) || value.ValueKind == JsonValueKind.Null) { errors.Add("timestamp: required (RFC 3339, e.g. 2026-11-22T09:30:00Z)"); return default; }
+        if (element is not { } value) { errors.Add("timestamp: required (RFC 3339, e.g. 2026-11-22T09:30:00Z)"); return default; }
         if (value.ValueKind != JsonValueKind.String || !DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
         {
             errors.Add("timestamp: an RFC 3339 date and time, e.g. 2026-11-22T09:30:00Z");
@@ -101,9 +133,9 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         return time.ToUniversalTime();
     }
 
-    private static Usage Usage(JsonElement json, List<string> errors)
+    private static Usage Usage(JsonElement? element, List<string> errors)
     {
-        if (!json.TryGetProperty("usage", out var usage) || usage.ValueKind == JsonValueKind.Null) return new Usage();
+        if (element is not { } usage) return new Usage();
         if (usage.ValueKind != JsonValueKind.Object) { errors.Add("usage: a JSON object"); return new Usage(); }
         foreach (var property in usage.EnumerateObject())
         {
@@ -131,9 +163,9 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         return result;
     }
 
-    private static (decimal Usd, bool Present) Cost(JsonElement json, List<string> errors)
+    private static (decimal Usd, bool Present) Cost(JsonElement? element, List<string> errors)
     {
-        if (!json.TryGetProperty("cost", out var cost) || cost.ValueKind == JsonValueKind.Null) return (0, false);
+        if (element is not { } cost) return (0, false);
         if (cost.ValueKind != JsonValueKind.Object) { errors.Add("cost: an object like {\"amount\": 0.0123, \"currency\": \"USD\"}"); return (0, false); }
         if (cost.TryGetProperty("currency", out var currency) && currency.ValueKind != JsonValueKind.Null && currency.GetString() is not ("USD" or "usd"))
             errors.Add("cost.currency: only USD is supported");
@@ -147,9 +179,9 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         return (usd, true);
     }
 
-    private static (double?, double?, double?) Timing(JsonElement json, List<string> errors)
+    private static (double?, double?, double?) Timing(JsonElement? element, List<string> errors)
     {
-        if (!json.TryGetProperty("timing", out var timing) || timing.ValueKind == JsonValueKind.Null) return (null, null, null);
+        if (element is not { } timing) return (null, null, null);
         if (timing.ValueKind != JsonValueKind.Object) { errors.Add("timing: a JSON object"); return (null, null, null); }
         double? Ms(string name)
         {
@@ -160,9 +192,9 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         return (Ms("total_ms"), Ms("execution_ms"), Ms("overhead_ms"));
     }
 
-    private static string? Error(JsonElement json, List<string> errors)
+    private static string? Error(JsonElement? element, List<string> errors)
     {
-        if (!json.TryGetProperty("error", out var error) || error.ValueKind == JsonValueKind.Null) return null;
+        if (element is not { } error) return null;
         var text = error.ValueKind switch
         {
             JsonValueKind.String => error.GetString(),
@@ -173,9 +205,9 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         return text is { Length: > 1000 } ? text[..1000] : text;
     }
 
-    private static string? Hex(JsonElement json, string name, int length, List<string> errors)
+    private static string? Hex(JsonElement? element, string name, int length, List<string> errors)
     {
-        if (!json.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        if (element is not { } value) return null;
         var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
         if (text.Length != length || !text.All(char.IsAsciiHexDigit)) { errors.Add($"{name}: {length} hexadecimal characters"); return null; }
         return text.ToLowerInvariant();
