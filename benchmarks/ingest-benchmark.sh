@@ -32,7 +32,8 @@ token=$(curl -sf -XPOST "$url/api/v1/auth/login" -H 'Content-Type: application/j
 curl -sf -XPOST "$url/api/v1/workspaces" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"name":"bench"}' >/dev/null
 key=$(curl -sf -XPOST "$url/api/v1/keys" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"name":"load"}' | json key)
 (while kill -0 "$pid" 2>/dev/null; do ps -o rss= -p "$pid" || true; sleep 2; done) >"$work/rss.txt" &
-dotnet benchmarks/Panoptic.Benchmarks/bin/Release/net10.0/Panoptic.Benchmarks.dll ingest --url "$url" --key "$key" --token "$token" --events "$events" --connections "$connections"
+/usr/bin/time -f "load client CPU: %U s user, %S s system" dotnet benchmarks/Panoptic.Benchmarks/bin/Release/net10.0/Panoptic.Benchmarks.dll ingest --url "$url" --key "$key" --token "$token" --events "$events" --connections "$connections"
+ps -o cputime= -p "$pid" | sed "s/^/server CPU time so far: /"
 python3 - "$work/rss.txt" <<'PY'
 import sys
 rss = [int(x) // 1024 for x in open(sys.argv[1]) if x.strip()]
