@@ -79,17 +79,21 @@ internal sealed class Rollup(string workspaceId, long bucket, string[] keys)
     {
         var dimensions = table.Dimensions;
         var size = table.BucketSize;
-        var rows = new Dictionary<string, Rollup>(StringComparer.Ordinal);
+        // A struct key: folding touches every pending row once per table, and joined-string keys allocated for each.
+        var rows = new Dictionary<Key, Rollup>();
         foreach (var p in pending)
         {
-            var keys = dimensions.Select(p.Dimension).ToArray();
-            var bucket = BucketOf(p.Ts, size);
-            var id = string.Join('\u0001', [p.WorkspaceId, bucket.ToString(System.Globalization.CultureInfo.InvariantCulture), .. keys]);
-            if (!rows.TryGetValue(id, out var row)) rows[id] = row = new Rollup(p.WorkspaceId, bucket, keys);
+            var key = new Key(p.WorkspaceId, BucketOf(p.Ts, size), At(0), At(1), At(2), At(3), At(4));
+            if (!rows.TryGetValue(key, out var row)) rows[key] = row = new Rollup(p.WorkspaceId, key.Bucket, [.. dimensions.Select(p.Dimension)]);
             row.Add(p);
+            string At(int i) => i < dimensions.Count ? p.Dimension(dimensions[i]) : "";
         }
-        return [.. rows.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Value)];
+        return [.. rows.OrderBy(r => r.Key.Workspace, StringComparer.Ordinal).ThenBy(r => r.Key.Bucket).ThenBy(r => r.Key.D0, StringComparer.Ordinal)
+            .ThenBy(r => r.Key.D1, StringComparer.Ordinal).ThenBy(r => r.Key.D2, StringComparer.Ordinal).ThenBy(r => r.Key.D3, StringComparer.Ordinal)
+            .ThenBy(r => r.Key.D4, StringComparer.Ordinal).Select(r => r.Value)];
     }
+
+    private readonly record struct Key(string Workspace, long Bucket, string D0, string D1, string D2, string D3, string D4);
 
     private void Add(PendingRow p)
     {
