@@ -25,6 +25,9 @@ internal static class IngestLoad
         var batch = int.Parse(Arg("batch", "1000"), CultureInfo.InvariantCulture);
         var connections = int.Parse(Arg("connections", "4"), CultureInfo.InvariantCulture);
         var queries = int.Parse(Arg("queries", "50"), CultureInfo.InvariantCulture);
+        // --live: timestamps within the last minute, as a running product sends them; default: 30 days in time order,
+        // so the month queries afterwards have a month of data.
+        var live = args.Contains("--live");
         var end = DateTimeOffset.UtcNow.AddMinutes(-1);
 
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(5) };
@@ -40,7 +43,7 @@ internal static class IngestLoad
             while ((b = Interlocked.Increment(ref next)) < batches)
             {
                 var count = (int)Math.Min(batch, total - b * batch);
-                using var content = new ByteArrayContent(Body(b * batch, count, total, end));
+                using var content = new ByteArrayContent(Body(b * batch, count, total, live ? DateTimeOffset.UtcNow : end, live));
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 using var response = await http.PostAsync("/api/v1/events", content);
                 if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"batch {b}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -50,7 +53,7 @@ internal static class IngestLoad
             }
         }));
         clock.Stop();
-        Console.WriteLine($"ingested {sent:N0} events in {clock.Elapsed.TotalSeconds:N1} s: {sent / clock.Elapsed.TotalSeconds:N0} events/s (batches of {batch}, {connections} connections)");
+        Console.WriteLine($"ingested {sent:N0} events in {clock.Elapsed.TotalSeconds:N1} s: {sent / clock.Elapsed.TotalSeconds:N0} events/s (batches of {batch}, {connections} connections, {(live ? "live timestamps" : "30 days of timestamps")})");
 
         if (token.Length == 0 || queries == 0) return;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -74,7 +77,7 @@ internal static class IngestLoad
     }
 
     /// <summary>One batch as UTF-8 JSON; event n is the same in every run, so ids are stable and dimensions deterministic.</summary>
-    private static byte[] Body(long first, int count, long total, DateTimeOffset end)
+    private static byte[] Body(long first, int count, long total, DateTimeOffset end, bool live)
     {
         using var buffer = new MemoryStream(count * 330);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -90,7 +93,7 @@ internal static class IngestLoad
                 writer.WriteStartObject();
                 writer.WriteString("id", "evt-" + n.ToString(CultureInfo.InvariantCulture));
                 // In time order, as live traffic arrives: event n of the run falls at n/total of the 30 days.
-                writer.WriteString("timestamp", end.AddSeconds(-30 * 86_400.0 * (1 - (double)n / total) - random.Next(60)));
+                writer.WriteString("timestamp", live ? end.AddSeconds(-random.Next(60)) : end.AddSeconds(-30 * 86_400.0 * (1 - (double)n / total) - random.Next(60)));
                 writer.WriteString("provider", Providers[model % Providers.Length]);
                 writer.WriteString("model", "model-" + model.ToString(CultureInfo.InvariantCulture));
                 writer.WriteString("service", "service-" + (feature % 8).ToString(CultureInfo.InvariantCulture));
