@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Whole-program benchmark of `panoptic serve`: start to ready, sustained ingestion over HTTP in batches of 1,000, the
 # server's memory during the run, and GET /api/v1/costs latency over everything ingested.
-# Usage: benchmarks/ingest-benchmark.sh [sqlite|postgres] [EVENTS] [CONNECTIONS] [--live]
-# --live sends timestamps within the last minute, as a running product does; without it, 30 days in time order.
+# Usage: benchmarks/ingest-benchmark.sh [sqlite|postgres] [EVENTS] [CONNECTIONS] [--live|--days] [--pregenerate]
+# --live sends timestamps within the last minute, as a running product does; otherwise 30 days in time order.
+# --pregenerate builds every request body before the clock starts (the load client shares the machine's 2 cores).
 set -euo pipefail
 store=${1:-sqlite}
 events=${2:-1000000}
 connections=${3:-4}
-live=${4:-}
+live=${4:-}; [ "$live" = "--days" ] && live=""
+pregenerate=${5:-}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 work=$(mktemp -d /tmp/panoptic-ingest.XXXXXX)
@@ -34,7 +36,7 @@ token=$(curl -sf -XPOST "$url/api/v1/auth/login" -H 'Content-Type: application/j
 curl -sf -XPOST "$url/api/v1/workspaces" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"name":"bench"}' >/dev/null
 key=$(curl -sf -XPOST "$url/api/v1/keys" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"name":"load"}' | json key)
 (while kill -0 "$pid" 2>/dev/null; do ps -o rss= -p "$pid" || true; sleep 2; done) >"$work/rss.txt" &
-/usr/bin/time -f "load client CPU: %U s user, %S s system" dotnet benchmarks/Panoptic.Benchmarks/bin/Release/net10.0/Panoptic.Benchmarks.dll ingest --url "$url" --key "$key" --token "$token" --events "$events" --connections "$connections" $live
+/usr/bin/time -f "load client CPU: %U s user, %S s system" dotnet benchmarks/Panoptic.Benchmarks/bin/Release/net10.0/Panoptic.Benchmarks.dll ingest --url "$url" --key "$key" --token "$token" --events "$events" --connections "$connections" $live $pregenerate
 ps -o cputime= -p "$pid" | sed "s/^/server CPU time so far: /"
 python3 - "$work/rss.txt" <<'PY'
 import sys
