@@ -1,7 +1,7 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Panoptic.TestUtilities;
 
 namespace Panoptic.Server.Tests;
 
@@ -26,7 +26,7 @@ public sealed partial class HttpFileTests : IAsyncLifetime
     [Fact]
     public async Task EveryRequestInTheHttpFile_Succeeds()
     {
-        var text = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "panoptic.http"));
+        var text = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "docs", "panoptic.http"));
         var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["base"] = _server!.Address.ToString().TrimEnd('/') };
         var responses = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         using var http = new HttpClient();
@@ -76,13 +76,6 @@ public sealed partial class HttpFileTests : IAsyncLifetime
             foreach (var field in path[3..]) element = element.GetProperty(field);
             return element.GetString()!;
         });
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Panoptic.slnx"))) folder = folder.Parent;
-        return folder?.FullName ?? throw new InvalidOperationException("Panoptic.slnx not found above the test folder");
-    }
 
     [GeneratedRegex(@"^# @name (\w+)")]
     private static partial Regex NameLine();

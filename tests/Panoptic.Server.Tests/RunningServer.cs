@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -62,19 +61,7 @@ public sealed class RunningServer : IAsyncDisposable
     }
 
     /// <summary>Signs up, logs in, creates a workspace and an ingestion key: what every new user does first.</summary>
-    public async Task<Tenant> OnboardAsync(string email, string workspace = "Acme")
-    {
-        using var anonymous = Client();
-        (await anonymous.PostAsJsonAsync("/api/v1/auth/signup", new { email, password = "correct horse battery" })).EnsureSuccessStatusCode();
-        var login = await (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email, password = "correct horse battery" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        var token = login.GetProperty("token").GetString()!;
-        using var user = Client(token);
-        var created = await (await user.PostAsJsonAsync("/api/v1/workspaces", new { name = workspace })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        var workspaceId = created.GetProperty("id").GetString()!;
-        using var scoped = Client(token, workspaceId);
-        var key = await (await scoped.PostAsJsonAsync("/api/v1/keys", new { name = "backend" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        return new Tenant(token, workspaceId, key.GetProperty("id").GetString()!, key.GetProperty("key").GetString()!);
-    }
+    public Task<Onboarding.Tenant> OnboardAsync(string email, string workspace = "Acme") => Onboarding.OnboardAsync(Address, email, workspace);
 
     public async ValueTask DisposeAsync()
     {
@@ -82,6 +69,3 @@ public sealed class RunningServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 }
-
-/// <summary>A signed-up user's session token, workspace and ingestion key.</summary>
-public sealed record Tenant(string Token, string WorkspaceId, string KeyId, string Key);

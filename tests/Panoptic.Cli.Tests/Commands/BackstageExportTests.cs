@@ -45,7 +45,7 @@ public class BackstageExportTests
     /// <summary>Runs tests/backstage/validate.mjs (Backstage's @backstage/catalog-model; test.sh installs it).</summary>
     private static async Task<(int Code, string Output)> Validate(string file)
     {
-        var root = HtmlReportBrowserTests.RepositoryRoot();
+        var root = RepositoryRoot.Path;
         var script = Path.Combine(root, "tests", "backstage", "validate.mjs");
         Directory.Exists(Path.Combine(root, "tests", "backstage", "node_modules")).ShouldBeTrue("run ./test.sh, which installs tests/backstage with npm ci");
         using var node = Process.Start(new ProcessStartInfo("node", [script, file]) { RedirectStandardOutput = true, RedirectStandardError = true })!;

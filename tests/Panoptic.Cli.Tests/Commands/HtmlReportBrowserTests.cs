@@ -60,7 +60,7 @@ public class HtmlReportBrowserTests
         (await tab.ContentAsync()).ShouldNotContain("<img src=x");
         problems.ShouldBeEmpty();
 
-        var shots = Path.Combine(RepositoryRoot(), ".artifacts", "screenshots");
+        var shots = Path.Combine(RepositoryRoot.Path, ".artifacts", "screenshots");
         Directory.CreateDirectory(shots);
         await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "report-desktop.png"), FullPage = true });
 
@@ -86,12 +86,5 @@ public class HtmlReportBrowserTests
             await browser.DisposeAsync();
             playwright.Dispose();
         }
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Panoptic.slnx"))) dir = dir.Parent;
-        return dir!.FullName;
     }
 }

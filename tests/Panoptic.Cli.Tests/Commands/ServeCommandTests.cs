@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Panoptic.Cli.Commands;
+using Panoptic.TestUtilities;
 
 namespace Panoptic.Cli.Tests.Commands;
 
@@ -60,7 +61,7 @@ public sealed class ServeCommandTests : IDisposable
         var url = app.Urls.First();
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         var (token, key) = await OnboardAsync(http);
-        using var repo = new Panoptic.TestUtilities.TempRepository("pushed").With("requirements.txt", "openai==1.50.0\n").With("app.py", "import openai\n");
+        using var repo = new TempRepository("pushed").With("requirements.txt", "openai==1.50.0\n").With("app.py", "import openai\n");
 
         var run = await CliRun.Of("scan", repo.Root, "--format", "json", "--push", url, "--key", key);
         run.ExitCode.ShouldBe(ExitCodes.Success, run.Error);
@@ -120,15 +121,8 @@ public sealed class ServeCommandTests : IDisposable
 
     private static async Task<(string Token, string Key)> OnboardAsync(HttpClient http)
     {
-        (await http.PostAsJsonAsync("/api/v1/auth/signup", new { email = "me@example.com", password = "a long enough password" })).EnsureSuccessStatusCode();
-        var token = (await (await http.PostAsJsonAsync("/api/v1/auth/login", new { email = "me@example.com", password = "a long enough password" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/workspaces") { Content = JsonContent.Create(new { name = "Acme" }) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
-        using var keyRequest = new HttpRequestMessage(HttpMethod.Post, "/api/v1/keys") { Content = JsonContent.Create(new { name = "backend" }) };
-        keyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var key = (await (await http.SendAsync(keyRequest)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-        return (token, key);
+        var tenant = await Onboarding.OnboardAsync(http.BaseAddress!, "me@example.com");
+        return (tenant.Token, tenant.Key);
     }
 
     private static int FreePort()
