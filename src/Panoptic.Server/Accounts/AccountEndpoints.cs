@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Net.Mail;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Panoptic.Storage;
 using Panoptic.Storage.Accounts;
@@ -64,7 +61,7 @@ internal static class AccountEndpoints
         }
         var user = await store.FindUserByEmailAsync(email, cancellationToken);
         // The same work and the same answer whether the email exists or not.
-        var valid = PasswordHasher.Verify(body.Password, user?.PasswordHash ?? DummyHash.Value) && user is not null;
+        var valid = PasswordHasher.Verify(body.Password, user?.PasswordHash ?? DummyHashes.GetOrAdd(settings.PasswordIterations, i => PasswordHasher.Hash(Guid.NewGuid().ToString(), i))) && user is not null;
         await store.RecordLoginAttemptAsync(email, now, valid, cancellationToken);
         if (!valid) return Problems.Of(StatusCodes.Status401Unauthorized, "Unauthorized", "wrong email or password");
         var token = Secrets.NewToken(Secrets.SessionPrefix);
@@ -95,6 +92,9 @@ internal static class AccountEndpoints
         return MailAddress.TryCreate(trimmed, out var address) && address.Address == trimmed ? trimmed.ToLowerInvariant() : null;
     }
 
-    /// <summary>A hash to verify against when the email is unknown, so timing does not reveal which emails have accounts.</summary>
-    private static readonly Lazy<string> DummyHash = new(() => PasswordHasher.Hash(Guid.NewGuid().ToString(), 600_000));
+    /// <summary>
+    /// Hashes to verify against when the email is unknown, with the iteration count real accounts get, so timing does
+    /// not reveal which emails have accounts. Immutable once computed: one per configured count.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> DummyHashes = new();
 }

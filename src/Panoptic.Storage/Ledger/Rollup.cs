@@ -43,6 +43,10 @@ internal sealed record PendingRow(string WorkspaceId, long Ts, string Provider, 
 
     public object[] Values() => [WorkspaceId, Ts, Provider, Model, Service, Feature, TenantId, UserId, Errors, Unpriced, CostNanos, InputTokens, OutputTokens, Requests, Units];
 
+    /// <summary>A row read back in <see cref="Columns"/> order, from either store.</summary>
+    public static PendingRow Read(System.Data.Common.DbDataReader r) => new(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+        r.GetString(6), r.GetString(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetDouble(14));
+
     public string Dimension(string column) => column switch
     {
         "provider" => Provider,

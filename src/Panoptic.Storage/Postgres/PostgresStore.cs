@@ -101,7 +101,7 @@ public sealed class PostgresStore : PanopticStore
             """, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         var rows = new List<PendingRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) rows.Add(Sqlite.SqliteStore.ReadPending(reader));
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(PendingRow.Read(reader));
         return rows;
     }
 

@@ -72,7 +72,7 @@ public sealed class SqliteStore : PanopticStore
         command.CommandText = $"DELETE FROM cost_pending WHERE rowid IN (SELECT rowid FROM cost_pending LIMIT {max}) RETURNING {PendingRow.Columns}";
         var rows = new List<PendingRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) rows.Add(ReadPending(reader));
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(PendingRow.Read(reader));
         return rows;
     }
 
@@ -86,9 +86,6 @@ public sealed class SqliteStore : PanopticStore
 
     private protected override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
-
-    internal static PendingRow ReadPending(DbDataReader r) => new(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
-        r.GetString(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.GetInt64(13), r.GetDouble(14));
 
     public override ValueTask DisposeAsync()
     {
