@@ -1,7 +1,6 @@
 using System.Reflection;
 using Panoptic.Scanner.Catalog;
 using Panoptic.Scanner.Deployment;
-using YamlDotNet.RepresentationModel;
 
 namespace Panoptic.Scanner.Audit;
 

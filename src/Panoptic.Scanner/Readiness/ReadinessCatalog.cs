@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Panoptic.Scanner.Catalog;
 using Panoptic.Scanner.Deployment;
-using Panoptic.Scanner.Walking;
 using YamlDotNet.RepresentationModel;
 
 namespace Panoptic.Scanner.Readiness;

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Panoptic.Scanner.Catalog;
 using Panoptic.Scanner.Manifests;
 using Panoptic.Scanner.Registry;

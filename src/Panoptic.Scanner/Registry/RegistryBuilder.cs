@@ -1,7 +1,5 @@
 using Panoptic.Scanner.Catalog;
 using Panoptic.Scanner.Config;
-using Panoptic.Scanner.Manifests;
-using Panoptic.Scanner.Secrets;
 using Panoptic.Scanner.Walking;
 
 namespace Panoptic.Scanner.Registry;

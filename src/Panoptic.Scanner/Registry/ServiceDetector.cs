@@ -1,5 +1,4 @@
 using Panoptic.Scanner.Catalog;
-using Panoptic.Scanner.Deployment;
 using Panoptic.Scanner.Manifests;
 using Panoptic.Scanner.Source;
 

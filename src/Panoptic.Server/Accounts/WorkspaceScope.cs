@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http;
 using Panoptic.Storage;
 
 namespace Panoptic.Server.Accounts;

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Panoptic.Storage;
 
 namespace Panoptic.Server.Alerts;

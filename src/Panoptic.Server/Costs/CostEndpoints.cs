@@ -1,11 +1,6 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 using Panoptic.Server.Accounts;
 using Panoptic.Storage;
-using Panoptic.Storage.Ledger;
 
 namespace Panoptic.Server.Costs;
 

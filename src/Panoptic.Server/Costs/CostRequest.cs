@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
 using Panoptic.Storage.Ledger;
 
 namespace Panoptic.Server.Costs;

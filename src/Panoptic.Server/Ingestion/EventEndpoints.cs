@@ -1,11 +1,7 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using Panoptic.Sdk.Pricing;
 using Panoptic.Server.Accounts;
 using Panoptic.Server.Costs;
 using Panoptic.Storage;

@@ -1,4 +1,3 @@
-using Panoptic.Scanner.Registry;
 using Panoptic.Scanner.Source;
 
 namespace Panoptic.Scanner.Audit.Rules;
