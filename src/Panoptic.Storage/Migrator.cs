@@ -5,17 +5,18 @@ namespace Panoptic.Storage;
 
 /// <summary>
 /// Applies the embedded migrations (Migrations/NNNN_name.sql) in order, each once, recording them in
-/// schema_migrations. The same files serve SQLite and PostgreSQL.
+/// schema_migrations. The same files serve SQLite and PostgreSQL; a file named NNNN_name.sqlite.sql or
+/// NNNN_name.postgres.sql runs on that database only, and the other records its version without running it.
 /// </summary>
 internal static class Migrator
 {
     private const string Prefix = "Panoptic.Storage.Migrations.";
 
-    public static IReadOnlyList<(int Version, string Name, string Sql)> All { get; } = Load();
+    public static IReadOnlyList<(int Version, string Name, string? Kind, string Sql)> All { get; } = Load();
 
     public static int Latest => All[^1].Version;
 
-    public static async Task ApplyAsync(DbConnection connection, Func<DbConnection, DbTransaction, Task> lockAsync, CancellationToken cancellationToken)
+    public static async Task ApplyAsync(DbConnection connection, string kind, Func<DbConnection, DbTransaction, Task> lockAsync, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await lockAsync(connection, transaction);
@@ -24,9 +25,9 @@ internal static class Migrator
             transaction: transaction, cancellationToken: cancellationToken));
         var applied = (await connection.QueryAsync<long>(new CommandDefinition("SELECT version FROM schema_migrations", transaction: transaction, cancellationToken: cancellationToken)))
             .ToHashSet();
-        foreach (var (version, name, sql) in All.Where(m => !applied.Contains(m.Version)))
+        foreach (var (version, name, only, sql) in All.Where(m => !applied.Contains(m.Version)))
         {
-            await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
+            if (only is null || only == kind) await connection.ExecuteAsync(new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)",
                 new { version, name, at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
         }
@@ -46,15 +47,16 @@ internal static class Migrator
         }
     }
 
-    private static List<(int, string, string)> Load()
+    private static List<(int, string, string?, string)> Load()
     {
         var assembly = typeof(Migrator).Assembly;
-        var migrations = new List<(int, string, string)>();
+        var migrations = new List<(int, string, string?, string)>();
         foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             var name = resource[Prefix.Length..^".sql".Length];
             using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
-            migrations.Add((int.Parse(name[..4], System.Globalization.CultureInfo.InvariantCulture), name, reader.ReadToEnd()));
+            var kind = Path.GetExtension(name) is ".sqlite" or ".postgres" ? Path.GetExtension(name)[1..] : null;
+            migrations.Add((int.Parse(name[..4], System.Globalization.CultureInfo.InvariantCulture), name, kind, reader.ReadToEnd()));
         }
         return migrations;
     }

@@ -10,24 +10,55 @@ public abstract partial class PanopticStore
     /// <summary>
     /// Adds events to the ledger, skipping every event whose id the workspace already has (a retried batch never
     /// double-counts), and queues the new ones for the rollups, in one transaction. Returns how many were new. When
-    /// this returns, the events are committed.
+    /// this returns, the events are committed. Concurrent calls share transactions (<see cref="GroupCommit"/>).
     /// </summary>
-    public async Task<int> AppendEventsAsync(string workspaceId, IReadOnlyList<LedgerEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    public Task<int> AppendEventsAsync(string workspaceId, IReadOnlyList<LedgerEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
-        if (events.Count == 0) return 0;
-        return await InTransactionAsync(async (connection, transaction) =>
+        if (events.Count == 0) return Task.FromResult(0);
+        return Appends.AppendAsync(workspaceId, events, receivedAt, cancellationToken);
+    }
+
+    private readonly Lock _appendsLock = new();
+    private GroupCommit? _appends;
+
+    private GroupCommit Appends
+    {
+        get
         {
-            var inserted = await InsertNewEventsAsync(connection, transaction, workspaceId, events, receivedAt, cancellationToken);
-            if (inserted.Count > 0) await InsertPendingAsync(connection, transaction, [.. inserted.Select(e => PendingRow.Of(workspaceId, e))], cancellationToken);
-            return inserted.Count;
-        }, cancellationToken);
+            if (_appends is { } appends) return appends;
+            lock (_appendsLock) return _appends ??= new GroupCommit(WriteAppendsAsync, AppendWriters);
+        }
+    }
+
+    /// <summary>How many append groups may be written at once: 1 where the database has one writer.</summary>
+    private protected abstract int AppendWriters { get; }
+
+    private Task<int[]> WriteAppendsAsync(IReadOnlyList<GroupCommit.Append> group) => InTransactionAsync(async (connection, transaction) =>
+    {
+        var counts = new int[group.Count];
+        var rows = new List<PendingRow>();
+        for (var i = 0; i < group.Count; i++)
+        {
+            var (workspaceId, events, receivedAt) = group[i];
+            var inserted = await InsertNewEventsAsync(connection, transaction, workspaceId, events, receivedAt, CancellationToken.None);
+            rows.AddRange(inserted.Select(e => PendingRow.Of(workspaceId, e)));
+            counts[i] = inserted.Count;
+        }
+        if (rows.Count > 0) await InsertPendingAsync(connection, transaction, rows, CancellationToken.None);
+        return counts;
+    }, CancellationToken.None);
+
+    /// <summary>Waits until every append already accepted is committed; later appends are refused.</summary>
+    private protected async ValueTask FlushAppendsAsync()
+    {
+        await Appends.DisposeAsync();
     }
 
     /// <summary>
     /// Folds up to <paramref name="max"/> pending events into the rollups and removes them from the queue, in one
     /// transaction; several servers may run this at once. Returns how many were folded.
     /// </summary>
-    public async Task<int> RollUpAsync(int max = 50_000, CancellationToken cancellationToken = default) => await InTransactionAsync(async (connection, transaction) =>
+    public virtual async Task<int> RollUpAsync(int max = 50_000, CancellationToken cancellationToken = default) => await InTransactionAsync(async (connection, transaction) =>
     {
         var pending = await TakePendingAsync(connection, transaction, max, cancellationToken);
         if (pending.Count == 0) return 0;
@@ -40,6 +71,7 @@ public abstract partial class PanopticStore
     private protected abstract Task<List<LedgerEvent>> InsertNewEventsAsync(DbConnection connection, DbTransaction transaction, string workspaceId,
         IReadOnlyList<LedgerEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 
+    /// <summary>Queues new events for the rollup job (a store that tracks pending events otherwise may do nothing).</summary>
     private protected abstract Task InsertPendingAsync(DbConnection connection, DbTransaction transaction, List<PendingRow> rows, CancellationToken cancellationToken);
 
     /// <summary>Deletes up to <paramref name="max"/> pending rows no other transaction is taking, and returns them.</summary>
@@ -56,7 +88,10 @@ public abstract partial class PanopticStore
             new { workspaceId, from = Ms(from), to = Ms(to) }, cancellationToken)), cancellationToken);
 
     public Task<long> PendingCountAsync(CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
-        c.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM cost_pending", null, cancellationToken)), cancellationToken);
+        c.ExecuteScalarAsync<long>(Command($"SELECT COUNT(*) FROM {PendingSource}", null, cancellationToken)), cancellationToken);
+
+    /// <summary>The events not rolled up yet, as a FROM-clause source with the cost_pending columns.</summary>
+    private protected virtual string PendingSource => "cost_pending";
 
     /// <summary>
     /// Sums over [From, To) from <paramref name="table"/> plus the events not rolled up yet, read in one snapshot:
@@ -92,11 +127,11 @@ public abstract partial class PanopticStore
         WithConnectionAsync(async c =>
         {
             await using var transaction = await BeginSnapshotAsync(c, cancellationToken);
-            var rows = await c.QueryAsync<(string, string, long, long)>(Command("""
+            var rows = await c.QueryAsync<(string, string, long, long)>(Command($"""
                 SELECT workspace_id, provider, CAST(SUM(cost_nanos) AS BIGINT), CAST(SUM(events) AS BIGINT) FROM (
                     SELECT workspace_id, provider, cost_nanos, events FROM cost_rollups_model_day WHERE bucket >= @from
                     UNION ALL
-                    SELECT workspace_id, provider, cost_nanos, 1 FROM cost_pending WHERE ts >= @from) AS spend
+                    SELECT workspace_id, provider, cost_nanos, 1 FROM {PendingSource} WHERE ts >= @from) AS spend
                 GROUP BY workspace_id, provider ORDER BY workspace_id, provider
                 """, new { from = Ms(from) }, cancellationToken, transaction));
             return (IReadOnlyList<(string, string, long, long)>)[.. rows];
@@ -104,7 +139,7 @@ public abstract partial class PanopticStore
 
     private static readonly bool[] RollupsThenPending = [false, true];
 
-    private static (string Sql, DynamicParameters Parameters) CostSql(CostQuery query, RollupTable table, bool pending)
+    private (string Sql, DynamicParameters Parameters) CostSql(CostQuery query, RollupTable table, bool pending)
     {
         var time = pending ? "ts" : "bucket";
         var sql = new StringBuilder("SELECT ");
@@ -120,7 +155,7 @@ public abstract partial class PanopticStore
             , CAST(SUM(errors) AS BIGINT), CAST(SUM(unpriced) AS BIGINT), CAST(SUM(cost_nanos) AS BIGINT),
               CAST(SUM(input_tokens) AS BIGINT), CAST(SUM(output_tokens) AS BIGINT), CAST(SUM(requests) AS BIGINT), SUM(units)
             """);
-        sql.Append(" FROM ").Append(pending ? "cost_pending" : table.Name).Append(" WHERE workspace_id = @w AND ").Append(time).Append(" >= @from AND ").Append(time).Append(" < @to");
+        sql.Append(" FROM ").Append(pending ? PendingSource : table.Name).Append(" WHERE workspace_id = @w AND ").Append(time).Append(" >= @from AND ").Append(time).Append(" < @to");
         var parameters = new DynamicParameters(new { w = query.WorkspaceId, from = Ms(query.From), to = Ms(query.To) });
         foreach (var (dimension, value) in query.Filters)
         {

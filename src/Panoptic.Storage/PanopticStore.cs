@@ -40,7 +40,7 @@ public abstract partial class PanopticStore : IAsyncDisposable
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await Migrator.ApplyAsync(connection, (c, t) => LockForMigrationAsync(c, t, cancellationToken), cancellationToken);
+        await Migrator.ApplyAsync(connection, Kind, (c, t) => LockForMigrationAsync(c, t, cancellationToken), cancellationToken);
     }
 
     /// <summary>True when the database answers and every migration is applied.</summary>
@@ -57,11 +57,18 @@ public abstract partial class PanopticStore : IAsyncDisposable
         }
     }
 
-    public virtual ValueTask DisposeAsync()
+    /// <summary>Commits every append already accepted, then releases the database. Subclasses release theirs after this.</summary>
+    public virtual async ValueTask DisposeAsync()
     {
+        await FlushAppendsAsync();
         GC.SuppressFinalize(this);
-        return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// Held by every write transaction of this process. A store whose database has one writer (SQLite) returns a gate,
+    /// so writers queue here, woken the instant the lock frees, instead of sleeping in the database's busy handler.
+    /// </summary>
+    private protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
     protected static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
@@ -70,6 +77,7 @@ public abstract partial class PanopticStore : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> in one transaction on a fresh connection.</summary>
     protected async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        using var gate = await EnterWriteAsync(cancellationToken);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var result = await work(connection, transaction);

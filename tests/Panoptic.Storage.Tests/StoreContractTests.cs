@@ -241,6 +241,35 @@ public abstract class StoreContractTests : IAsyncLifetime
         (await Totals(second, "w1", RollupTable.UserDay)).Events.ShouldBe(distinct);
     }
 
+    [Fact]
+    public async Task AppendEvents_ManyCallersAtOnce_ShareCommitsAndCountEachEventOnce()
+    {
+        var store = await CreateStoreAsync();
+        // Overlapping batches from 40 callers at once land in shared transactions; each caller still learns how many
+        // of its own events were new, and across them every distinct event is counted once.
+        var batches = Enumerable.Range(0, 40).Select(b => Enumerable.Range(b * 30, 60).Select(i => Event($"e{i}", Now.AddSeconds(-i), costNanos: 7)).ToList()).ToList();
+        var inserted = await Task.WhenAll(batches.Select(batch => Task.Run(() => store.AppendEventsAsync("w1", batch, Now))));
+        var distinct = batches.SelectMany(b => b).Select(e => e.Id).Distinct().Count();
+        inserted.Sum().ShouldBe(distinct);
+        inserted.ShouldAllBe(n => n >= 30 && n <= 60);
+        (await store.CountEventsAsync("w1", Now.AddDays(-1), Now.AddDays(1))).ShouldBe(distinct);
+        (await Totals(store, "w1", RollupTable.WideDay)).CostNanos.ShouldBe(distinct * 7);
+        while (await store.RollUpAsync(max: 500) > 0) { }
+        (await Totals(store, "w1", RollupTable.WideDay)).CostNanos.ShouldBe(distinct * 7);
+    }
+
+    [Fact]
+    public async Task Dispose_RightAfterAppends_CommitsEveryAcceptedBatch()
+    {
+        var store = await CreateStoreAsync();
+        var appends = Enumerable.Range(0, 10).Select(b => store.AppendEventsAsync("w1", [.. Enumerable.Range(b * 10, 10).Select(i => Event($"e{i}", Now, costNanos: 1))], Now)).ToList();
+        await store.DisposeAsync();
+        (await Task.WhenAll(appends)).Sum().ShouldBe(100);
+        await Should.ThrowAsync<ObjectDisposedException>(() => store.AppendEventsAsync("w1", [Event("late", Now, costNanos: 1)], Now));
+        var reopened = await CreateStoreAsync();
+        (await reopened.CountEventsAsync("w1", Now.AddDays(-1), Now.AddDays(1))).ShouldBe(100);
+    }
+
     private static async Task<CostRow> Totals(PanopticStore store, string workspace, RollupTable table) =>
         (await store.QueryCostsAsync(new CostQuery(workspace, Now.AddDays(-30), Now.AddDays(30), [], null, new Dictionary<CostDimension, string>()), table)).Single();
 

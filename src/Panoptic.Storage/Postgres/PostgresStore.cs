@@ -147,9 +147,12 @@ public sealed class PostgresStore : PanopticStore
         _ => values.Select(v => (string?)v).ToArray(),
     };
 
+    // PostgreSQL takes concurrent writers: two groups in flight keep one committing while the next is being built.
+    private protected override int AppendWriters => 2;
+
     public override async ValueTask DisposeAsync()
     {
-        await _dataSource.DisposeAsync();
         await base.DisposeAsync();
+        await _dataSource.DisposeAsync();
     }
 }
