@@ -57,8 +57,14 @@ internal static class IngestLoad
                     Console.Error.WriteLine($"  {done:N0} events, {done / clock.Elapsed.TotalSeconds:N0}/s");
             }
         }));
+        var accepted = clock.Elapsed;
+        Console.WriteLine($"ingested {sent:N0} events in {accepted.TotalSeconds:N1} s: {sent / accepted.TotalSeconds:N0} events/s (batches of {batch}, {connections} connections, {(live ? "live timestamps" : "30 days of timestamps")}{(bodies is null ? "" : ", bodies generated beforehand")})");
+        // Accepting is half the work: the rate the server sustains is the one at which the rollup job keeps up too.
+        long pending;
+        while ((pending = await PendingAsync(http)) > 0) await Task.Delay(100);
+        if (pending == 0)
+            Console.WriteLine($"rolled up {(clock.Elapsed - accepted).TotalSeconds:N1} s after the last batch: {sent / clock.Elapsed.TotalSeconds:N0} events/s accepted and rolled up");
         clock.Stop();
-        Console.WriteLine($"ingested {sent:N0} events in {clock.Elapsed.TotalSeconds:N1} s: {sent / clock.Elapsed.TotalSeconds:N0} events/s (batches of {batch}, {connections} connections, {(live ? "live timestamps" : "30 days of timestamps")}{(bodies is null ? "" : ", bodies generated beforehand")})");
 
         if (token.Length == 0 || queries == 0) return;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -122,4 +128,12 @@ internal static class IngestLoad
 
     /// <summary>A Zipf-like pick: a few tenants, users and features carry most of the traffic, as in real products.</summary>
     private static int Skewed(Random random, int count) => (int)Math.Min(count - 1, Math.Floor(Math.Pow(random.NextDouble(), 2.5) * count));
+
+    /// <summary>The server's rollup backlog from /metrics (served to loopback clients), or -1 when it does not say.</summary>
+    private static async Task<long> PendingAsync(HttpClient http)
+    {
+        var text = await http.GetStringAsync("/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("panoptic_rollup_pending_events ", StringComparison.Ordinal));
+        return line is null ? -1 : long.Parse(line["panoptic_rollup_pending_events ".Length..], CultureInfo.InvariantCulture);
+    }
 }

@@ -30,6 +30,8 @@ public abstract partial class ServerContractTests
         text.ShouldContain($"panoptic_spend_month_usd{{workspace=\"{alice.WorkspaceId}\",provider=\"openai\"}} 0.25");
         text.ShouldContain($"panoptic_spend_month_usd{{workspace=\"{alice.WorkspaceId}\",provider=\"open\\\"ai\"}} 1.5");
         text.ShouldContain($"panoptic_budget_used_ratio{{workspace=\"{alice.WorkspaceId}\",budget=\"OpenAI\",unit=\"usd\"}} 0.25");
+        // Two accepted events, folded by the rollup job once a second: the backlog is one or the other.
+        System.Text.RegularExpressions.Regex.IsMatch(text, "^panoptic_rollup_pending_events [02]$", System.Text.RegularExpressions.RegexOptions.Multiline).ShouldBeTrue();
     }
 
     private static string Registry(params string[] packages)

@@ -259,6 +259,25 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendEvents_WorkspacesAtOnce_KeepEachEventInItsOwnWorkspace()
+    {
+        var store = await CreateStoreAsync();
+        // Batches of several workspaces share transactions; each event's rollups still belong to its own workspace.
+        var appends = Enumerable.Range(0, 30).Select(b => Task.Run(() => store.AppendEventsAsync($"w{b % 3}",
+            [.. Enumerable.Range(0, 20).Select(i => Event($"b{b}-{i}", Now.AddSeconds(-i), costNanos: b % 3 + 1))], Now)));
+        (await Task.WhenAll(appends)).Sum().ShouldBe(600);
+        foreach (var pass in new[] { "pending", "rolled up" })
+        {
+            for (var w = 0; w < 3; w++)
+            {
+                var total = await Totals(store, $"w{w}", RollupTable.TenantDay);
+                (total.Events, total.CostNanos).ShouldBe((200L, 200L * (w + 1)), $"w{w}, {pass}");
+            }
+            while (await store.RollUpAsync(max: 100) > 0) { }
+        }
+    }
+
+    [Fact]
     public async Task Dispose_RightAfterAppends_CommitsEveryAcceptedBatch()
     {
         var store = await CreateStoreAsync();

@@ -32,6 +32,9 @@ internal static class MetricsEndpoint
         text.AppendLine("# TYPE panoptic_events_ingested_total counter");
         foreach (var (workspace, outcome, count) in metrics.Snapshot())
             text.Append(CultureInfo.InvariantCulture, $"panoptic_events_ingested_total{{workspace=\"{Label(workspace)}\",outcome=\"{outcome}\"}} {count}\n");
+        text.AppendLine("# HELP panoptic_rollup_pending_events Accepted events not folded into the cost rollups yet (queries add them; a growing figure means ingestion outpaces the rollup job).");
+        text.AppendLine("# TYPE panoptic_rollup_pending_events gauge");
+        text.Append(CultureInfo.InvariantCulture, $"panoptic_rollup_pending_events {await store.PendingCountAsync(cancellationToken)}\n");
         var spend = await store.SpendByProviderAsync(new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), cancellationToken);
         text.AppendLine("# HELP panoptic_spend_month_usd Month-to-date spend in US dollars, per workspace and provider, from the ledger.");
         text.AppendLine("# TYPE panoptic_spend_month_usd gauge");

@@ -82,13 +82,13 @@ public sealed class PostgresStore : PanopticStore
         return inserted;
     }
 
-    private static readonly string[] PendingTypes = ["bigint", "text", "text", "text", "text", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "double precision"];
+    private static readonly string[] PendingTypes = ["text", "bigint", "text", "text", "text", "text", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint", "bigint", "double precision"];
 
     private protected override async Task InsertPendingAsync(DbConnection connection, DbTransaction transaction, List<PendingRow> rows, CancellationToken cancellationToken)
     {
-        await using var command = Unnest(connection, transaction, [.. rows.Select(r => r.Values())], PendingTypes,
-            arrays => $"INSERT INTO cost_pending ({PendingRow.Columns}) SELECT @w, * FROM unnest({arrays})");
-        command.Parameters.Add(new NpgsqlParameter("w", rows[0].WorkspaceId));
+        // A group commit mixes workspaces, so the workspace goes in as an array too (the first "column" Unnest skips is a dummy).
+        await using var command = Unnest(connection, transaction, [.. rows.Select(r => (object?[])[null, .. r.Values()])], PendingTypes,
+            arrays => $"INSERT INTO cost_pending ({PendingRow.Columns}) SELECT * FROM unnest({arrays})");
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
