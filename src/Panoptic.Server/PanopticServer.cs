@@ -9,6 +9,7 @@ using Panoptic.Server.Costs;
 using Panoptic.Server.Ingestion;
 using Panoptic.Server.Metrics;
 using Panoptic.Server.Registries;
+using Panoptic.Server.Traces;
 using Panoptic.Storage;
 
 namespace Panoptic.Server;
@@ -39,6 +40,7 @@ public static class PanopticServer
         services.AddSingleton(RateCard.Embedded);
         services.AddSingleton<IngestionMetrics>();
         services.AddSingleton<WorkspaceRates>();
+        services.AddSingleton<TraceLoad>();
         services.AddHostedService<StoreStartup>();
         services.AddHostedService<RollupService>();
         services.AddSingleton<AlertEvaluator>();
@@ -76,6 +78,7 @@ public static class PanopticServer
         app.MapAccounts();
         app.MapWorkspaces();
         app.MapEvents();
+        app.MapTraces();
         app.MapCosts();
         WorkspaceRates.Map(app);
         app.MapMetrics();

@@ -32,6 +32,12 @@ public sealed class ServerOptions
     /// <summary>Largest request body accepted by the ingestion endpoints, in bytes.</summary>
     public long MaxBodyBytes { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>Largest OTLP trace export accepted after decompression, in bytes (a compressed body is capped by <see cref="MaxBodyBytes"/>).</summary>
+    public long MaxTraceBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>Trace exports one process decodes at once; more get 503 with Retry-After.</summary>
+    public int MaxTraceExportsInFlight { get; set; } = 16;
+
     /// <summary>How far in the future an event's timestamp may be (clock skew), before it is rejected.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -64,6 +70,8 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.MaxBodyBytes < 1024) problems.Add("Panoptic:MaxBodyBytes must be at least 1024");
         if (options.AlertInterval < TimeSpan.FromSeconds(1)) problems.Add("Panoptic:AlertInterval must be at least one second");
         if (options.MaxClockSkew < TimeSpan.Zero) problems.Add("Panoptic:MaxClockSkew must not be negative");
+        if (options.MaxTraceBytes is < 1024 or > int.MaxValue / 2) problems.Add("Panoptic:MaxTraceBytes must be between 1024 and 1073741823");
+        if (options.MaxTraceExportsInFlight < 1) problems.Add("Panoptic:MaxTraceExportsInFlight must be at least 1");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

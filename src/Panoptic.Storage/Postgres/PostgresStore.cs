@@ -147,6 +147,27 @@ public sealed class PostgresStore : PanopticStore
         _ => values.Select(v => (string?)v).ToArray(),
     };
 
+    private const int VacuumEvery = 250_000;
+    private long _foldedSinceVacuum;
+
+    /// <summary>
+    /// Folds like every store, and vacuums cost_pending after every quarter million rows folded here. Each folded row
+    /// leaves a dead tuple; until autovacuum comes round (a minute or more under load) the queue's heap grows by
+    /// hundreds of megabytes, and every cost query scans it for the pending tail (10M events: 180 ms a query).
+    /// </summary>
+    public override async Task<int> RollUpAsync(int max = 50_000, CancellationToken cancellationToken = default)
+    {
+        var folded = await base.RollUpAsync(max, cancellationToken);
+        if (Interlocked.Add(ref _foldedSinceVacuum, folded) >= VacuumEvery)
+        {
+            Interlocked.Exchange(ref _foldedSinceVacuum, 0);
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var vacuum = new NpgsqlCommand("VACUUM cost_pending", (NpgsqlConnection)connection);
+            await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return folded;
+    }
+
     // PostgreSQL takes concurrent writers: two groups in flight keep one committing while the next is being built.
     private protected override int AppendWriters => 2;
 
