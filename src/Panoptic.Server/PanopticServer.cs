@@ -6,6 +6,7 @@ using Panoptic.Server.Accounts;
 using Panoptic.Server.Alerts;
 using Panoptic.Server.Budgets;
 using Panoptic.Server.Costs;
+using Panoptic.Server.Graph;
 using Panoptic.Server.Ingestion;
 using Panoptic.Server.Metrics;
 using Panoptic.Server.Registries;
@@ -41,6 +42,10 @@ public static class PanopticServer
         services.AddSingleton<IngestionMetrics>();
         services.AddSingleton<WorkspaceRates>();
         services.AddSingleton<TraceLoad>();
+        services.AddSingleton<ServiceGraph>();
+        services.AddSingleton(_ => Panoptic.Scanner.Catalog.TechnologyCatalog.LoadEmbedded());
+        services.AddSingleton<GraphFlushService>();
+        services.AddHostedService(sp => sp.GetRequiredService<GraphFlushService>());
         services.AddHostedService<StoreStartup>();
         services.AddHostedService<RollupService>();
         services.AddSingleton<AlertEvaluator>();
@@ -79,6 +84,7 @@ public static class PanopticServer
         app.MapWorkspaces();
         app.MapEvents();
         app.MapTraces();
+        app.MapGraph();
         app.MapCosts();
         WorkspaceRates.Map(app);
         app.MapMetrics();

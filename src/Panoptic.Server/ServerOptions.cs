@@ -38,6 +38,15 @@ public sealed class ServerOptions
     /// <summary>Trace exports one process decodes at once; more get 503 with Retry-After.</summary>
     public int MaxTraceExportsInFlight { get; set; } = 16;
 
+    /// <summary>How long a client or server span waits for its other half before its edge is settled without it.</summary>
+    public TimeSpan GraphWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most spans waiting for their other half at once; past it the oldest are settled early.</summary>
+    public int GraphMaxPending { get; set; } = 200_000;
+
+    /// <summary>How often the service graph's edges are written to the store.</summary>
+    public TimeSpan GraphFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How far in the future an event's timestamp may be (clock skew), before it is rejected.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -71,6 +80,9 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.AlertInterval < TimeSpan.FromSeconds(1)) problems.Add("Panoptic:AlertInterval must be at least one second");
         if (options.MaxClockSkew < TimeSpan.Zero) problems.Add("Panoptic:MaxClockSkew must not be negative");
         if (options.MaxTraceBytes is < 1024 or > int.MaxValue / 2) problems.Add("Panoptic:MaxTraceBytes must be between 1024 and 1073741823");
+        if (options.GraphWait < TimeSpan.Zero) problems.Add("Panoptic:GraphWait must not be negative");
+        if (options.GraphMaxPending < 1) problems.Add("Panoptic:GraphMaxPending must be at least 1");
+        if (options.GraphFlushInterval < TimeSpan.FromMilliseconds(100)) problems.Add("Panoptic:GraphFlushInterval must be at least 100 ms");
         if (options.MaxTraceExportsInFlight < 1) problems.Add("Panoptic:MaxTraceExportsInFlight must be at least 1");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

@@ -63,8 +63,12 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>Signs up, logs in, creates a workspace and an ingestion key: what every new user does first.</summary>
     public Task<Onboarding.Tenant> OnboardAsync(string email, string workspace = "Acme") => Onboarding.OnboardAsync(Address, email, workspace);
 
+    private int _disposed;
+
+    /// <summary>Stops the server gracefully (as a test restarting it does); later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -16,8 +16,8 @@ internal static class MetricsEndpoint
 {
     public static void MapMetrics(this IEndpointRouteBuilder app) => app.MapGet("/metrics", WriteAsync).WithTags("Metrics").ExcludeFromDescription();
 
-    public static async Task<IResult> WriteAsync(HttpContext http, PanopticStore store, IngestionMetrics metrics, IOptions<ServerOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+    public static async Task<IResult> WriteAsync(HttpContext http, PanopticStore store, IngestionMetrics metrics, Traces.TraceLoad traces, IOptions<ServerOptions> options,
+        TimeProvider time, CancellationToken cancellationToken)
     {
         var token = options.Value.MetricsToken;
         var allowed = token is { Length: > 0 }
@@ -55,6 +55,20 @@ internal static class MetricsEndpoint
         text.AppendLine("# TYPE panoptic_budget_projected_ratio gauge");
         foreach (var (workspace, s) in statuses)
             text.Append(CultureInfo.InvariantCulture, $"panoptic_budget_projected_ratio{{workspace=\"{Label(workspace)}\",budget=\"{Label(s.Name)}\",unit=\"{Label(s.Unit)}\"}} {Math.Round(s.Projection.Projected / (decimal)s.Amount, 6)}\n");
+        var (spans, rejected, costEvents) = traces.Snapshot();
+        text.AppendLine("# HELP panoptic_spans_received_total OTLP spans this process decoded, rejected ones apart.");
+        text.AppendLine("# TYPE panoptic_spans_received_total counter");
+        text.Append(CultureInfo.InvariantCulture, $"panoptic_spans_received_total {spans}\n");
+        text.AppendLine("# HELP panoptic_spans_rejected_total OTLP spans this process could not read (reported back as partial success).");
+        text.AppendLine("# TYPE panoptic_spans_rejected_total counter");
+        text.Append(CultureInfo.InvariantCulture, $"panoptic_spans_rejected_total {rejected}\n");
+        text.AppendLine("# HELP panoptic_span_cost_events_total GenAI spans this process turned into cost events.");
+        text.AppendLine("# TYPE panoptic_span_cost_events_total counter");
+        text.Append(CultureInfo.InvariantCulture, $"panoptic_span_cost_events_total {costEvents}\n");
+        text.AppendLine("# HELP panoptic_trace_exports_in_flight OTLP trace exports this process is reading or decoding now.");
+        text.AppendLine("# TYPE panoptic_trace_exports_in_flight gauge");
+        text.Append(CultureInfo.InvariantCulture, $"panoptic_trace_exports_in_flight {traces.InFlight}\n");
+        await GraphMetrics.WriteAsync(text, store, cancellationToken);
         return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 

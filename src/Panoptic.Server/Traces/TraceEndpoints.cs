@@ -26,7 +26,7 @@ internal static class TraceEndpoints
             .ExcludeFromDescription();
 
     public static async Task ExportAsync(HttpContext http, WorkspaceScope scope, PanopticStore store, WorkspaceRates rates, TraceLoad load,
-        IOptions<ServerOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        Graph.ServiceGraph graph, IOptions<ServerOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
@@ -84,6 +84,7 @@ internal static class TraceEndpoints
                     await StatusAsync(http, StatusCodes.Status400BadRequest, json, $"the body is not an OTLP ExportTraceServiceRequest: {e.Message}");
                     return;
                 }
+                graph.Add(scope.WorkspaceId, batch.Spans);
                 var now = time.GetUtcNow();
                 var card = await rates.ForAsync(scope.WorkspaceId, cancellationToken);
                 var costs = new List<LedgerEvent>();

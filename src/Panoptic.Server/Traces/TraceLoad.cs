@@ -18,6 +18,8 @@ internal sealed class TraceLoad(Microsoft.Extensions.Options.IOptions<ServerOpti
 
     public void Exit() => Interlocked.Decrement(ref _inFlight);
 
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     public void Record(int spans, int rejected, int costEvents)
     {
         Interlocked.Add(ref _spans, spans);
