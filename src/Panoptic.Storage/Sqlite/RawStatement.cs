@@ -18,7 +18,11 @@ internal sealed class RawStatement : IDisposable
         Check(raw.sqlite3_prepare_v2(db, sql, out _statement));
     }
 
-    /// <summary>Binds <paramref name="values"/> (string, long, int, double or null) and steps once; true when the statement returned a row.</summary>
+    /// <summary>
+    /// Binds <paramref name="values"/> (string, long, int, double or null) and steps once; true when the statement
+    /// returned a row or, for a statement without RETURNING, changed one (an INSERT ... ON CONFLICT DO NOTHING that
+    /// inserted).
+    /// </summary>
     public bool Run(object?[] values)
     {
         for (var i = 0; i < values.Length; i++)
@@ -37,7 +41,7 @@ internal sealed class RawStatement : IDisposable
         var result = raw.sqlite3_step(_statement);
         raw.sqlite3_reset(_statement);
         if (result is not (raw.SQLITE_ROW or raw.SQLITE_DONE)) Check(result);
-        return result == raw.SQLITE_ROW;
+        return result == raw.SQLITE_ROW || raw.sqlite3_changes(_db) > 0;
     }
 
     public void Dispose() => _statement.Dispose();
