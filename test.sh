@@ -14,9 +14,12 @@ fi
 npm ci --prefix tests/backstage --no-audit --no-fund --loglevel=error >/dev/null
 # The PostgreSQL store's tests run against a throwaway server started here (and stopped on exit).
 pgdir=$(tests/postgres.sh)
-trap 'tests/postgres.sh stop "$pgdir"' EXIT
+# The health probes' tests check a real Redis too (Debian's package, password-protected).
+redisdir=$(tests/redis.sh)
+trap 'tests/postgres.sh stop "$pgdir"; tests/redis.sh stop "$redisdir"' EXIT
 PANOPTIC_TEST_POSTGRES=$(cat "$pgdir/connection")
-export PANOPTIC_TEST_POSTGRES
+PANOPTIC_TEST_REDIS="redis://:$(cat "$redisdir/password")@$(cat "$redisdir/address")"
+export PANOPTIC_TEST_POSTGRES PANOPTIC_TEST_REDIS
 dotnet test Panoptic.slnx -c Release --nologo --logger "trx" --results-directory "$results" || status=$?
 # One plain closing line over all test projects, read from the TRX files.
 passed=0; failed=0; skipped=0

@@ -9,6 +9,7 @@ using Panoptic.Server.Costs;
 using Panoptic.Server.Graph;
 using Panoptic.Server.Ingestion;
 using Panoptic.Server.Metrics;
+using Panoptic.Server.Probes;
 using Panoptic.Server.Registries;
 using Panoptic.Server.Traces;
 using Panoptic.Storage;
@@ -43,6 +44,16 @@ public static class PanopticServer
         services.AddSingleton<WorkspaceRates>();
         services.AddSingleton<TraceLoad>();
         services.AddSingleton<ServiceGraph>();
+        services.AddHttpClient("panoptic-probes", c => c.Timeout = Timeout.InfiniteTimeSpan).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+        });
+        services.AddSingleton<IProbeKind, TcpProbe>();
+        services.AddSingleton<IProbeKind, HttpProbe>();
+        services.AddSingleton<IProbeKind, PostgresProbe>();
+        services.AddSingleton<IProbeKind, RedisProbe>();
+        services.AddSingleton<ProbeRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProbeRunner>());
         services.AddSingleton(_ => Panoptic.Scanner.Catalog.TechnologyCatalog.LoadEmbedded());
         services.AddSingleton<GraphFlushService>();
         services.AddHostedService(sp => sp.GetRequiredService<GraphFlushService>());
@@ -85,6 +96,7 @@ public static class PanopticServer
         app.MapEvents();
         app.MapTraces();
         app.MapGraph();
+        app.MapProbes();
         app.MapCosts();
         WorkspaceRates.Map(app);
         app.MapMetrics();

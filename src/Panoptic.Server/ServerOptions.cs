@@ -47,6 +47,12 @@ public sealed class ServerOptions
     /// <summary>How often the service graph's edges are written to the store.</summary>
     public TimeSpan GraphFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often the probe runner looks for due probes.</summary>
+    public TimeSpan ProbeTick { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most probes one server checks at once.</summary>
+    public int MaxProbesInFlight { get; set; } = 32;
+
     /// <summary>How far in the future an event's timestamp may be (clock skew), before it is rejected.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -83,6 +89,8 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.GraphWait < TimeSpan.Zero) problems.Add("Panoptic:GraphWait must not be negative");
         if (options.GraphMaxPending < 1) problems.Add("Panoptic:GraphMaxPending must be at least 1");
         if (options.GraphFlushInterval < TimeSpan.FromMilliseconds(100)) problems.Add("Panoptic:GraphFlushInterval must be at least 100 ms");
+        if (options.ProbeTick < TimeSpan.FromMilliseconds(100)) problems.Add("Panoptic:ProbeTick must be at least 100 ms");
+        if (options.MaxProbesInFlight < 1) problems.Add("Panoptic:MaxProbesInFlight must be at least 1");
         if (options.MaxTraceExportsInFlight < 1) problems.Add("Panoptic:MaxTraceExportsInFlight must be at least 1");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

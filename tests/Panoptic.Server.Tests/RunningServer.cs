@@ -40,8 +40,9 @@ public sealed class RunningServer : IAsyncDisposable
             ["Panoptic:Database"] = database,
             ["Panoptic:PasswordIterations"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
-            // Tests run the alert evaluator and delivery themselves, at the moments they choose.
+            // Tests run the alert evaluator and delivery, and the probes, themselves, at the moments they choose.
             ["Panoptic:AlertInterval"] = "1.00:00:00",
+            ["Panoptic:ProbeTick"] = "1.00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
         builder.Configuration.AddInMemoryCollection(config);

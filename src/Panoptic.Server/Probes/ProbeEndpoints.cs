@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Panoptic.Server.Accounts;
+using Panoptic.Server.Graph;
+using Panoptic.Storage;
+using Panoptic.Storage.Probes;
+
+namespace Panoptic.Server.Probes;
+
+/// <summary>
+/// /api/v1/probes (add, list, remove health probes) and GET /api/v1/connections: every backend connection and external
+/// API of the latest registry, plus any other probed target, with its status, latency and availability from the
+/// probes, and its SLO.
+/// </summary>
+internal static class ProbeEndpoints
+{
+    public sealed record SloInput(double? Availability, double? LatencyP95Ms);
+
+    public sealed record ProbeInput(string? Name, string? Kind, string? Target, int? ExpectedStatus, double? IntervalSeconds, double? TimeoutMs, SloInput? Slo);
+
+    public sealed record ProbeView(string Id, string Name, string Kind, string Target, int? ExpectedStatus, double IntervalSeconds, double TimeoutMs,
+        double SloAvailability, double SloLatencyP95Ms, string Status, DateTimeOffset StatusSince, DateTimeOffset? LastCheckedAt, string? LastError);
+
+    public sealed record Availability(double? LastHour, double? Last24Hours, double? Last30Days);
+
+    public sealed record SloView(double AvailabilityObjective, double LatencyP95ObjectiveMs, double? ErrorBudgetRemaining, double? BurnRate1h, string? Status);
+
+    public sealed record ConnectionView(string Name, string? Section, string? Category, IReadOnlyList<string> EnvVars, string Status, ProbeView? Probe,
+        double? LatencyP50Ms, double? LatencyP95Ms, Availability Availability, SloView Slo);
+
+    public static void MapProbes(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1").WithTags("Probes").RequireAuthorization(PanopticAuthentication.UserPolicy).WithMetadata(new WorkspaceScope.Required());
+        api.MapPost("/probes", AddAsync);
+        api.MapGet("/probes", async (WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await store.ProbesAsync(scope.WorkspaceId, cancellationToken)).Select(View).ToList()));
+        api.MapDelete("/probes/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
+            await store.DeleteProbeAsync(scope.WorkspaceId, id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("probe"));
+        api.MapGet("/connections", ConnectionsAsync);
+    }
+
+    public static async Task<Results<Created<ProbeView>, ProblemHttpResult>> AddAsync(ProbeInput input, WorkspaceScope scope, PanopticStore store,
+        IEnumerable<IProbeKind> kinds, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        var name = input.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 200) errors.Add("name: the connection this probe checks (a registry id such as postgresql, or any name), 1 to 200 characters");
+        var kind = kinds.FirstOrDefault(k => k.Kind == input.Kind);
+        if (kind is null) errors.Add($"kind: one of {string.Join(", ", kinds.Select(k => k.Kind))}");
+        var target = input.Target?.Trim() ?? "";
+        if (target.Length is 0 or > 2000) errors.Add("target: where to check, 1 to 2000 characters");
+        else if (kind?.Validate(target) is { } invalid) errors.Add($"target: {invalid}");
+        else if (ProbeTargets.Credentials(target) is { } secret) errors.Add($"target: {secret}");
+        var interval = input.IntervalSeconds ?? 30;
+        if (interval is < 5 or > 86_400) errors.Add("interval_seconds: 5 to 86400");
+        var timeout = input.TimeoutMs ?? 5_000;
+        if (timeout < 50 || timeout > interval * 1000) errors.Add("timeout_ms: at least 50 and at most the interval");
+        if (input.ExpectedStatus is < 100 or > 599) errors.Add("expected_status: an HTTP status code");
+        var registry = await RegistryEntriesAsync(store, scope.WorkspaceId, cancellationToken);
+        var defaults = Defaults(registry.FirstOrDefault(e => e.Id.Equals(name, StringComparison.OrdinalIgnoreCase))?.Section);
+        var availability = input.Slo?.Availability ?? defaults.Availability;
+        var latency = input.Slo?.LatencyP95Ms ?? defaults.LatencyMs;
+        if (availability is <= 0 or >= 100) errors.Add("slo.availability: a percentage between 0 and 100, e.g. 99.9");
+        if (latency <= 0) errors.Add("slo.latency_p95_ms: positive");
+        if (errors.Count > 0) return Problems.BadRequest(string.Join("; ", errors));
+
+        var now = time.GetUtcNow();
+        var probe = new Probe
+        {
+            WorkspaceId = scope.WorkspaceId, Id = "prb_" + Guid.NewGuid().ToString("N")[..16], Name = name!, Kind = kind!.Kind, Target = target,
+            ExpectedStatus = input.ExpectedStatus, Interval = TimeSpan.FromSeconds(interval), Timeout = TimeSpan.FromMilliseconds(timeout),
+            SloAvailability = availability, SloLatencyMs = latency, CreatedAt = now, NextRunAt = now, StatusSince = now,
+        };
+        if (!await store.AddProbeAsync(probe, cancellationToken)) return Problems.Of(StatusCodes.Status409Conflict, "Conflict", $"a probe named '{name}' exists; remove it first");
+        return TypedResults.Created($"/api/v1/probes/{probe.Id}", View(probe));
+    }
+
+    public static async Task<Ok<List<ConnectionView>>> ConnectionsAsync(WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var probes = (await store.ProbesAsync(scope.WorkspaceId, cancellationToken)).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        var registry = await RegistryEntriesAsync(store, scope.WorkspaceId, cancellationToken);
+        var views = new List<ConnectionView>();
+        foreach (var entry in registry)
+        {
+            probes.Remove(entry.Id, out var probe);
+            views.Add(await ViewAsync(store, entry, probe, now, cancellationToken));
+        }
+        foreach (var probe in probes.Values) views.Add(await ViewAsync(store, null, probe, now, cancellationToken));
+        return TypedResults.Ok(views);
+    }
+
+    private static async Task<ConnectionView> ViewAsync(PanopticStore store, RegistryEntry? entry, Probe? probe, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var defaults = Defaults(entry?.Section);
+        var objective = probe?.SloAvailability ?? defaults.Availability;
+        var latencyObjective = probe?.SloLatencyMs ?? defaults.LatencyMs;
+        if (probe is null)
+            return new ConnectionView(entry!.Id, entry.Section, entry.Category, entry.EnvVars, "unprobed", null, null, null, new Availability(null, null, null),
+                new SloView(objective, latencyObjective, null, null, null));
+        var hour = await store.ProbeWindowAsync(probe.WorkspaceId, probe.Id, now.AddHours(-1), now.AddMinutes(1), cancellationToken);
+        var day = await store.ProbeWindowAsync(probe.WorkspaceId, probe.Id, now.AddDays(-1), now.AddMinutes(1), cancellationToken);
+        var month = await store.ProbeWindowAsync(probe.WorkspaceId, probe.Id, now.AddDays(-30), now.AddMinutes(1), cancellationToken);
+        double? Ms(double? seconds) => seconds is { } s ? Math.Round(s * 1000, 3) : null;
+        var p95 = Ms(LatencyHistogram.Percentile(day.Buckets, 0.95));
+        var burn = Slo.BurnRate(hour, objective);
+        return new ConnectionView(probe.Name, entry?.Section, entry?.Category, entry?.EnvVars ?? [], probe.Status, View(probe),
+            Ms(LatencyHistogram.Percentile(day.Buckets, 0.5)), p95, new Availability(Slo.Availability(hour), Slo.Availability(day), Slo.Availability(month)),
+            new SloView(objective, latencyObjective, Slo.BudgetRemaining(month, objective), burn, Slo.Status(Slo.Availability(month), objective, burn, p95, latencyObjective)));
+    }
+
+    /// <summary>Default objectives: a backend the product cannot run without, tighter; an external API, looser.</summary>
+    internal static (double Availability, double LatencyMs) Defaults(string? section) => section switch
+    {
+        "connection" => (99.9, 250),
+        "external_api" => (99.5, 1500),
+        _ => (99.9, 500),
+    };
+
+    private sealed record RegistryEntry(string Id, string Section, string? Category, IReadOnlyList<string> EnvVars);
+
+    private static async Task<List<RegistryEntry>> RegistryEntriesAsync(PanopticStore store, string workspaceId, CancellationToken cancellationToken)
+    {
+        var stored = await store.RegistryAsync(workspaceId, "latest", cancellationToken);
+        var entries = new List<RegistryEntry>();
+        if (stored?.Document is not { } document || JsonNode.Parse(document) is not { } registry) return entries;
+        foreach (var (array, section) in new[] { ("backend_connections", "connection"), ("external_apis", "external_api") })
+        {
+            foreach (var item in registry[array] as JsonArray ?? [])
+            {
+                if (item?["id"]?.GetValueKind() != JsonValueKind.String) continue;
+                entries.Add(new RegistryEntry(item["id"]!.GetValue<string>(), section,
+                    item["category"]?.GetValueKind() == JsonValueKind.String ? item["category"]!.GetValue<string>() : null,
+                    [.. (item["env_vars"] as JsonArray ?? []).Where(v => v?.GetValueKind() == JsonValueKind.String).Select(v => v!.GetValue<string>())]));
+            }
+        }
+        return entries;
+    }
+
+    private static ProbeView View(Probe p) => new(p.Id, p.Name, p.Kind, p.Target, p.ExpectedStatus, p.Interval.TotalSeconds, p.Timeout.TotalMilliseconds,
+        p.SloAvailability, p.SloLatencyMs, p.Status, p.StatusSince, p.LastCheckedAt, p.LastError);
+}
