@@ -11,4 +11,9 @@ if (args is ["ingest", ..])
     await IngestLoad.RunAsync(args);
     return;
 }
+if (args is ["traces", ..])
+{
+    await TraceLoad.RunAsync(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
