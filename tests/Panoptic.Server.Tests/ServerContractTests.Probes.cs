@@ -108,6 +108,24 @@ public abstract partial class ServerContractTests
     }
 
     [Fact]
+    public async Task Probes_BurningTheErrorBudgetFast_AlertOnceAnHour()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        (await session.PostAsJsonAsync("/api/v1/probes", new { name = "search", kind = "tcp", target = $"127.0.0.1:{ClosedPort()}", interval_seconds = 5, timeout_ms = 1000 }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var runner = server.Services.GetRequiredService<ProbeRunner>();
+        for (var i = 0; i < ProbeRunner.MinChecksForBurn + 2; i++)
+        {
+            (await runner.RunDueAsync(CancellationToken.None)).ShouldBe(1);
+            server.Time.Advance(TimeSpan.FromSeconds(6));
+        }
+        var alerts = (await JsonOf(await session.GetAsync("/api/v1/alerts"))).EnumerateArray().Select(a => a.GetProperty("kind").GetString()).Order().ToList();
+        alerts.ShouldBe(["probe_burn_rate", "probe_down"], "the burn alert waits for ten checks, then comes once in the hour");
+    }
+
+    [Fact]
     public async Task Probes_BadInput_IsRefusedClearly_AndIsScopedToTheWorkspace()
     {
         var server = await StartAsync();

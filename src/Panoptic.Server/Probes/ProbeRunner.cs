@@ -68,12 +68,30 @@ internal sealed partial class ProbeRunner(PanopticStore store, IEnumerable<IProb
             await store.RaiseAlertAsync(new Alert(probe.WorkspaceId, "alr_" + Guid.NewGuid().ToString("N")[..16], $"probe-down:{probe.Id}:{since.ToUnixTimeMilliseconds()}",
                 "probe_down", probe.Name, $"{probe.Name} is down: {error} ({FailuresToDown} failed checks in a row, {probe.Kind} {probe.Target})", now, null, 0, now, null), cancellationToken);
         }
-        else if (probe.Status == "down" && ok)
+        if (!ok) await AlertFastBurnAsync(probe, now, cancellationToken);
+        if (probe.Status == "down" && ok)
         {
             await store.RaiseAlertAsync(new Alert(probe.WorkspaceId, "alr_" + Guid.NewGuid().ToString("N")[..16], $"probe-up:{probe.Id}:{since.ToUnixTimeMilliseconds()}",
                 "probe_recovered", probe.Name, $"{probe.Name} is back up after {Since(probe.StatusSince, now)} down", now, null, 0, now, null), cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Alerts once an hour while the last hour burns the error budget at <see cref="Slo.FastBurn"/> times the rate the
+    /// objective allows or faster (2 % of a 30-day budget in an hour), once there are enough checks to say so.
+    /// </summary>
+    private async Task AlertFastBurnAsync(Probe probe, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var hour = await store.ProbeWindowAsync(probe.WorkspaceId, probe.Id, now.AddHours(-1), now.AddMinutes(1), cancellationToken);
+        if (hour.Checks < MinChecksForBurn || Slo.BurnRate(hour, probe.SloAvailability) is not { } burn || burn < Slo.FastBurn) return;
+        var slot = now.ToUnixTimeMilliseconds() / 3_600_000;
+        await store.RaiseAlertAsync(new Alert(probe.WorkspaceId, "alr_" + Guid.NewGuid().ToString("N")[..16], $"probe-burn:{probe.Id}:{slot}", "probe_burn_rate", probe.Name,
+            $"{probe.Name} is burning its error budget {burn:0.#}x faster than its {probe.SloAvailability}% objective allows ({hour.Failures} of {hour.Checks} checks failed in the last hour)",
+            now, null, 0, now, null), cancellationToken);
+    }
+
+    /// <summary>Fewer checks than this in an hour say too little for a burn-rate alert.</summary>
+    public const int MinChecksForBurn = 10;
 
     /// <summary>One check under the probe's timeout: whether it passed, how long it took, and why it failed.</summary>
     internal async Task<(bool Ok, double Seconds, string? Error)> CheckAsync(Probe probe, CancellationToken cancellationToken)
