@@ -38,14 +38,22 @@ public abstract partial class PanopticStore
     /// <paramref name="workspaceId"/> is null (for /metrics). Minute is the first minute summed.
     /// </summary>
     public Task<IReadOnlyList<GraphEdge>> GraphEdgesAsync(string? workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        ReadEdgesAsync(workspaceId, from, to, perMinute: false, cancellationToken);
+
+    /// <summary>The edges of a workspace in [from, to), one row per edge and minute, in time order.</summary>
+    public Task<IReadOnlyList<GraphEdge>> GraphEdgeMinutesAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        ReadEdgesAsync(workspaceId, from, to, perMinute: true, cancellationToken);
+
+    private Task<IReadOnlyList<GraphEdge>> ReadEdgesAsync(string? workspaceId, DateTimeOffset from, DateTimeOffset to, bool perMinute, CancellationToken cancellationToken) =>
         WithConnectionAsync(async connection =>
         {
             var sums = string.Join(", ", EdgeSums.Select(c => c is "client_seconds" or "server_seconds" ? $"SUM({c})" : $"CAST(SUM({c}) AS BIGINT)"));
+            var keys = perMinute ? "workspace_id, minute, client, server, connection_type" : "workspace_id, client, server, connection_type";
             await using var command = connection.CreateCommand();
             command.CommandText = $"""
                 SELECT workspace_id, MIN(minute), client, server, connection_type, {sums} FROM graph_edges
                 WHERE minute >= @from AND minute < @to {(workspaceId is null ? "" : "AND workspace_id = @w")}
-                GROUP BY workspace_id, client, server, connection_type ORDER BY workspace_id, client, server, connection_type
+                GROUP BY {keys} ORDER BY {keys}
                 """;
             Add(command, "from", Ms(from));
             Add(command, "to", Ms(to));

@@ -99,6 +99,11 @@ public abstract partial class ServerContractTests
         // 6 ms and 10 ms fall in (4, 8] and (8, 16] ms: the median is the top of the first bucket.
         edge.GetProperty("client_latency").GetProperty("p50_ms").GetDouble().ShouldBe(8, 1e-6);
         graph.GetProperty("nodes").EnumerateArray().Select(n => (n.GetProperty("id").GetString(), n.GetProperty("kind").GetString())).ShouldBe([("api", "service"), ("web", "service")]);
+        edge.GetProperty("series").ValueKind.ShouldBe(JsonValueKind.Null);
+        var perMinute = await JsonOf(await session.GetAsync($"/api/v1/graph?from={Now.AddMinutes(-10):O}&to={Now:O}&series=minute".Replace("+", "%2B", StringComparison.Ordinal)));
+        var minute = perMinute.GetProperty("edges")[0].GetProperty("series").EnumerateArray().ShouldHaveSingleItem();
+        (minute.GetProperty("start").GetDateTimeOffset(), minute.GetProperty("requests").GetInt64(), minute.GetProperty("failed").GetInt64()).ShouldBe((Now.AddMinutes(-3), 2L, 1L));
+        (await session.GetAsync($"/api/v1/graph?from={Now.AddDays(-3):yyyy-MM-dd}&series=minute")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
 
         using var scraper = restarted.Client();
         var metrics = await scraper.GetStringAsync("/metrics");

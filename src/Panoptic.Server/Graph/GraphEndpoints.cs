@@ -20,7 +20,10 @@ internal static class GraphEndpoints
     public sealed record Latency(double? P50Ms, double? P95Ms, double? P99Ms, double? MeanMs);
 
     public sealed record Edge(string Client, string Server, string ConnectionType, long Requests, long Failed, double ErrorRate, double RequestsPerMinute,
-        Latency ClientLatency, Latency ServerLatency);
+        Latency ClientLatency, Latency ServerLatency, IReadOnlyList<Minute>? Series);
+
+    /// <summary>One minute of an edge (with ?series=minute): requests, failures and each side's p95.</summary>
+    public sealed record Minute(DateTimeOffset Start, long Requests, long Failed, double? ClientP95Ms, double? ServerP95Ms);
 
     public sealed record RegistryMatch(string Section, string Id, string Name);
 
@@ -35,7 +38,7 @@ internal static class GraphEndpoints
         app.MapGroup("/api/v1").WithTags("Service graph").RequireAuthorization(PanopticAuthentication.UserPolicy).WithMetadata(new WorkspaceScope.Required())
             .MapGet("/graph", GetAsync);
 
-    public static async Task<Results<Ok<GraphView>, ProblemHttpResult>> GetAsync(string? from, string? to, WorkspaceScope scope, PanopticStore store,
+    public static async Task<Results<Ok<GraphView>, ProblemHttpResult>> GetAsync(string? from, string? to, string? series, WorkspaceScope scope, PanopticStore store,
         TechnologyCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -43,9 +46,13 @@ internal static class GraphEndpoints
             return Problems.BadRequest("from and to are ISO 8601 times or dates (default: the last hour)");
         if (start >= end) return Problems.BadRequest("from must be before to");
         if (end - start > TimeSpan.FromDays(93)) return Problems.BadRequest("a window is at most 93 days");
-        start = Minute(start);
-        end = Minute(end.AddMinutes(1).AddTicks(-1));
+        if (series is not (null or "minute")) return Problems.BadRequest("series: minute (or leave it out)");
+        if (series is not null && end - start > TimeSpan.FromDays(1)) return Problems.BadRequest("a per-minute series covers at most one day");
+        start = StartOfMinute(start);
+        end = StartOfMinute(end.AddMinutes(1).AddTicks(-1));
         var edges = await store.GraphEdgesAsync(scope.WorkspaceId, start, end, cancellationToken);
+        var minutesOf = series is null ? null : (await store.GraphEdgeMinutesAsync(scope.WorkspaceId, start, end, cancellationToken))
+            .ToLookup(e => (e.Client, e.Server, e.ConnectionType));
         var minutes = Math.Max(1, (end - start).TotalMinutes);
         var stored = await store.RegistryAsync(scope.WorkspaceId, "latest", cancellationToken);
         var registry = stored?.Document is { } document ? JsonNode.Parse(document) : null;
@@ -71,13 +78,15 @@ internal static class GraphEndpoints
                 edges.Where(e => e.Server == id).Sum(e => e.Failed), match, undeclared));
         }
         var idle = entries.Where(e => e.Section != "service" && !matched.Contains((e.Section, e.Id))).Select(e => new Idle(e.Section, e.Id, e.Name)).ToList();
-        return TypedResults.Ok(new GraphView(start, end, stored?.Id, nodes, [.. edges.Select(e => View(e, minutes))],
+        return TypedResults.Ok(new GraphView(start, end, stored?.Id, nodes, [.. edges.Select(e => View(e, minutes, minutesOf?[(e.Client, e.Server, e.ConnectionType)]))],
             [.. nodes.Where(n => n.Undeclared).Select(n => n.Id)], idle));
     }
 
-    private static Edge View(GraphEdge e, double minutes) => new(e.Client, e.Server, e.ConnectionType, e.Requests, e.Failed,
+    private static Edge View(GraphEdge e, double minutes, IEnumerable<GraphEdge>? series) => new(e.Client, e.Server, e.ConnectionType, e.Requests, e.Failed,
         e.Requests == 0 ? 0 : Math.Round((double)e.Failed / e.Requests, 4), Math.Round(e.Requests / minutes, 3),
-        LatencyOf(e.ClientBuckets, e.ClientSeconds), LatencyOf(e.ServerBuckets, e.ServerSeconds));
+        LatencyOf(e.ClientBuckets, e.ClientSeconds), LatencyOf(e.ServerBuckets, e.ServerSeconds),
+        series?.Select(m => new Minute(DateTimeOffset.FromUnixTimeMilliseconds(m.Minute), m.Requests, m.Failed,
+            LatencyOf(m.ClientBuckets, m.ClientSeconds).P95Ms, LatencyOf(m.ServerBuckets, m.ServerSeconds).P95Ms)).ToList());
 
     internal static Latency LatencyOf(long[] buckets, double seconds)
     {
@@ -130,7 +139,7 @@ internal static class GraphEndpoints
         ["aws.dynamodb"] = "dynamodb", ["gcp.spanner"] = "spanner", ["elasticsearch"] = "elasticsearch",
     };
 
-    private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);
+    private static DateTimeOffset StartOfMinute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);
 
     private static bool TryTime(string? text, DateTimeOffset fallback, out DateTimeOffset value)
     {
