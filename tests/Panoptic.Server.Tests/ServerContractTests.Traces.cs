@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
@@ -208,6 +209,31 @@ public abstract partial class ServerContractTests
         var read = await stream.ReadAsync(answer);
         Encoding.ASCII.GetString(answer, 0, read).ShouldStartWith("HTTP/1.1 200");
         (await key.PostAsync("/v1/traces", Protobuf(valid))).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Traces_WhenTheStoreFails_AnswerRetryably_AndCountNothingOfTheExport()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        var end = (ulong)Now.AddMinutes(-1).ToUnixTimeMilliseconds() * 1_000_000;
+        var body = OtlpWriter.Request("api", new OtlpWriter().Bytes(1, TraceA).Bytes(2, OtlpWriter.Id(8, 1)).Text(5, "chat").Varint(6, 3).Fixed64(7, end).Fixed64(8, end)
+            .Message(9, OtlpWriter.Attribute("gen_ai.system", "openai")).Message(9, OtlpWriter.Attribute("gen_ai.usage.input_tokens", 10))
+            .Message(9, OtlpWriter.Attribute("server.address", "api.openai.com")));
+        // A real failure of the real store: the ledger's table is gone.
+        var store = server.Services.GetRequiredService<Panoptic.Storage.PanopticStore>();
+        await using (var connection = await store.OpenAsync(CancellationToken.None))
+        await using (var drop = connection.CreateCommand())
+        {
+            drop.CommandText = "DROP TABLE cost_events";
+            await drop.ExecuteNonQueryAsync();
+        }
+        var response = await key.PostAsync("/v1/traces", Protobuf(body));
+        response.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable, "OTLP exporters retry 503, not 500");
+        response.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(5));
+        await server.Services.GetRequiredService<Panoptic.Server.Graph.GraphFlushService>().FlushAsync(everything: true, CancellationToken.None);
+        (await store.GraphEdgesAsync(alice.WorkspaceId, Now.AddHours(-1), Now.AddHours(1))).ShouldBeEmpty("the export was refused, so its spans are not in the graph");
     }
 
     private static async Task<System.Text.Json.JsonElement> CostTotal(RunningServer server, Onboarding.Tenant tenant)

@@ -84,7 +84,6 @@ internal static class TraceEndpoints
                     await StatusAsync(http, StatusCodes.Status400BadRequest, json, $"the body is not an OTLP ExportTraceServiceRequest: {e.Message}");
                     return;
                 }
-                graph.Add(scope.WorkspaceId, batch.Spans);
                 var now = time.GetUtcNow();
                 var card = await rates.ForAsync(scope.WorkspaceId, cancellationToken);
                 var costs = new List<LedgerEvent>();
@@ -94,7 +93,19 @@ internal static class TraceEndpoints
                     if (cost.Timestamp > now + settings.MaxClockSkew) batch.Reject(1, $"span {span.SpanIdHex}: ends more than {settings.MaxClockSkew} in the future");
                     else costs.Add(cost);
                 }
-                if (costs.Count > 0) await store.AppendEventsAsync(scope.WorkspaceId, costs, now, cancellationToken);
+                try
+                {
+                    if (costs.Count > 0) await store.AppendEventsAsync(scope.WorkspaceId, costs, now, cancellationToken);
+                }
+                catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
+                {
+                    // Retryable for OTLP exporters (a 500 is not): nothing of this export was counted, so a retry is exact.
+                    http.Response.Headers.RetryAfter = "5";
+                    await StatusAsync(http, StatusCodes.Status503ServiceUnavailable, json, "the store is unavailable; retry after the delay");
+                    return;
+                }
+                // The graph counts the spans only once their cost events are stored, so a retried export counts once.
+                graph.Add(scope.WorkspaceId, batch.Spans);
                 load.Record(batch.Spans.Count, batch.Rejected, costs.Count);
                 await RespondAsync(http, json, batch);
             }
