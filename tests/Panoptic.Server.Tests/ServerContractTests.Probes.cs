@@ -51,6 +51,8 @@ public abstract partial class ServerContractTests
         }
         connections["postgresql"].GetProperty("section").GetString().ShouldBe("connection");
         connections["postgresql"].GetProperty("slo").GetProperty("availability_objective").GetDouble().ShouldBe(99.9);
+        connections["postgresql"].GetProperty("slo").GetProperty("latency_p95_objective_ms").GetDouble().ShouldBe(250);
+        connections["redis"].GetProperty("slo").GetProperty("latency_p95_objective_ms").GetDouble().ShouldBe(50, "a cache is held to cache speed");
         connections["stripe"].GetProperty("slo").GetProperty("availability_objective").GetDouble().ShouldBe(99.5);
         foreach (var (down, reason) in new[] { ("billing", "ConnectionRefused"), ("redis-no-auth", "NOAUTH"), ("docs", "GET answered 404") })
         {

@@ -58,7 +58,8 @@ internal static class ProbeEndpoints
         if (timeout < 50 || timeout > interval * 1000) errors.Add("timeout_ms: at least 50 and at most the interval");
         if (input.ExpectedStatus is < 100 or > 599) errors.Add("expected_status: an HTTP status code");
         var registry = await RegistryEntriesAsync(store, scope.WorkspaceId, cancellationToken);
-        var defaults = Defaults(registry.FirstOrDefault(e => e.Id.Equals(name, StringComparison.OrdinalIgnoreCase))?.Section);
+        var entry = registry.FirstOrDefault(e => e.Id.Equals(name, StringComparison.OrdinalIgnoreCase));
+        var defaults = Defaults(entry?.Section, entry?.Category);
         var availability = input.Slo?.Availability ?? defaults.Availability;
         var latency = input.Slo?.LatencyP95Ms ?? defaults.LatencyMs;
         if (availability is <= 0 or >= 100) errors.Add("slo.availability: a percentage between 0 and 100, e.g. 99.9");
@@ -93,7 +94,7 @@ internal static class ProbeEndpoints
 
     private static async Task<ConnectionView> ViewAsync(PanopticStore store, RegistryEntry? entry, Probe? probe, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var defaults = Defaults(entry?.Section);
+        var defaults = Defaults(entry?.Section, entry?.Category);
         var objective = probe?.SloAvailability ?? defaults.Availability;
         var latencyObjective = probe?.SloLatencyMs ?? defaults.LatencyMs;
         if (probe is null)
@@ -110,11 +111,20 @@ internal static class ProbeEndpoints
             new SloView(objective, latencyObjective, Slo.BudgetRemaining(month, objective), burn, Slo.Status(Slo.Availability(month), objective, burn, p95, latencyObjective)));
     }
 
-    /// <summary>Default objectives: a backend the product cannot run without, tighter; an external API, looser.</summary>
-    internal static (double Availability, double LatencyMs) Defaults(string? section) => section switch
+    /// <summary>
+    /// Default objectives by the registry's category: what the product cannot run without is held tighter, an
+    /// external API looser, a cache to cache speed and an LLM to generation speed; by section when the category is
+    /// unknown. A probe's own objectives override them.
+    /// </summary>
+    internal static (double Availability, double LatencyMs) Defaults(string? section, string? category = null) => (category, section) switch
     {
-        "connection" => (99.9, 250),
-        "external_api" => (99.5, 1500),
+        ("cache", _) => (99.9, 50),
+        ("database" or "queue" or "vector_store", _) => (99.9, 250),
+        ("search", _) => (99.9, 500),
+        ("object_storage", _) => (99.9, 1000),
+        ("llm", _) => (99.0, 15_000),
+        (_, "connection") => (99.9, 250),
+        (_, "external_api") => (99.5, 1500),
         _ => (99.9, 500),
     };
 
