@@ -3,9 +3,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Panoptic.TestUtilities;
+using Panoptic.Server;
 
-namespace Panoptic.Server.Tests;
+namespace Panoptic.TestUtilities;
 
 /// <summary>
 /// The real server (PanopticServer's composition root, Kestrel on a free loopback port) over a given database, with
@@ -31,9 +31,11 @@ public sealed class RunningServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningServer> StartAsync(string? database, string dataDirectory, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null)
+    /// <param name="urls">Where to listen; a free loopback port by default (a test restarting a server passes the old address).</param>
+    public static async Task<RunningServer> StartAsync(string? database, string dataDirectory, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null,
+        string urls = "http://127.0.0.1:0")
     {
-        var builder = PanopticServer.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
+        var builder = PanopticServer.CreateBuilder(["--urls", urls]);
         var config = new Dictionary<string, string?>
         {
             ["Panoptic:DataDirectory"] = dataDirectory,
