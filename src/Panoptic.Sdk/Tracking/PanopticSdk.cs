@@ -81,11 +81,11 @@ public static class PanopticSdk
     /// <summary>A scope for a block of code: disposing it records the operation; <see cref="TrackingScope.Fail"/> marks it failed, <see cref="TrackingScope.SetUsage"/> adds what it consumed.</summary>
     public static TrackingScope Begin(Operation operation) => s_tracker?.Begin(operation) ?? TrackingScope.None;
 
-    private sealed class Tracker(EventExporter exporter, string? service, RateCard rates)
+    internal sealed class Tracker(EventExporter exporter, string? service, RateCard rates)
     {
         public TrackingScope Begin(Operation operation) => new(this, operation);
 
-        public void Record(TrackingScope scope, Operation operation, Usage? usage, double totalMs, Exception? error)
+        public void Record(Operation operation, Usage? usage, double totalMs, Exception? error)
         {
             try
             {
@@ -124,9 +124,9 @@ public static class PanopticSdk
         private Exception? _error;
         private bool _done;
 
-        internal TrackingScope(object? tracker, Operation? operation)
+        internal TrackingScope(Tracker? tracker, Operation? operation)
         {
-            _tracker = tracker as Tracker;
+            _tracker = tracker;
             _operation = operation;
             _usage = operation?.Usage;
         }
@@ -142,7 +142,7 @@ public static class PanopticSdk
         {
             if (_done || _tracker is null || _operation is null) return;
             _done = true;
-            _tracker.Record(this, _operation, _usage, Stopwatch.GetElapsedTime(_started).TotalMilliseconds, _error);
+            _tracker.Record(_operation, _usage, Stopwatch.GetElapsedTime(_started).TotalMilliseconds, _error);
         }
     }
 }
