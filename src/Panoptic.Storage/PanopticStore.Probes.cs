@@ -80,24 +80,36 @@ public abstract partial class PanopticStore
     }, cancellationToken);
 
     /// <summary>A probe's checks in [from, to), summed.</summary>
-    public Task<ProbeWindow> ProbeWindowAsync(string workspaceId, string probeId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        WithConnectionAsync(async c =>
+    public async Task<ProbeWindow> ProbeWindowAsync(string workspaceId, string probeId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        (await ProbeWindowsAsync(workspaceId, from, to, probeId, cancellationToken)).GetValueOrDefault(probeId) ?? new ProbeWindow(0, 0, 0, new long[GraphEdge.Buckets]);
+
+    /// <summary>Every probe's checks in [from, to), summed, by probe id (one query for a whole connections list).</summary>
+    public Task<IReadOnlyDictionary<string, ProbeWindow>> ProbeWindowsAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        ProbeWindowsAsync(workspaceId, from, to, null, cancellationToken);
+
+    private Task<IReadOnlyDictionary<string, ProbeWindow>> ProbeWindowsAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, string? probeId,
+        CancellationToken cancellationToken) => WithConnectionAsync(async c =>
         {
-            var sums = string.Join(", ", Enumerable.Range(0, GraphEdge.Buckets).Select(i => $"CAST(COALESCE(SUM(b{i}), 0) AS BIGINT)"));
+            var sums = string.Join(", ", Enumerable.Range(0, GraphEdge.Buckets).Select(i => $"CAST(SUM(b{i}) AS BIGINT)"));
             await using var command = c.CreateCommand();
             command.CommandText = $"""
-                SELECT CAST(COALESCE(SUM(checks), 0) AS BIGINT), CAST(COALESCE(SUM(failures), 0) AS BIGINT), COALESCE(SUM(seconds), 0), {sums}
-                FROM probe_minutes WHERE workspace_id = @w AND probe_id = @p AND minute >= @from AND minute < @to
+                SELECT probe_id, CAST(SUM(checks) AS BIGINT), CAST(SUM(failures) AS BIGINT), SUM(seconds), {sums}
+                FROM probe_minutes WHERE workspace_id = @w AND minute >= @from AND minute < @to {(probeId is null ? "" : "AND probe_id = @p")}
+                GROUP BY probe_id
                 """;
             Add(command, "w", workspaceId);
-            Add(command, "p", probeId);
             Add(command, "from", Ms(from));
             Add(command, "to", Ms(to));
+            if (probeId is not null) Add(command, "p", probeId);
+            var windows = new Dictionary<string, ProbeWindow>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            var buckets = new long[GraphEdge.Buckets];
-            for (var i = 0; i < buckets.Length; i++) buckets[i] = reader.GetInt64(3 + i);
-            return new ProbeWindow(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), buckets);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var buckets = new long[GraphEdge.Buckets];
+                for (var i = 0; i < buckets.Length; i++) buckets[i] = reader.GetInt64(4 + i);
+                windows[reader.GetString(0)] = new ProbeWindow(reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3), buckets);
+            }
+            return (IReadOnlyDictionary<string, ProbeWindow>)windows;
         }, cancellationToken);
 
     private sealed record ProbeRow(string WorkspaceId, string Id, string Name, string Kind, string Target, long? ExpectedStatus, long IntervalMs, long TimeoutMs,

@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Panoptic.Scanner.Catalog;
 using Panoptic.Server.Accounts;
+using Panoptic.Server.Registries;
 using Panoptic.Storage;
 using Panoptic.Storage.Graph;
 
@@ -54,9 +53,7 @@ internal static class GraphEndpoints
         var minutesOf = series is null ? null : (await store.GraphEdgeMinutesAsync(scope.WorkspaceId, start, end, cancellationToken))
             .ToLookup(e => (e.Client, e.Server, e.ConnectionType));
         var minutes = Math.Max(1, (end - start).TotalMinutes);
-        var stored = await store.RegistryAsync(scope.WorkspaceId, "latest", cancellationToken);
-        var registry = stored?.Document is { } document ? JsonNode.Parse(document) : null;
-        var entries = Entries(registry);
+        var (registryId, entries) = await RegistryEntry.LatestAsync(store, scope.WorkspaceId, cancellationToken);
 
         var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var edge in edges)
@@ -73,12 +70,12 @@ internal static class GraphEndpoints
         {
             var match = kind == "user" ? null : Match(id, kind, entries, catalog);
             if (match is not null) matched.Add((match.Section, match.Id));
-            var undeclared = registry is not null && match is null && kind is "database" or "external";
+            var undeclared = registryId is not null && match is null && kind is "database" or "external";
             nodes.Add(new Node(id, kind, edges.Where(e => e.Server == id).Sum(e => e.Requests), edges.Where(e => e.Client == id).Sum(e => e.Requests),
                 edges.Where(e => e.Server == id).Sum(e => e.Failed), match, undeclared));
         }
-        var idle = entries.Where(e => e.Section != "service" && !matched.Contains((e.Section, e.Id))).Select(e => new Idle(e.Section, e.Id, e.Name)).ToList();
-        return TypedResults.Ok(new GraphView(start, end, stored?.Id, nodes, [.. edges.Select(e => View(e, minutes, minutesOf?[(e.Client, e.Server, e.ConnectionType)]))],
+        var idle = entries.Where(e => e.Section != RegistryEntry.Service && !matched.Contains((e.Section, e.Id))).Select(e => new Idle(e.Section, e.Id, e.Name)).ToList();
+        return TypedResults.Ok(new GraphView(start, end, registryId, nodes, [.. edges.Select(e => View(e, minutes, minutesOf?[(e.Client, e.Server, e.ConnectionType)]))],
             [.. nodes.Where(n => n.Undeclared).Select(n => n.Id)], idle));
     }
 
@@ -96,29 +93,11 @@ internal static class GraphEndpoints
             count == 0 ? null : Ms(seconds / count));
     }
 
-    private sealed record Entry(string Section, string Id, string Name);
-
-    private static List<Entry> Entries(JsonNode? registry)
-    {
-        var entries = new List<Entry>();
-        if (registry is null) return entries;
-        foreach (var (array, section) in new[] { ("services", "service"), ("backend_connections", "connection"), ("external_apis", "external_api") })
-        {
-            foreach (var item in registry[array] as JsonArray ?? [])
-            {
-                if (item?["id"]?.GetValueKind() != JsonValueKind.String) continue;
-                var id = item["id"]!.GetValue<string>();
-                entries.Add(new Entry(section, id, item["name"]?.GetValueKind() == JsonValueKind.String ? item["name"]!.GetValue<string>() : id));
-            }
-        }
-        return entries;
-    }
-
     /// <summary>
     /// The registry entry a node stands for: a service by its id; a database by its db.system value against the
     /// catalog ids (a few names differ); an external node by its host against the catalog's known hosts, or by name.
     /// </summary>
-    private static RegistryMatch? Match(string node, string kind, List<Entry> entries, TechnologyCatalog catalog)
+    private static RegistryMatch? Match(string node, string kind, List<RegistryEntry> entries, TechnologyCatalog catalog)
     {
         var ids = new List<string> { DatabaseAliases.GetValueOrDefault(node, node) };
         if (kind == "external")
@@ -127,7 +106,7 @@ internal static class GraphEndpoints
                 if (technology.Hosts.Any(h => h.StartsWith('.') ? node.EndsWith(h, StringComparison.OrdinalIgnoreCase) || node.Equals(h[1..], StringComparison.OrdinalIgnoreCase)
                     : node.Equals(h, StringComparison.OrdinalIgnoreCase))) ids.Add(technology.Id);
         }
-        var sections = kind == "service" ? new[] { "service" } : ["connection", "external_api"];
+        var sections = kind == "service" ? new[] { RegistryEntry.Service } : [RegistryEntry.Connection, RegistryEntry.ExternalApi];
         var entry = entries.FirstOrDefault(e => sections.Contains(e.Section) && ids.Any(id => e.Id.Equals(id, StringComparison.OrdinalIgnoreCase) || e.Name.Equals(id, StringComparison.OrdinalIgnoreCase)));
         return entry is null ? null : new RegistryMatch(entry.Section, entry.Id, entry.Name);
     }

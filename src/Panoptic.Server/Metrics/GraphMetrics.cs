@@ -14,7 +14,7 @@ internal static class GraphMetrics
 {
     public static async Task WriteAsync(StringBuilder text, PanopticStore store, CancellationToken cancellationToken)
     {
-        var edges = await store.GraphEdgesAsync(null, DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue.AddYears(-1), cancellationToken);
+        var edges = await store.GraphEdgeTotalsAsync(cancellationToken);
         string Labels(Storage.Graph.GraphEdge e) =>
             $"workspace=\"{MetricsEndpoint.Label(e.WorkspaceId)}\",client=\"{MetricsEndpoint.Label(e.Client)}\",server=\"{MetricsEndpoint.Label(e.Server)}\",connection_type=\"{MetricsEndpoint.Label(e.ConnectionType)}\"";
         text.AppendLine("# HELP traces_service_graph_request_total Requests between two nodes of the service graph.");

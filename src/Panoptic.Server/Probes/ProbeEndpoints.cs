@@ -1,8 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Panoptic.Server.Accounts;
 using Panoptic.Server.Graph;
+using Panoptic.Server.Registries;
 using Panoptic.Storage;
 using Panoptic.Storage.Probes;
 
@@ -57,8 +56,8 @@ internal static class ProbeEndpoints
         var timeout = input.TimeoutMs ?? 5_000;
         if (timeout < 50 || timeout > interval * 1000) errors.Add("timeout_ms: at least 50 and at most the interval");
         if (input.ExpectedStatus is < 100 or > 599) errors.Add("expected_status: an HTTP status code");
-        var registry = await RegistryEntriesAsync(store, scope.WorkspaceId, cancellationToken);
-        var entry = registry.FirstOrDefault(e => e.Id.Equals(name, StringComparison.OrdinalIgnoreCase));
+        var (_, registry) = await RegistryEntry.LatestAsync(store, scope.WorkspaceId, cancellationToken);
+        var entry = registry.FirstOrDefault(e => e.Section != RegistryEntry.Service && e.Id.Equals(name, StringComparison.OrdinalIgnoreCase));
         var defaults = Defaults(entry?.Section, entry?.Category);
         var availability = input.Slo?.Availability ?? defaults.Availability;
         var latency = input.Slo?.LatencyP95Ms ?? defaults.LatencyMs;
@@ -81,18 +80,31 @@ internal static class ProbeEndpoints
     {
         var now = time.GetUtcNow();
         var probes = (await store.ProbesAsync(scope.WorkspaceId, cancellationToken)).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
-        var registry = await RegistryEntriesAsync(store, scope.WorkspaceId, cancellationToken);
+        var (_, registry) = await RegistryEntry.LatestAsync(store, scope.WorkspaceId, cancellationToken);
+        var windows = new Windows(
+            await store.ProbeWindowsAsync(scope.WorkspaceId, now.AddHours(-1), now.AddMinutes(1), cancellationToken),
+            await store.ProbeWindowsAsync(scope.WorkspaceId, now.AddDays(-1), now.AddMinutes(1), cancellationToken),
+            await store.ProbeWindowsAsync(scope.WorkspaceId, now.AddDays(-30), now.AddMinutes(1), cancellationToken));
         var views = new List<ConnectionView>();
-        foreach (var entry in registry)
+        foreach (var entry in registry.Where(e => e.Section != RegistryEntry.Service))
         {
             probes.Remove(entry.Id, out var probe);
-            views.Add(await ViewAsync(store, entry, probe, now, cancellationToken));
+            views.Add(View(entry, probe, windows));
         }
-        foreach (var probe in probes.Values) views.Add(await ViewAsync(store, null, probe, now, cancellationToken));
+        foreach (var probe in probes.Values) views.Add(View(null, probe, windows));
         return TypedResults.Ok(views);
     }
 
-    private static async Task<ConnectionView> ViewAsync(PanopticStore store, RegistryEntry? entry, Probe? probe, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Every probe's checks over the last hour, day and 30 days.</summary>
+    private sealed record Windows(IReadOnlyDictionary<string, ProbeWindow> Hour, IReadOnlyDictionary<string, ProbeWindow> Day, IReadOnlyDictionary<string, ProbeWindow> Month)
+    {
+        private static readonly ProbeWindow None = new(0, 0, 0, new long[Storage.Graph.GraphEdge.Buckets]);
+
+        public (ProbeWindow Hour, ProbeWindow Day, ProbeWindow Month) Of(string probeId) =>
+            (Hour.GetValueOrDefault(probeId) ?? None, Day.GetValueOrDefault(probeId) ?? None, Month.GetValueOrDefault(probeId) ?? None);
+    }
+
+    private static ConnectionView View(RegistryEntry? entry, Probe? probe, Windows windows)
     {
         var defaults = Defaults(entry?.Section, entry?.Category);
         var objective = probe?.SloAvailability ?? defaults.Availability;
@@ -100,14 +112,12 @@ internal static class ProbeEndpoints
         if (probe is null)
             return new ConnectionView(entry!.Id, entry.Section, entry.Category, entry.EnvVars, "unprobed", null, null, null, new Availability(null, null, null),
                 new SloView(objective, latencyObjective, null, null, null));
-        var hour = await store.ProbeWindowAsync(probe.WorkspaceId, probe.Id, now.AddHours(-1), now.AddMinutes(1), cancellationToken);
-        var day = await store.ProbeWindowAsync(probe.WorkspaceId, probe.Id, now.AddDays(-1), now.AddMinutes(1), cancellationToken);
-        var month = await store.ProbeWindowAsync(probe.WorkspaceId, probe.Id, now.AddDays(-30), now.AddMinutes(1), cancellationToken);
-        double? Ms(double? seconds) => seconds is { } s ? Math.Round(s * 1000, 3) : null;
-        var p95 = Ms(LatencyHistogram.Percentile(day.Buckets, 0.95));
+        var (hour, day, month) = windows.Of(probe.Id);
+        var latency = GraphEndpoints.LatencyOf(day.Buckets, day.Seconds);
+        var p95 = latency.P95Ms;
         var burn = Slo.BurnRate(hour, objective);
         return new ConnectionView(probe.Name, entry?.Section, entry?.Category, entry?.EnvVars ?? [], probe.Status, View(probe),
-            Ms(LatencyHistogram.Percentile(day.Buckets, 0.5)), p95, new Availability(Slo.Availability(hour), Slo.Availability(day), Slo.Availability(month)),
+            latency.P50Ms, p95, new Availability(Slo.Availability(hour), Slo.Availability(day), Slo.Availability(month)),
             new SloView(objective, latencyObjective, Slo.BudgetRemaining(month, objective), burn, Slo.Status(Slo.Availability(month), objective, burn, p95, latencyObjective)));
     }
 
@@ -123,30 +133,10 @@ internal static class ProbeEndpoints
         ("search", _) => (99.9, 500),
         ("object_storage", _) => (99.9, 1000),
         ("llm", _) => (99.0, 15_000),
-        (_, "connection") => (99.9, 250),
-        (_, "external_api") => (99.5, 1500),
+        (_, RegistryEntry.Connection) => (99.9, 250),
+        (_, RegistryEntry.ExternalApi) => (99.5, 1500),
         _ => (99.9, 500),
     };
-
-    private sealed record RegistryEntry(string Id, string Section, string? Category, IReadOnlyList<string> EnvVars);
-
-    private static async Task<List<RegistryEntry>> RegistryEntriesAsync(PanopticStore store, string workspaceId, CancellationToken cancellationToken)
-    {
-        var stored = await store.RegistryAsync(workspaceId, "latest", cancellationToken);
-        var entries = new List<RegistryEntry>();
-        if (stored?.Document is not { } document || JsonNode.Parse(document) is not { } registry) return entries;
-        foreach (var (array, section) in new[] { ("backend_connections", "connection"), ("external_apis", "external_api") })
-        {
-            foreach (var item in registry[array] as JsonArray ?? [])
-            {
-                if (item?["id"]?.GetValueKind() != JsonValueKind.String) continue;
-                entries.Add(new RegistryEntry(item["id"]!.GetValue<string>(), section,
-                    item["category"]?.GetValueKind() == JsonValueKind.String ? item["category"]!.GetValue<string>() : null,
-                    [.. (item["env_vars"] as JsonArray ?? []).Where(v => v?.GetValueKind() == JsonValueKind.String).Select(v => v!.GetValue<string>())]));
-            }
-        }
-        return entries;
-    }
 
     private static ProbeView View(Probe p) => new(p.Id, p.Name, p.Kind, p.Target, p.ExpectedStatus, p.Interval.TotalSeconds, p.Timeout.TotalMilliseconds,
         p.SloAvailability, p.SloLatencyMs, p.Status, p.StatusSince, p.LastCheckedAt, p.LastError);
