@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
+using Panoptic.Server.Traces;
 
 namespace Panoptic.Benchmarks;
 
@@ -64,8 +64,8 @@ internal static class TraceLoad
     /// <summary>One ExportTraceServiceRequest with <paramref name="traces"/> traces (five spans each), ids unique to request <paramref name="request"/>.</summary>
     private static byte[] Body(long request, int traces)
     {
-        var web = new Writer();
-        var orders = new Writer();
+        var web = new ProtoWriter();
+        var orders = new ProtoWriter();
         var now = (ulong)(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000);
         for (var t = 0; t < traces; t++)
         {
@@ -81,15 +81,15 @@ internal static class TraceLoad
                 ("gen_ai.provider.name", "openai"), ("gen_ai.request.model", "gpt-4o-mini"), ("gen_ai.usage.input_tokens", 500L), ("gen_ai.usage.output_tokens", 100L),
                 ("tenant.id", "tenant-" + (t % 50).ToString(CultureInfo.InvariantCulture))));
         }
-        return new Writer().Message(1, Resource("web", web)).Message(1, Resource("orders", orders)).ToArray();
+        return new ProtoWriter().Message(1, Resource("web", web)).Message(1, Resource("orders", orders)).ToArray();
     }
 
-    private static Writer Resource(string service, Writer spans) =>
-        new Writer().Message(1, new Writer().Message(1, Attribute("service.name", service))).Message(2, new Writer().Message(1, new Writer().Text(1, "bench")).Raw(spans));
+    private static ProtoWriter Resource(string service, ProtoWriter spans) =>
+        new ProtoWriter().Message(1, new ProtoWriter().Message(1, Attribute("service.name", service))).Message(2, new ProtoWriter().Message(1, new ProtoWriter().Text(1, "bench")).Raw(spans));
 
-    private static Writer Span(byte[] trace, ulong id, ulong parent, string name, int kind, ulong start, ulong duration, params (string Key, object Value)[] attributes)
+    private static ProtoWriter Span(byte[] trace, ulong id, ulong parent, string name, int kind, ulong start, ulong duration, params (string Key, object Value)[] attributes)
     {
-        var span = new Writer().Bytes(1, trace).Bytes(2, Id(id));
+        var span = new ProtoWriter().Bytes(1, trace).Bytes(2, Id(id));
         if (parent != 0) span.Bytes(4, Id(parent));
         span.Text(5, name).Varint(6, (ulong)kind).Fixed64(7, start).Fixed64(8, start + duration);
         foreach (var (key, value) in attributes) span.Message(9, Attribute(key, value));
@@ -103,59 +103,9 @@ internal static class TraceLoad
         return bytes;
     }
 
-    private static Writer Attribute(string key, object value) => new Writer().Text(1, key).Message(2, value switch
+    private static ProtoWriter Attribute(string key, object value) => new ProtoWriter().Text(1, key).Message(2, value switch
     {
-        long n => new Writer().Varint(3, (ulong)n),
-        _ => new Writer().Text(1, (string)value),
+        long n => new ProtoWriter().Varint(3, (ulong)n),
+        _ => new ProtoWriter().Text(1, (string)value),
     });
-
-    /// <summary>Protobuf fields into a growing buffer.</summary>
-    private sealed class Writer
-    {
-        private readonly List<byte> _bytes = new(256);
-
-        public Writer Varint(int field, ulong value) => Tag(field, 0).Plain(value);
-
-        public Writer Fixed64(int field, ulong value)
-        {
-            Tag(field, 1);
-            Span<byte> buffer = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(buffer, value);
-            foreach (var b in buffer) _bytes.Add(b);
-            return this;
-        }
-
-        public Writer Bytes(int field, byte[] value)
-        {
-            Tag(field, 2).Plain((ulong)value.Length);
-            _bytes.AddRange(value);
-            return this;
-        }
-
-        public Writer Text(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
-
-        public Writer Message(int field, Writer message) => Bytes(field, message.ToArray());
-
-        /// <summary>Appends already-encoded fields.</summary>
-        public Writer Raw(Writer fields)
-        {
-            _bytes.AddRange(fields._bytes);
-            return this;
-        }
-
-        public byte[] ToArray() => [.. _bytes];
-
-        private Writer Tag(int field, int type) => Plain(((ulong)field << 3) | (uint)type);
-
-        private Writer Plain(ulong value)
-        {
-            while (value >= 0x80)
-            {
-                _bytes.Add((byte)(value | 0x80));
-                value >>= 7;
-            }
-            _bytes.Add((byte)value);
-            return this;
-        }
-    }
 }

@@ -9,13 +9,14 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Panoptic.Server.Tests.Traces;
+using Panoptic.Server.Traces;
 using Panoptic.TestUtilities;
 
 namespace Panoptic.Server.Tests;
 
 public abstract partial class ServerContractTests
 {
-    private static readonly byte[] TraceA = OtlpWriter.Id(16, 0xA1);
+    private static readonly byte[] TraceA = Otlp.Id(16, 0xA1);
 
     [Fact]
     public async Task Traces_FromTheOpenTelemetrySdk_TurnGenAiSpansIntoPricedCostEvents()
@@ -77,16 +78,16 @@ public abstract partial class ServerContractTests
         var alice = await server.OnboardAsync("alice@example.com");
         var end = (ulong)Now.AddMinutes(-1).ToUnixTimeMilliseconds() * 1_000_000;
         // Attributes before ids, an unknown field (99) in the span and in the request, the name last.
-        var span = new OtlpWriter()
-            .Message(9, OtlpWriter.Attribute("gen_ai.usage.output_tokens", 1_000_000))
+        var span = new ProtoWriter()
+            .Message(9, Otlp.Attribute("gen_ai.usage.output_tokens", 1_000_000))
             .Varint(99, 7)
             .Fixed64(8, end).Fixed64(7, end - 2_000_000_000)
-            .Message(9, OtlpWriter.Attribute("gen_ai.request.model", "gpt-4o-mini"))
-            .Message(9, OtlpWriter.Attribute("gen_ai.system", "openai"))
-            .Bytes(2, OtlpWriter.Id(8, 0x01)).Bytes(1, TraceA)
+            .Message(9, Otlp.Attribute("gen_ai.request.model", "gpt-4o-mini"))
+            .Message(9, Otlp.Attribute("gen_ai.system", "openai"))
+            .Bytes(2, Otlp.Id(8, 0x01)).Bytes(1, TraceA)
             .Varint(6, 3)
             .Text(5, "chat");
-        var body = OtlpWriter.Request("worker", span).Concat(new OtlpWriter().Text(42, "from a newer sender").ToArray()).ToArray();
+        var body = Otlp.Request("worker", span).Concat(new ProtoWriter().Text(42, "from a newer sender").ToArray()).ToArray();
         using var key = server.Client(alice.Key);
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -106,13 +107,13 @@ public abstract partial class ServerContractTests
         var alice = await server.OnboardAsync("alice@example.com");
         using var key = server.Client(alice.Key);
         var end = (ulong)Now.AddMinutes(-1).ToUnixTimeMilliseconds() * 1_000_000;
-        OtlpWriter Good(byte id) => new OtlpWriter().Bytes(1, TraceA).Bytes(2, OtlpWriter.Id(8, id)).Text(5, "chat").Fixed64(8, end)
-            .Message(9, OtlpWriter.Attribute("gen_ai.system", "openai")).Message(9, OtlpWriter.Attribute("gen_ai.request.model", "gpt-4o-mini"))
-            .Message(9, OtlpWriter.Attribute("gen_ai.usage.input_tokens", 1_000_000));
-        var shortTrace = new OtlpWriter().Bytes(1, OtlpWriter.Id(15, 0xA1)).Bytes(2, OtlpWriter.Id(8, 0x02)).Text(5, "short trace id");
-        var badUtf8 = Good(0x03).Message(9, new OtlpWriter().Text(1, "tenant.id").Message(2, new OtlpWriter().Bytes(1, [0x61, 0xFF, 0xFE])));
-        var wrongType = new OtlpWriter().Bytes(1, TraceA).Bytes(2, OtlpWriter.Id(8, 0x04)).Varint(5, 1); // name as a varint
-        var response = await key.PostAsync("/v1/traces", Protobuf(OtlpWriter.Request("api", Good(0x01), shortTrace, badUtf8, wrongType, Good(0x05))));
+        ProtoWriter Good(byte id) => new ProtoWriter().Bytes(1, TraceA).Bytes(2, Otlp.Id(8, id)).Text(5, "chat").Fixed64(8, end)
+            .Message(9, Otlp.Attribute("gen_ai.system", "openai")).Message(9, Otlp.Attribute("gen_ai.request.model", "gpt-4o-mini"))
+            .Message(9, Otlp.Attribute("gen_ai.usage.input_tokens", 1_000_000));
+        var shortTrace = new ProtoWriter().Bytes(1, Otlp.Id(15, 0xA1)).Bytes(2, Otlp.Id(8, 0x02)).Text(5, "short trace id");
+        var badUtf8 = Good(0x03).Message(9, new ProtoWriter().Text(1, "tenant.id").Message(2, new ProtoWriter().Bytes(1, [0x61, 0xFF, 0xFE])));
+        var wrongType = new ProtoWriter().Bytes(1, TraceA).Bytes(2, Otlp.Id(8, 0x04)).Varint(5, 1); // name as a varint
+        var response = await key.PostAsync("/v1/traces", Protobuf(Otlp.Request("api", Good(0x01), shortTrace, badUtf8, wrongType, Good(0x05))));
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var partial = await response.Content.ReadAsByteArrayAsync();
         partial.ShouldNotBeEmpty();
@@ -149,7 +150,7 @@ public abstract partial class ServerContractTests
         var server = await StartAsync(settings: new Dictionary<string, string?> { ["Panoptic:MaxTraceBytes"] = "1048576" });
         var alice = await server.OnboardAsync("alice@example.com");
         using var key = server.Client(alice.Key);
-        var valid = OtlpWriter.Request("api", new OtlpWriter().Bytes(1, TraceA).Bytes(2, OtlpWriter.Id(8, 1)).Text(5, "GET /"));
+        var valid = Otlp.Request("api", new ProtoWriter().Bytes(1, TraceA).Bytes(2, Otlp.Id(8, 1)).Text(5, "GET /"));
 
         var truncated = await key.PostAsync("/v1/traces", Protobuf(valid[..^3]));
         truncated.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
@@ -190,7 +191,7 @@ public abstract partial class ServerContractTests
         var server = await StartAsync(settings: new Dictionary<string, string?> { ["Panoptic:MaxTraceExportsInFlight"] = "1" });
         var alice = await server.OnboardAsync("alice@example.com");
         using var key = server.Client(alice.Key);
-        var valid = OtlpWriter.Request("api", new OtlpWriter().Bytes(1, TraceA).Bytes(2, OtlpWriter.Id(8, 1)).Text(5, "GET /"));
+        var valid = Otlp.Request("api", new ProtoWriter().Bytes(1, TraceA).Bytes(2, Otlp.Id(8, 1)).Text(5, "GET /"));
         // One export whose body arrives slowly holds the only slot: headers and half the body over a raw socket.
         using var socket = new System.Net.Sockets.TcpClient();
         await socket.ConnectAsync(server.Address.Host, server.Address.Port);
@@ -218,9 +219,9 @@ public abstract partial class ServerContractTests
         var alice = await server.OnboardAsync("alice@example.com");
         using var key = server.Client(alice.Key);
         var end = (ulong)Now.AddMinutes(-1).ToUnixTimeMilliseconds() * 1_000_000;
-        var body = OtlpWriter.Request("api", new OtlpWriter().Bytes(1, TraceA).Bytes(2, OtlpWriter.Id(8, 1)).Text(5, "chat").Varint(6, 3).Fixed64(7, end).Fixed64(8, end)
-            .Message(9, OtlpWriter.Attribute("gen_ai.system", "openai")).Message(9, OtlpWriter.Attribute("gen_ai.usage.input_tokens", 10))
-            .Message(9, OtlpWriter.Attribute("server.address", "api.openai.com")));
+        var body = Otlp.Request("api", new ProtoWriter().Bytes(1, TraceA).Bytes(2, Otlp.Id(8, 1)).Text(5, "chat").Varint(6, 3).Fixed64(7, end).Fixed64(8, end)
+            .Message(9, Otlp.Attribute("gen_ai.system", "openai")).Message(9, Otlp.Attribute("gen_ai.usage.input_tokens", 10))
+            .Message(9, Otlp.Attribute("server.address", "api.openai.com")));
         // A real failure of the real store: the ledger's table is gone.
         var store = server.Services.GetRequiredService<Panoptic.Storage.PanopticStore>();
         await using (var connection = await store.OpenAsync(CancellationToken.None))

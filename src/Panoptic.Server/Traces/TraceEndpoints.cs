@@ -165,7 +165,7 @@ internal static class TraceEndpoints
         }
         http.Response.ContentType = Protobuf;
         if (batch.Rejected == 0) return;
-        var partial = new ProtoWriter().Varint(1, (ulong)batch.Rejected).String(2, message).ToArray();
+        var partial = new ProtoWriter().Varint(1, (ulong)batch.Rejected).Text(2, message).ToArray();
         await http.Response.Body.WriteAsync(new ProtoWriter().Bytes(1, partial).ToArray());
     }
 
@@ -181,41 +181,6 @@ internal static class TraceEndpoints
             return;
         }
         http.Response.ContentType = Protobuf;
-        await http.Response.Body.WriteAsync(new ProtoWriter().Varint(1, (ulong)code).String(2, message).ToArray());
-    }
-
-    /// <summary>Just enough protobuf writing for the responses: varint and length-delimited fields.</summary>
-    private sealed class ProtoWriter
-    {
-        private readonly ArrayBufferWriter<byte> _buffer = new();
-
-        public ProtoWriter Varint(int field, ulong value)
-        {
-            Raw(((ulong)field << 3) | (ulong)WireType.Varint);
-            Raw(value);
-            return this;
-        }
-
-        public ProtoWriter String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
-
-        public ProtoWriter Bytes(int field, ReadOnlySpan<byte> value)
-        {
-            Raw(((ulong)field << 3) | (ulong)WireType.Len);
-            Raw((ulong)value.Length);
-            _buffer.Write(value);
-            return this;
-        }
-
-        public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
-
-        private void Raw(ulong value)
-        {
-            while (value >= 0x80)
-            {
-                _buffer.Write([(byte)(value | 0x80)]);
-                value >>= 7;
-            }
-            _buffer.Write([(byte)value]);
-        }
+        await http.Response.Body.WriteAsync(new ProtoWriter().Varint(1, (ulong)code).Text(2, message).ToArray());
     }
 }
