@@ -7,25 +7,13 @@ set -euo pipefail
 targets=${1:-200}
 interval=${2:-5}
 seconds=${3:-60}
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-work=$(mktemp -d /tmp/panoptic-probes.XXXXXX)
-dotnet publish src/Panoptic.Cli -c Release -o "$work/cli" -p:PublishReadyToRun=true --nologo -v q >/dev/null
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-target_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-url="http://127.0.0.1:$port"
+source "$(dirname "${BASH_SOURCE[0]}")/serve.sh"
+target_port=$(free_port)
 # A local HTTP server answers both kinds: tcp probes connect to it, http probes GET from it.
 python3 -m http.server "$target_port" --bind 127.0.0.1 --directory "$work" >/dev/null 2>&1 &
-target_pid=$!
-cleanup() { kill "$pid" "$target_pid" 2>/dev/null || true; rm -rf "$work"; }
-dotnet "$work/cli/panoptic.dll" serve --data "$work/data" --urls "$url" >"$work/server.log" 2>&1 &
-pid=$!
-trap cleanup EXIT
-until curl -sf "$url/readyz" >/dev/null; do sleep 0.05; done
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
-curl -sf -XPOST "$url/api/v1/auth/signup" -H 'Content-Type: application/json' -d '{"email":"bench@example.com","password":"benchmark password"}' >/dev/null
-token=$(curl -sf -XPOST "$url/api/v1/auth/login" -H 'Content-Type: application/json' -d '{"email":"bench@example.com","password":"benchmark password"}' | json token)
-workspace=$(curl -sf -XPOST "$url/api/v1/workspaces" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"name":"bench"}' | json id)
+extra_pids+=($!)
+serve_start sqlite
+serve_onboard
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 hz=$(getconf CLK_TCK)
 idle_start=$(ticks); sleep "$seconds"; idle=$(( $(ticks) - idle_start ))
@@ -44,4 +32,4 @@ idle, busy, hz, seconds, targets, interval, checks = int(sys.argv[1]), int(sys.a
 print(f"{targets} targets every {interval:g} s ({targets / interval:.0f} checks/s), {checks}")
 print(f"server CPU over {seconds:g} s: idle {idle / hz:.2f} s ({100 * idle / hz / seconds:.2f} % of one core), probing {busy / hz:.2f} s ({100 * busy / hz / seconds:.2f} % of one core)")
 PY
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB; $(date -u +%Y-%m-%d)"
+machine
