@@ -17,17 +17,14 @@ internal static class GraphMetrics
         var edges = await store.GraphEdgeTotalsAsync(cancellationToken);
         string Labels(Storage.Graph.GraphEdge e) =>
             $"workspace=\"{MetricsEndpoint.Label(e.WorkspaceId)}\",client=\"{MetricsEndpoint.Label(e.Client)}\",server=\"{MetricsEndpoint.Label(e.Server)}\",connection_type=\"{MetricsEndpoint.Label(e.ConnectionType)}\"";
-        text.AppendLine("# HELP traces_service_graph_request_total Requests between two nodes of the service graph.");
-        text.AppendLine("# TYPE traces_service_graph_request_total counter");
+        MetricsEndpoint.Header(text, "traces_service_graph_request_total", "counter", "Requests between two nodes of the service graph.");
         foreach (var e in edges) text.Append(CultureInfo.InvariantCulture, $"traces_service_graph_request_total{{{Labels(e)}}} {e.Requests}\n");
-        text.AppendLine("# HELP traces_service_graph_request_failed_total Failed requests between two nodes of the service graph.");
-        text.AppendLine("# TYPE traces_service_graph_request_failed_total counter");
+        MetricsEndpoint.Header(text, "traces_service_graph_request_failed_total", "counter", "Failed requests between two nodes of the service graph.");
         foreach (var e in edges) text.Append(CultureInfo.InvariantCulture, $"traces_service_graph_request_failed_total{{{Labels(e)}}} {e.Failed}\n");
         foreach (var (side, pick) in new (string, Func<Storage.Graph.GraphEdge, (long[], double)>)[] { ("server", e => (e.ServerBuckets, e.ServerSeconds)), ("client", e => (e.ClientBuckets, e.ClientSeconds)) })
         {
             var name = $"traces_service_graph_request_{side}_seconds";
-            text.AppendLine($"# HELP {name} Request latency as the {side} side measured it.");
-            text.AppendLine($"# TYPE {name} histogram");
+            MetricsEndpoint.Header(text, name, "histogram", $"Request latency as the {side} side measured it.");
             foreach (var e in edges)
             {
                 var (buckets, seconds) = pick(e);
