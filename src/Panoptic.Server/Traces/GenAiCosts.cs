@@ -15,10 +15,16 @@ internal static class GenAiCosts
     public static readonly string[] UserKeys = ["panoptic.user_id", "enduser.id", "user.id", "user_id"];
     public static readonly string[] FeatureKeys = ["panoptic.feature", "feature"];
 
+    private static readonly string[] InputKeys = ["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"];
+    private static readonly string[] OutputKeys = ["gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens"];
+
+    /// <summary>Whether the span reports token usage, which is what makes it a cost event.</summary>
+    public static bool CarriesUsage(TraceSpan span) => span.Attribute(InputKeys) is not null || span.Attribute(OutputKeys) is not null;
+
     public static LedgerEvent? Of(TraceSpan span, RateCard rates)
     {
-        var input = span.Attribute("gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens")?.AsLong();
-        var output = span.Attribute("gen_ai.usage.output_tokens", "gen_ai.usage.completion_tokens")?.AsLong();
+        var input = span.Attribute(InputKeys)?.AsLong();
+        var output = span.Attribute(OutputKeys)?.AsLong();
         if (input is null && output is null) return null;
         var provider = Provider(span.Attribute("gen_ai.provider.name", "gen_ai.system")?.ToString());
         var model = span.Attribute("gen_ai.response.model", "gen_ai.request.model")?.ToString() ?? "";

@@ -85,10 +85,12 @@ internal static class TraceEndpoints
                     return;
                 }
                 var now = time.GetUtcNow();
-                var card = await rates.ForAsync(scope.WorkspaceId, cancellationToken);
+                Sdk.Pricing.RateCard? card = null; // read only for an export that carries GenAI usage
                 var costs = new List<LedgerEvent>();
                 foreach (var span in batch.Spans)
                 {
+                    if (!GenAiCosts.CarriesUsage(span)) continue;
+                    card ??= await rates.ForAsync(scope.WorkspaceId, cancellationToken);
                     if (GenAiCosts.Of(span, card) is not { } cost) continue;
                     if (cost.Timestamp > now + settings.MaxClockSkew) batch.Reject(1, $"span {span.SpanIdHex}: ends more than {settings.MaxClockSkew} in the future");
                     else costs.Add(cost);
