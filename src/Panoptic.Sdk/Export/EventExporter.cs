@@ -27,7 +27,7 @@ public sealed record ExporterOptions
 /// Sends tracked events in the background, never blocking the caller: a bounded queue, batches by size and time,
 /// retries with exponential backoff and jitter on retryable failures (honouring Retry-After) — a batch is retried
 /// until it is sent, so an outage delays events instead of losing them while the queue has room — and counters on
-/// the "Panoptic.Sdk" meter: panoptic.sdk.events.queued, .sent, .dropped, .failed.
+/// the "Panoptic.Sdk" meter: panoptic.sdk.events.queued, .sent, .dropped, .failed, .sampled_out.
 /// </summary>
 public sealed class EventExporter : IAsyncDisposable
 {
@@ -36,6 +36,7 @@ public sealed class EventExporter : IAsyncDisposable
     private static readonly Counter<long> Sent = Meter.CreateCounter<long>("panoptic.sdk.events.sent");
     private static readonly Counter<long> DroppedCount = Meter.CreateCounter<long>("panoptic.sdk.events.dropped");
     private static readonly Counter<long> FailedCount = Meter.CreateCounter<long>("panoptic.sdk.events.failed");
+    private static readonly Counter<long> SampledOutCounter = Meter.CreateCounter<long>("panoptic.sdk.events.sampled_out");
 
     private readonly IEventTransport _transport;
     private readonly ExporterOptions _options;
@@ -43,7 +44,7 @@ public sealed class EventExporter : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private long _pending;
-    private long _sent, _dropped, _failed;
+    private long _sent, _dropped, _failed, _sampledOut;
 
     /// <summary>Starts the background sender over <paramref name="transport"/>.</summary>
     public EventExporter(IEventTransport transport, ExporterOptions? options = null)
@@ -56,6 +57,15 @@ public sealed class EventExporter : IAsyncDisposable
 
     /// <summary>Events sent, dropped because the queue was full, and failed for good (a permanent transport error).</summary>
     public (long Sent, long Dropped, long Failed) Counts => (Interlocked.Read(ref _sent), Interlocked.Read(ref _dropped), Interlocked.Read(ref _failed));
+
+    /// <summary>Operations the sampler left out (never queued).</summary>
+    public long SampledOut => Interlocked.Read(ref _sampledOut);
+
+    internal void CountSampledOut()
+    {
+        Interlocked.Increment(ref _sampledOut);
+        SampledOutCounter.Add(1);
+    }
 
     /// <summary>Queues an event; false (and counted as dropped) when the queue is full or the exporter is stopping.</summary>
     public bool Enqueue(CostEvent e)

@@ -22,4 +22,7 @@ internal sealed class SdkEventSource : EventSource
 
     [Event(4, Level = EventLevel.Error, Message = "A Panoptic SDK callback failed: {0}")]
     public void CallbackFailed(string error) => WriteEvent(4, error);
+
+    [Event(5, Level = EventLevel.Informational, Message = "Panoptic is off: no endpoint or key is configured (Panoptic:Endpoint, Panoptic:ApiKey)")]
+    public void NotConfigured() => WriteEvent(5);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Panoptic.Sdk.Context;
 using Panoptic.Sdk.Pricing;
 
@@ -9,8 +10,8 @@ namespace Panoptic.Sdk.Tracking;
 /// </summary>
 public sealed record CostEvent
 {
-    /// <summary>Unique per operation; the server ignores an id it already has.</summary>
-    public required string Id { get; init; }
+    /// <summary>Unique per operation (time-ordered); the server ignores an id it already has. Sent as 32 hex digits.</summary>
+    public required Guid Id { get; init; }
     /// <summary>When the operation ended.</summary>
     public required DateTimeOffset Timestamp { get; init; }
     /// <summary>The provider billed (openai, stripe, ...).</summary>
@@ -33,9 +34,9 @@ public sealed record CostEvent
     public string? RateCardVersion { get; init; }
     /// <summary>Wall time of the operation, in milliseconds.</summary>
     public double TotalMs { get; init; }
-    /// <summary>Time spent in the provider, when known.</summary>
+    /// <summary>Time spent in the tracked work itself (the delegate, the block, the HTTP call), in milliseconds.</summary>
     public double? ExecutionMs { get; init; }
-    /// <summary>Time spent around the provider call, when known.</summary>
+    /// <summary>Time the SDK itself added (context capture, pricing, queueing), in milliseconds: total minus execution.</summary>
     public double? OverheadMs { get; init; }
     /// <summary>Whether it threw or was marked failed.</summary>
     public bool Failed { get; init; }
@@ -43,8 +44,30 @@ public sealed record CostEvent
     public string? ErrorType { get; init; }
     /// <summary>The exception's message (at most 500 characters), when it failed.</summary>
     public string? ErrorMessage { get; init; }
-    /// <summary>The trace of the Activity current when it ran.</summary>
-    public string? TraceId { get; init; }
-    /// <summary>The span of the Activity current when it ran.</summary>
-    public string? SpanId { get; init; }
+    /// <summary>The trace of the Activity current when it ran (default when there was none).</summary>
+    public ActivityTraceId TraceId { get; init; }
+    /// <summary>The span of the Activity current when it ran (default when there was none).</summary>
+    public ActivitySpanId SpanId { get; init; }
+    /// <summary>The share of such events the sampler kept (1 when not sampled); a kept event stands for 1/rate events.</summary>
+    public double SampleRate { get; init; } = 1;
+    /// <summary>True when the usage was estimated (a stream without a usage chunk, or one the caller abandoned).</summary>
+    public bool UsageEstimated { get; init; }
+
+    /// <summary>
+    /// The attributes a transport sends: the context's attributes, plan and request id, the event's own attributes on
+    /// top, and the sampler's rate and the estimated-usage mark when they apply.
+    /// </summary>
+    public Dictionary<string, object?> AllAttributes()
+    {
+        var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (key, value) in Context.Attributes ?? Empty) attributes[key] = value;
+        if (Context.Plan is { } plan) attributes[PanopticContext.PlanKey] = plan;
+        if (Context.RequestId is { } request) attributes[PanopticContext.RequestKey] = request;
+        foreach (var (key, value) in Attributes ?? Empty) attributes[key] = value;
+        if (SampleRate < 1) attributes["sample_rate"] = SampleRate;
+        if (UsageEstimated) attributes["usage_estimated"] = true;
+        return attributes;
+    }
+
+    private static readonly Dictionary<string, object?> Empty = [];
 }

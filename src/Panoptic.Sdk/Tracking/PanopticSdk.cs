@@ -23,21 +23,47 @@ public sealed record Operation
 }
 
 /// <summary>
-/// The SDK's entry point: <see cref="Init"/> once at start-up, then <see cref="Track{T}(Operation, Func{T})"/>,
-/// <see cref="TrackAsync{T}(Operation, Func{Task{T}})"/> or a <see cref="Begin"/> scope wherever money is spent. Without
-/// Init every call is a no-op that costs almost nothing. (The issue's <c>Panoptic.Track</c> cannot exist: in a user's
-/// code the name <c>Panoptic</c> binds to this library's namespace, so the class is named as Sentry names its own.)
+/// The SDK's entry point: <see cref="Init(PanopticOptions)"/> once at start-up (or <c>services.AddPanoptic(configuration)</c>),
+/// then <c>Track</c>, <c>TrackAsync</c> or a <see cref="Begin"/> scope wherever money is spent. Without Init every call
+/// is a no-op that costs almost nothing. (The name <c>Panoptic.Track</c> cannot exist: in a user's code the name
+/// <c>Panoptic</c> binds to this library's namespace, so the class is named as Sentry names its own.)
 /// </summary>
 public static class PanopticSdk
 {
     // Set once by Init, read on every Track: the configured tracker, as Activity and Meter keep their listeners.
     private static volatile Tracker? s_tracker;
 
-    /// <summary>Starts exporting tracked operations to <paramref name="transport"/>; returns the exporter so the host can flush and dispose it at shutdown.</summary>
-    public static EventExporter Init(IEventTransport transport, string? service = null, ExporterOptions? options = null, RateCard? rates = null)
+    /// <summary>The tracker in force, or null when the SDK is not initialised.</summary>
+    internal static Tracker? Current => s_tracker;
+
+    /// <summary>True after <c>Init</c> and before <see cref="Shutdown"/>.</summary>
+    public static bool IsEnabled => s_tracker is not null;
+
+    /// <summary>
+    /// Starts tracking with <paramref name="options"/> (validated first: a <see cref="PanopticConfigurationException"/>
+    /// lists every problem). Returns the exporter so the host can flush and dispose it at shutdown, or null when the
+    /// options leave the SDK disabled.
+    /// </summary>
+    public static EventExporter? Init(PanopticOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (!options.IsConfigured)
+        {
+            SdkEventSource.Log.NotConfigured();
+            return null;
+        }
+        var exporter = new EventExporter(options.CreateTransport(), options.Export);
+        s_tracker = new Tracker(exporter, options.Service, options.RateCard ?? RateCard.Embedded, options.Sampling);
+        return exporter;
+    }
+
+    /// <summary>Starts exporting tracked operations to <paramref name="transport"/>; returns the exporter so the host can flush and dispose it at shutdown.</summary>
+    public static EventExporter Init(IEventTransport transport, string? service = null, ExporterOptions? options = null, RateCard? rates = null, SamplingOptions? sampling = null)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
         var exporter = new EventExporter(transport, options);
-        s_tracker = new Tracker(exporter, service, rates ?? RateCard.Embedded);
+        s_tracker = new Tracker(exporter, service, rates ?? RateCard.Embedded, sampling ?? new SamplingOptions());
         return exporter;
     }
 
@@ -45,47 +71,123 @@ public static class PanopticSdk
     public static void Shutdown() => s_tracker = null;
 
     /// <summary>Runs <paramref name="work"/> and records it as <paramref name="operation"/> (failed when it throws; the exception still propagates).</summary>
-    public static T Track<T>(Operation operation, Func<T> work)
+    public static void Track(Operation operation, Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (s_tracker is not { } tracker)
+        {
+            work();
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            work();
+        }
+        catch (Exception e)
+        {
+            tracker.Record(operation, operation.Usage, started, Stopwatch.GetTimestamp(), e);
+            throw;
+        }
+        tracker.Record(operation, operation.Usage, started, Stopwatch.GetTimestamp(), null);
+    }
+
+    /// <summary>Runs <paramref name="work"/> and records it as <paramref name="operation"/>, with the usage <paramref name="usageOf"/> reads from the result when given (failed when it throws; the exception still propagates).</summary>
+    public static T Track<T>(Operation operation, Func<T> work, Func<T, Usage?>? usageOf = null)
     {
         ArgumentNullException.ThrowIfNull(work);
         if (s_tracker is not { } tracker) return work();
-        using var scope = tracker.Begin(operation);
+        var started = Stopwatch.GetTimestamp();
+        T result;
         try
         {
-            return work();
+            result = work();
         }
         catch (Exception e)
         {
-            scope.Fail(e);
+            tracker.Record(operation, operation.Usage, started, Stopwatch.GetTimestamp(), e);
             throw;
         }
+        var ended = Stopwatch.GetTimestamp();
+        tracker.Record(operation, UsageOf(operation, result, usageOf), started, ended, null);
+        return result;
     }
 
     /// <summary>Awaits <paramref name="work"/> and records it as <paramref name="operation"/> (failed when it throws; the exception still propagates).</summary>
-    public static async Task<T> TrackAsync<T>(Operation operation, Func<Task<T>> work)
+    public static async Task TrackAsync(Operation operation, Func<Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (s_tracker is not { } tracker) return await work().ConfigureAwait(false);
-        using var scope = tracker.Begin(operation);
+        if (s_tracker is not { } tracker)
+        {
+            await work().ConfigureAwait(false);
+            return;
+        }
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await work().ConfigureAwait(false);
+            await work().ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            scope.Fail(e);
+            tracker.Record(operation, operation.Usage, started, Stopwatch.GetTimestamp(), e);
             throw;
         }
+        tracker.Record(operation, operation.Usage, started, Stopwatch.GetTimestamp(), null);
+    }
+
+    /// <summary>Awaits <paramref name="work"/> and records it as <paramref name="operation"/>, with the usage <paramref name="usageOf"/> reads from the result when given (failed when it throws; the exception still propagates).</summary>
+    public static async Task<T> TrackAsync<T>(Operation operation, Func<Task<T>> work, Func<T, Usage?>? usageOf = null)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (s_tracker is not { } tracker) return await work().ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
+        T result;
+        try
+        {
+            result = await work().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            tracker.Record(operation, operation.Usage, started, Stopwatch.GetTimestamp(), e);
+            throw;
+        }
+        var ended = Stopwatch.GetTimestamp();
+        tracker.Record(operation, UsageOf(operation, result, usageOf), started, ended, null);
+        return result;
     }
 
     /// <summary>A scope for a block of code: disposing it records the operation; <see cref="TrackingScope.Fail"/> marks it failed, <see cref="TrackingScope.SetUsage"/> adds what it consumed.</summary>
-    public static TrackingScope Begin(Operation operation) => s_tracker?.Begin(operation) ?? TrackingScope.None;
-
-    internal sealed class Tracker(EventExporter exporter, string? service, RateCard rates)
+    public static TrackingScope Begin(Operation operation)
     {
-        public TrackingScope Begin(Operation operation) => new(this, operation);
+        ArgumentNullException.ThrowIfNull(operation);
+        return s_tracker is { } tracker ? new TrackingScope(tracker, operation) : TrackingScope.None;
+    }
 
-        public void Record(Operation operation, Usage? usage, double totalMs, Exception? error)
+    private static Usage? UsageOf<T>(Operation operation, T result, Func<T, Usage?>? usageOf)
+    {
+        if (usageOf is null) return operation.Usage;
+        try
+        {
+            return usageOf(result) ?? operation.Usage;
+        }
+        catch (Exception e)
+        {
+            SdkEventSource.Log.CallbackFailed("reading usage: " + e.Message);
+            return operation.Usage;
+        }
+    }
+
+    internal sealed class Tracker(EventExporter exporter, string? service, RateCard rates, SamplingOptions sampling)
+    {
+        private readonly bool _keepsAll = sampling.KeepsAll;
+
+        public EventExporter Exporter => exporter;
+
+        /// <summary>
+        /// Prices, samples and queues one operation that ran from <paramref name="started"/> to <paramref name="ended"/>
+        /// (Stopwatch timestamps). Never throws.
+        /// </summary>
+        public void Record(Operation operation, Usage? usage, long started, long ended, Exception? error, bool estimated = false)
         {
             try
             {
@@ -94,14 +196,26 @@ public static class PanopticSdk
                 string? version = null;
                 if (cost is null && usage is { IsEmpty: false } && rates.Price(operation.Provider, operation.Model, usage, at) is { } priced)
                     (cost, version) = (priced, rates.Version);
+                var rate = 1d;
+                if (!_keepsAll && error is null && !(cost >= sampling.AlwaysKeepCostUsd))
+                {
+                    rate = sampling.RateFor(operation.Provider, operation.Name);
+                    if (rate < 1 && Random.Shared.NextDouble() >= rate)
+                    {
+                        exporter.CountSampledOut();
+                        return;
+                    }
+                }
                 var activity = Activity.Current;
+                var execution = Stopwatch.GetElapsedTime(started, ended).TotalMilliseconds;
+                var overhead = Stopwatch.GetElapsedTime(ended).TotalMilliseconds;
                 exporter.Enqueue(new CostEvent
                 {
-                    Id = Guid.CreateVersion7().ToString("N"), Timestamp = at, Provider = operation.Provider, Service = service, Model = operation.Model,
+                    Id = Guid.CreateVersion7(at), Timestamp = at, Provider = operation.Provider, Service = service, Model = operation.Model,
                     Operation = operation.Name, Context = PanopticContext.Current, Attributes = operation.Attributes, Usage = usage, CostUsd = cost,
-                    RateCardVersion = version, TotalMs = totalMs, Failed = error is not null, ErrorType = error?.GetType().FullName,
-                    ErrorMessage = error?.Message is { Length: > 500 } m ? m[..500] : error?.Message,
-                    TraceId = activity?.TraceId.ToHexString(), SpanId = activity?.SpanId.ToHexString(),
+                    RateCardVersion = version, TotalMs = execution + overhead, ExecutionMs = execution, OverheadMs = overhead, Failed = error is not null,
+                    ErrorType = error?.GetType().FullName, ErrorMessage = error?.Message is { Length: > 500 } m ? m[..500] : error?.Message,
+                    TraceId = activity?.TraceId ?? default, SpanId = activity?.SpanId ?? default, SampleRate = rate, UsageEstimated = estimated,
                 });
             }
             catch (Exception e)
@@ -122,7 +236,7 @@ public static class PanopticSdk
         private readonly long _started = Stopwatch.GetTimestamp();
         private Usage? _usage;
         private Exception? _error;
-        private bool _done;
+        private int _done;
 
         internal TrackingScope(Tracker? tracker, Operation? operation)
         {
@@ -140,9 +254,9 @@ public static class PanopticSdk
         /// <summary>Records the operation (once).</summary>
         public void Dispose()
         {
-            if (_done || _tracker is null || _operation is null) return;
-            _done = true;
-            _tracker.Record(_operation, _usage, Stopwatch.GetElapsedTime(_started).TotalMilliseconds, _error);
+            var ended = Stopwatch.GetTimestamp();
+            if (_tracker is null || _operation is null || Interlocked.Exchange(ref _done, 1) == 1) return;
+            _tracker.Record(_operation, _usage, _started, ended, _error);
         }
     }
 }

@@ -85,7 +85,7 @@ public sealed class ExportToServerTests : IAsyncLifetime
         await using var exporter = new EventExporter(stalled, new ExporterOptions { QueueCapacity = 100, BatchSize = 10, FlushInterval = TimeSpan.FromMilliseconds(10) });
         var accepted = 0;
         for (var i = 0; i < 1_000; i++)
-            if (exporter.Enqueue(new CostEvent { Id = $"e{i}", Timestamp = DateTimeOffset.UtcNow, Provider = "openai" })) accepted++;
+            if (exporter.Enqueue(new CostEvent { Id = Guid.NewGuid(), Timestamp = DateTimeOffset.UtcNow, Provider = "openai" })) accepted++;
         accepted.ShouldBeLessThanOrEqualTo(110, "the queue holds 100, plus the batch the exporter is stuck sending");
         exporter.Counts.Dropped.ShouldBe(1_000 - accepted);
         stalled.Release();

@@ -1,0 +1,223 @@
+using System.Buffers;
+using System.Text.Json;
+using Panoptic.Sdk.Pricing;
+
+namespace Panoptic.Sdk.Http;
+
+/// <summary>
+/// Reads the model and token usage out of LLM responses as their bytes go by: a whole JSON body, or a stream of
+/// server-sent events (OpenAI chat and Responses chunks, Anthropic message events, Gemini <c>alt=sse</c>). It keeps
+/// only the current line of a stream (and at most <see cref="MaxBodyBytes"/> of a JSON body), so a long stream costs
+/// no memory, and it never throws: a chunk it cannot read is skipped.
+/// </summary>
+internal sealed class UsageReader
+{
+    public const int MaxBodyBytes = 8 << 20;
+    private const int MaxLineBytes = 1 << 20;
+
+    private readonly bool _stream;
+    private byte[] _pending = [];
+    private int _pendingLength;
+    private bool _overflow;
+
+    // The last non-zero value seen for each field: streams repeat usage cumulatively (Anthropic, Gemini) or once at the end (OpenAI).
+    private long _input, _output, _cached, _reasoning, _cacheRead, _cacheCreation, _thoughts;
+
+    public UsageReader(bool stream) => _stream = stream;
+
+    public string? Model { get; private set; }
+
+    /// <summary>Streamed chunks that carried generated text: the estimate of output tokens when no usage arrives.</summary>
+    public int TextChunks { get; private set; }
+
+    public bool SawUsage { get; private set; }
+
+    /// <summary>Feeds the next bytes of the body.</summary>
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_overflow) return;
+        if (!_stream)
+        {
+            if (_pendingLength + bytes.Length > MaxBodyBytes)
+            {
+                _overflow = true;
+                Release();
+                return;
+            }
+            Buffer(bytes);
+            return;
+        }
+        while (!bytes.IsEmpty)
+        {
+            var newline = bytes.IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                if (_pendingLength + bytes.Length > MaxLineBytes) _pendingLength = -1; // an absurd line: skip to its end
+                else if (_pendingLength >= 0) Buffer(bytes);
+                return;
+            }
+            if (_pendingLength > 0)
+            {
+                Buffer(bytes[..newline]);
+                Line(_pending.AsSpan(0, _pendingLength));
+            }
+            else if (_pendingLength == 0) Line(bytes[..newline]);
+            _pendingLength = 0;
+            bytes = bytes[(newline + 1)..];
+        }
+    }
+
+    /// <summary>The body is complete: reads a JSON body, or a last stream line without its newline.</summary>
+    public void Complete()
+    {
+        if (!_overflow && _pendingLength > 0)
+        {
+            if (_stream) Line(_pending.AsSpan(0, _pendingLength));
+            else Read(_pending.AsSpan(0, _pendingLength), countText: false);
+        }
+        _pendingLength = 0;
+        Release();
+    }
+
+    /// <summary>The usage read, or null when the response carried none.</summary>
+    public Usage? Usage => SawUsage
+        ? new Usage
+        {
+            // Anthropic counts cache reads and writes outside input_tokens; Gemini counts thoughts outside candidates.
+            InputTokens = _input + _cacheRead + _cacheCreation,
+            CachedInputTokens = _cacheRead > 0 ? _cacheRead : _cached,
+            OutputTokens = _output + _thoughts,
+            ReasoningTokens = _thoughts > 0 ? _thoughts : _reasoning,
+        }
+        : null;
+
+    private void Line(ReadOnlySpan<byte> line)
+    {
+        if (line.EndsWith("\r"u8)) line = line[..^1];
+        if (!line.StartsWith("data:"u8)) return;
+        var data = line[5..].TrimStart((byte)' ');
+        if (data.IsEmpty || data.SequenceEqual("[DONE]"u8)) return;
+        Read(data, countText: true);
+    }
+
+    private enum Scope : byte { Other, Usage, InputDetails, OutputDetails, Message }
+
+    private void Read(ReadOnlySpan<byte> json, bool countText)
+    {
+        Span<Scope> scopes = stackalloc Scope[16];
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        var depth = 0;
+        var property = Scope.Other;
+        var name = Name.None;
+        try
+        {
+            while (reader.Read())
+            {
+                var parent = depth > 0 && depth <= scopes.Length ? scopes[depth - 1] : Scope.Other;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        name = NameOf(ref reader, parent);
+                        property = name switch
+                        {
+                            Name.Usage => Scope.Usage,
+                            Name.InputDetails => Scope.InputDetails,
+                            Name.OutputDetails => Scope.OutputDetails,
+                            Name.Message => Scope.Message,
+                            _ => Scope.Other,
+                        };
+                        break;
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        if (depth < scopes.Length) scopes[depth] = reader.TokenType == JsonTokenType.StartObject ? property : Scope.Other;
+                        depth++;
+                        property = Scope.Other;
+                        name = Name.None;
+                        break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray:
+                        depth--;
+                        break;
+                    case JsonTokenType.String:
+                        if (name == Name.Model && Model is null && (depth == 1 || parent == Scope.Message)) Model = reader.GetString();
+                        else if (name == Name.Text && countText && reader.ValueSpan.Length > 0) TextChunks++;
+                        name = Name.None;
+                        break;
+                    case JsonTokenType.Number:
+                        if (name >= Name.Input && reader.TryGetInt64(out var value) && value > 0) Count(name, value);
+                        name = Name.None;
+                        break;
+                    default:
+                        name = Name.None;
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A chunk that is not JSON (or is cut off) is skipped; what was read before it stands.
+        }
+    }
+
+    private enum Name : byte { None, Model, Text, Usage, InputDetails, OutputDetails, Message, Input, Output, Cached, Reasoning, CacheRead, CacheCreation, Thoughts }
+
+    private static Name NameOf(ref Utf8JsonReader reader, Scope parent)
+    {
+        if (reader.ValueTextEquals("usage"u8) || reader.ValueTextEquals("usageMetadata"u8)) return Name.Usage;
+        if (reader.ValueTextEquals("model"u8) || reader.ValueTextEquals("modelVersion"u8)) return Name.Model;
+        if (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("delta"u8)) return Name.Text;
+        if (reader.ValueTextEquals("message"u8) || reader.ValueTextEquals("response"u8)) return Name.Message;
+        switch (parent)
+        {
+            case Scope.Usage:
+                if (reader.ValueTextEquals("prompt_tokens"u8) || reader.ValueTextEquals("input_tokens"u8) || reader.ValueTextEquals("promptTokenCount"u8)) return Name.Input;
+                if (reader.ValueTextEquals("completion_tokens"u8) || reader.ValueTextEquals("output_tokens"u8) || reader.ValueTextEquals("candidatesTokenCount"u8)) return Name.Output;
+                if (reader.ValueTextEquals("cachedContentTokenCount"u8)) return Name.Cached;
+                if (reader.ValueTextEquals("cache_read_input_tokens"u8)) return Name.CacheRead;
+                if (reader.ValueTextEquals("cache_creation_input_tokens"u8)) return Name.CacheCreation;
+                if (reader.ValueTextEquals("thoughtsTokenCount"u8)) return Name.Thoughts;
+                if (reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8)) return Name.InputDetails;
+                if (reader.ValueTextEquals("completion_tokens_details"u8) || reader.ValueTextEquals("output_tokens_details"u8)) return Name.OutputDetails;
+                break;
+            case Scope.InputDetails when reader.ValueTextEquals("cached_tokens"u8):
+                return Name.Cached;
+            case Scope.OutputDetails when reader.ValueTextEquals("reasoning_tokens"u8):
+                return Name.Reasoning;
+        }
+        return Name.None;
+    }
+
+    private void Count(Name name, long value)
+    {
+        SawUsage = true;
+        switch (name)
+        {
+            case Name.Input: _input = value; break;
+            case Name.Output: _output = value; break;
+            case Name.Cached: _cached = value; break;
+            case Name.Reasoning: _reasoning = value; break;
+            case Name.CacheRead: _cacheRead = value; break;
+            case Name.CacheCreation: _cacheCreation = value; break;
+            case Name.Thoughts: _thoughts = value; break;
+        }
+    }
+
+    private void Buffer(ReadOnlySpan<byte> bytes)
+    {
+        if (_pendingLength + bytes.Length > _pending.Length)
+        {
+            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_pendingLength + bytes.Length, Math.Max(1024, _pending.Length * 2)));
+            _pending.AsSpan(0, _pendingLength).CopyTo(grown);
+            Release();
+            _pending = grown;
+        }
+        bytes.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength += bytes.Length;
+    }
+
+    private void Release()
+    {
+        if (_pending.Length > 0) ArrayPool<byte>.Shared.Return(_pending);
+        _pending = [];
+    }
+}
