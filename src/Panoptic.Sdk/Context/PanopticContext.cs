@@ -70,6 +70,14 @@ public static class PanopticContext
         return FromBaggage(entries);
     }
 
+    /// <summary>The well-known fields of <paramref name="values"/> as a W3C <c>baggage</c> header value (percent-encoded), empty when there are none.</summary>
+    public static string ToBaggageHeader(ContextValues values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.TenantId is null && values.UserId is null && values.Plan is null && values.Feature is null && values.RequestId is null) return "";
+        return string.Join(",", Fields(values).Select(f => f.Key + "=" + Uri.EscapeDataString(f.Value)));
+    }
+
     private static void Annotate(Activity activity, ContextValues values)
     {
         foreach (var (key, value) in Fields(values))

@@ -40,6 +40,7 @@ internal sealed class ResponseObserver(PanopticSdk.Tracker tracker, ProviderMatc
         try
         {
             if (!_broken) _reader.Complete();
+            complete |= _reader.SawEnd;
             var usage = _reader.Usage;
             var estimated = !complete || usage is null;
             if (usage is null && _reader.TextChunks > 0) usage = new Pricing.Usage { OutputTokens = _reader.TextChunks };

@@ -11,7 +11,10 @@ namespace Panoptic.Sdk.Http;
 /// Resend, SendGrid, Twilio, S3-compatible storage, ...) as tracked operations. For LLM APIs it reads the model and
 /// token usage from the response as the caller reads it — streamed responses included — without buffering or
 /// delaying a byte, and records the event when the body ends (or is abandoned: then the usage is marked estimated).
-/// Register it with <c>services.AddHttpClient(...).AddPanopticTracking()</c>. Calls to other hosts pass untouched.
+/// Calls to other hosts — your own services — carry the current <see cref="Context.PanopticContext"/> as W3C
+/// <c>baggage</c> (never sent to a provider: a tenant id is not OpenAI's business), so the next service's middleware
+/// continues the context even where no Activity exists. Register it with
+/// <c>services.AddHttpClient(...).AddPanopticTracking()</c>.
 /// </summary>
 public sealed class PanopticHttpHandler : DelegatingHandler
 {
@@ -26,8 +29,12 @@ public sealed class PanopticHttpHandler : DelegatingHandler
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (PanopticSdk.Current is not { } tracker || _hosts.Match(request.RequestUri) is not { } match)
+        if (_hosts.Match(request.RequestUri) is not { } match)
+        {
+            Propagate(request);
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        if (PanopticSdk.Current is not { } tracker) return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var started = Stopwatch.GetTimestamp();
         HttpResponseMessage response;
         try
@@ -45,7 +52,12 @@ public sealed class PanopticHttpHandler : DelegatingHandler
     /// <inheritdoc />
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (PanopticSdk.Current is not { } tracker || _hosts.Match(request.RequestUri) is not { } match) return base.Send(request, cancellationToken);
+        if (_hosts.Match(request.RequestUri) is not { } match)
+        {
+            Propagate(request);
+            return base.Send(request, cancellationToken);
+        }
+        if (PanopticSdk.Current is not { } tracker) return base.Send(request, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         HttpResponseMessage response;
         try
@@ -58,6 +70,13 @@ public sealed class PanopticHttpHandler : DelegatingHandler
             throw;
         }
         return Observe(tracker, match, request, response, started);
+    }
+
+    /// <summary>Adds the current context to the request's baggage, unless the caller set baggage itself.</summary>
+    private static void Propagate(HttpRequestMessage request)
+    {
+        var header = Context.PanopticContext.ToBaggageHeader(Context.PanopticContext.Current);
+        if (header.Length > 0 && !request.Headers.Contains("baggage")) request.Headers.TryAddWithoutValidation("baggage", header);
     }
 
     private static HttpResponseMessage Observe(PanopticSdk.Tracker tracker, ProviderMatch match, HttpRequestMessage request, HttpResponseMessage response, long started)

@@ -32,6 +32,9 @@ internal sealed class UsageReader
 
     public bool SawUsage { get; private set; }
 
+    /// <summary>The stream said it was over (OpenAI's <c>[DONE]</c>, Anthropic's <c>message_stop</c>): clients may stop reading there.</summary>
+    public bool SawEnd { get; private set; }
+
     /// <summary>Feeds the next bytes of the body.</summary>
     public void Append(ReadOnlySpan<byte> bytes)
     {
@@ -96,7 +99,12 @@ internal sealed class UsageReader
         if (line.EndsWith("\r"u8)) line = line[..^1];
         if (!line.StartsWith("data:"u8)) return;
         var data = line[5..].TrimStart((byte)' ');
-        if (data.IsEmpty || data.SequenceEqual("[DONE]"u8)) return;
+        if (data.IsEmpty) return;
+        if (data.SequenceEqual("[DONE]"u8) || data.IndexOf("\"message_stop\""u8) >= 0)
+        {
+            SawEnd = true;
+            return;
+        }
         Read(data, countText: true);
     }
 

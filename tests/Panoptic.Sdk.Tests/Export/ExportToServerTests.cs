@@ -9,6 +9,7 @@ using Panoptic.TestUtilities;
 namespace Panoptic.Sdk.Tests.Export;
 
 /// <summary>The SDK against the real server (SQLite) over loopback HTTP.</summary>
+[Collection(Support.SdkTests.Name)]
 public sealed class ExportToServerTests : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "panoptic-sdk-" + Guid.NewGuid().ToString("N"));
