@@ -47,21 +47,22 @@ public sealed class OpenTelemetryTransport : IEventTransport, IDisposable
     public Task<SendResult> SendAsync(IReadOnlyList<CostEvent> batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        foreach (var e in batch) Emit(e);
+        foreach (var e in batch)
+            if (!Emit(e)) return Task.FromResult(SendResult.Permanent("the tracer provider did not sample the spans (another listener on the same source name?)"));
         // ForceFlush blocks; the exporter's loop is a background task, so it may.
         return Task.Run(() => _provider.ForceFlush(30_000)
             ? SendResult.Ok
             : SendResult.Permanent("the OTLP exporter did not deliver the spans (see the OpenTelemetry SDK's own diagnostics)"), cancellationToken);
     }
 
-    private void Emit(CostEvent e)
+    private bool Emit(CostEvent e)
     {
         var end = e.Timestamp;
         var start = end - TimeSpan.FromMilliseconds(Math.Max(0, e.TotalMs));
         var parent = e.TraceId != default ? new ActivityContext(e.TraceId, e.SpanId, ActivityTraceFlags.Recorded) : default;
         var name = e.Operation is null ? e.Provider : $"{e.Operation} {e.Model}".TrimEnd();
         using var activity = _source.StartActivity(name, ActivityKind.Client, parent, startTime: start);
-        if (activity is null) return;
+        if (activity is null) return false;
         activity.SetTag("gen_ai.provider.name", e.Provider);
         if (e.Operation is not null) activity.SetTag("gen_ai.operation.name", e.Operation);
         if (e.Model is not null)
@@ -91,6 +92,7 @@ public sealed class OpenTelemetryTransport : IEventTransport, IDisposable
             if (e.ErrorType is not null) activity.SetTag("error.type", e.ErrorType);
         }
         activity.SetEndTime(end.UtcDateTime);
+        return true;
     }
 
     /// <summary>Flushes and shuts the tracer provider down.</summary>
