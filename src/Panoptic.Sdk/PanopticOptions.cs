@@ -118,8 +118,7 @@ public sealed record PanopticOptions
                 AlwaysKeepCostUsd = Parse("Sampling:AlwaysKeepCostUsd", null, samplingDefaults.AlwaysKeepCostUsd,
                     t => decimal.TryParse(t, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : null, "an amount in US dollars"),
             },
-            Hosts = section?.GetSection("Hosts").GetChildren().Where(c => !string.IsNullOrWhiteSpace(c.Value))
-                .ToDictionary(c => c.Key, c => c.Value!.Trim(), StringComparer.OrdinalIgnoreCase) is { Count: > 0 } hosts ? hosts : null,
+            Hosts = ReadHosts(section, problems),
             ReadProblems = problems,
         };
     }
@@ -183,6 +182,25 @@ public sealed record PanopticOptions
             else problems.Add($"Panoptic:{name}:{child.Key} must be a number from 0 to 1, got '{Shorten(child.Value ?? "")}'.");
         }
         return rates.Count > 0 ? rates : null;
+    }
+
+    /// <summary>
+    /// Extra hosts: <c>Panoptic:Hosts:&lt;host&gt; = provider</c> entries, and a list <c>host[:port]=provider,...</c> in
+    /// <c>Panoptic:Hosts</c> or <c>PANOPTIC_HOSTS</c> (configuration keys cannot hold a port: ':' separates sections).
+    /// </summary>
+    private static Dictionary<string, string>? ReadHosts(IConfigurationSection? section, List<string> problems)
+    {
+        var hosts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var child in section?.GetSection("Hosts").GetChildren() ?? [])
+            if (!string.IsNullOrWhiteSpace(child.Value)) hosts[child.Key] = child.Value.Trim();
+        var list = Environment.GetEnvironmentVariable("PANOPTIC_HOSTS") is { Length: > 0 } variable ? variable : section?["Hosts"];
+        foreach (var entry in (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = entry.LastIndexOf('=');
+            if (equals <= 0 || equals == entry.Length - 1) problems.Add($"Panoptic:Hosts (PANOPTIC_HOSTS) entries are host[:port]=provider, got '{Shorten(entry)}'.");
+            else hosts[entry[..equals].Trim()] = entry[(equals + 1)..].Trim();
+        }
+        return hosts.Count > 0 ? hosts : null;
     }
 
     private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

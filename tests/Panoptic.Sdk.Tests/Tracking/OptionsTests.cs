@@ -9,7 +9,7 @@ namespace Panoptic.Sdk.Tests.Tracking;
 [Collection(SdkTests.Name)]
 public sealed class OptionsTests : IDisposable
 {
-    private static readonly string[] Variables = ["PANOPTIC_ENDPOINT", "PANOPTIC_API_KEY", "PANOPTIC_SERVICE", "PANOPTIC_OUTPUT", "PANOPTIC_FILE", "PANOPTIC_SAMPLE_RATE", "PANOPTIC_ENABLED"];
+    private static readonly string[] Variables = ["PANOPTIC_ENDPOINT", "PANOPTIC_API_KEY", "PANOPTIC_SERVICE", "PANOPTIC_OUTPUT", "PANOPTIC_FILE", "PANOPTIC_SAMPLE_RATE", "PANOPTIC_ENABLED", "PANOPTIC_HOSTS"];
 
     public OptionsTests()
     {
@@ -38,6 +38,16 @@ public sealed class OptionsTests : IDisposable
         (options.ApiKey, options.Service, options.Export.BatchSize, options.Export.FlushInterval).ShouldBe(("pan_ik_fromenv", "chat-api", 50, TimeSpan.FromSeconds(2)));
         (options.Sampling.Rate, options.Sampling.RateFor("openai", "chat"), options.Sampling.RateFor("openai", "embeddings"), options.Sampling.RateFor("stripe", null)).ShouldBe((0.5, 0.25, 0.01, 0.5));
         options.Hosts!["llm.internal"].ShouldBe("openai");
+    }
+
+    [Fact]
+    public void HostsWithAPort_ComeAsAList_BecauseAConfigurationKeyCannotHoldAColon()
+    {
+        Environment.SetEnvironmentVariable("PANOPTIC_HOSTS", "llm-proxy.internal:8443=openai, mail.internal=postmark");
+        PanopticOptions.FromEnvironment().Hosts.ShouldBe(new Dictionary<string, string> { ["llm-proxy.internal:8443"] = "openai", ["mail.internal"] = "postmark" });
+        Environment.SetEnvironmentVariable("PANOPTIC_HOSTS", "llm-proxy.internal:8443");
+        Should.Throw<PanopticConfigurationException>(() => PanopticOptions.FromEnvironment().Validate())
+            .Problems.ShouldBe(["Panoptic:Hosts (PANOPTIC_HOSTS) entries are host[:port]=provider, got 'llm-proxy.internal:8443'."]);
     }
 
     [Fact]
