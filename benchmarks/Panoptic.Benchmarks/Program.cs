@@ -16,4 +16,9 @@ if (args is ["traces", ..])
     await TraceLoad.RunAsync(args);
     return;
 }
+if (args is ["sdk-outage", ..])
+{
+    await SdkOutage.RunAsync(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

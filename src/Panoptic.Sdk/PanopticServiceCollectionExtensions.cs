@@ -42,7 +42,7 @@ public static class PanopticServiceCollectionExtensions
         public async Task StopAsync(CancellationToken cancellationToken)
         {
             if (exporter is null) return;
-            PanopticSdk.Shutdown();
+            PanopticSdk.Shutdown(exporter);
             await exporter.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Panoptic.Sdk.Tracking;
 
 namespace Panoptic.Sdk.Export;
@@ -40,18 +40,23 @@ public sealed class EventExporter : IAsyncDisposable
 
     private readonly IEventTransport _transport;
     private readonly ExporterOptions _options;
-    private readonly Channel<CostEvent> _queue;
+    // The caller's side is a lock-free queue and a counter: no lock, no wake-up per event. The sender wakes when a
+    // batch is full or the flush interval is up.
+    private readonly ConcurrentQueue<CostEvent> _queue = new();
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private int _queued;
+    private volatile bool _completed;
     private long _pending;
     private long _sent, _dropped, _failed, _sampledOut;
 
     /// <summary>Starts the background sender over <paramref name="transport"/>.</summary>
     public EventExporter(IEventTransport transport, ExporterOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(transport);
         _transport = transport;
         _options = options ?? new ExporterOptions();
-        _queue = Channel.CreateBounded<CostEvent>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Run(RunAsync);
     }
 
@@ -70,24 +75,27 @@ public sealed class EventExporter : IAsyncDisposable
     /// <summary>Queues an event; false (and counted as dropped) when the queue is full or the exporter is stopping.</summary>
     public bool Enqueue(CostEvent e)
     {
-        Interlocked.Increment(ref _pending);
-        // In Wait mode TryWrite never waits: it refuses when the queue is full.
-        if (_queue.Writer.TryWrite(e))
+        var queued = Interlocked.Increment(ref _queued);
+        if (queued > _options.QueueCapacity || _completed)
         {
-            Queued.Add(1);
-            return true;
+            Interlocked.Decrement(ref _queued);
+            Interlocked.Increment(ref _dropped);
+            DroppedCount.Add(1);
+            SdkEventSource.Log.Dropped();
+            return false;
         }
-        Interlocked.Decrement(ref _pending);
-        Interlocked.Increment(ref _dropped);
-        DroppedCount.Add(1);
-        SdkEventSource.Log.Dropped();
-        return false;
+        Interlocked.Increment(ref _pending);
+        _queue.Enqueue(e);
+        Queued.Add(1);
+        if (queued == _options.BatchSize) _wake.Release();
+        return true;
     }
 
     /// <summary>Waits until every queued event is sent (or failed for good), at most <paramref name="timeout"/>; true when done.</summary>
     public async Task<bool> FlushAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
+        if (Interlocked.Read(ref _pending) > 0) _wake.Release();
         while (Interlocked.Read(ref _pending) > 0)
         {
             if (DateTime.UtcNow >= deadline) return false;
@@ -99,28 +107,15 @@ public sealed class EventExporter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<CostEvent>(_options.BatchSize);
-        var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+            while (!_stopping.IsCancellationRequested)
             {
-                // A partial batch waits up to the flush interval for more events.
-                using (var wait = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
-                {
-                    wait.CancelAfter(_options.FlushInterval);
-                    try
-                    {
-                        while (batch.Count < _options.BatchSize)
-                        {
-                            while (batch.Count < _options.BatchSize && reader.TryRead(out var e)) batch.Add(e);
-                            if (batch.Count >= _options.BatchSize || !await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false)) break;
-                        }
-                    }
-                    catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
-                    {
-                        // the interval is up: send what there is
-                    }
-                }
+                // A partial batch waits up to the flush interval for more events; a full one (or a flush) wakes it.
+                if (Volatile.Read(ref _queued) < _options.BatchSize) await _wake.WaitAsync(_options.FlushInterval, _stopping.Token).ConfigureAwait(false);
+                while (batch.Count < _options.BatchSize && _queue.TryDequeue(out var e)) batch.Add(e);
+                if (batch.Count == 0) continue;
+                Interlocked.Add(ref _queued, -batch.Count);
                 await SendAsync(batch).ConfigureAwait(false);
                 batch.Clear();
             }
@@ -170,7 +165,7 @@ public sealed class EventExporter : IAsyncDisposable
     /// <summary>Sends what is queued (for up to five seconds), then stops.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _completed = true;
         await FlushAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
@@ -182,5 +177,6 @@ public sealed class EventExporter : IAsyncDisposable
             // stopped mid-retry
         }
         _stopping.Dispose();
+        _wake.Dispose();
     }
 }

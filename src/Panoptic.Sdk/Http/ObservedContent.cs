@@ -12,7 +12,6 @@ namespace Panoptic.Sdk.Http;
 internal sealed class ResponseObserver(PanopticSdk.Tracker tracker, ProviderMatch match, HttpRequestMessage request, HttpStatusCode status, long started, bool stream)
 {
     private readonly UsageReader _reader = new(stream);
-    private readonly string? _route = PanopticHttpHandler.Route(request.Method, request.RequestUri);
     private readonly Operation _request = PanopticHttpHandler.OperationOf(match, request, null);
     private int _done;
     private bool _broken;
@@ -53,7 +52,7 @@ internal sealed class ResponseObserver(PanopticSdk.Tracker tracker, ProviderMatc
         }
     }
 
-    public override string ToString() => $"{match.Provider} {_route}";
+    public override string ToString() => $"{_request.Provider} {_request.Name}";
 }
 
 /// <summary>The provider's content, unchanged for the caller, with every byte read shown to the observer on its way.</summary>

@@ -171,6 +171,10 @@ internal sealed class UsageReader
 
     private static Name NameOf(ref Utf8JsonReader reader, Scope parent)
     {
+        // Most names in a chunk (id, object, created, choices, index, finish_reason, ...) matter to nobody: outside a
+        // usage object, one look at the first byte sets them aside.
+        if (parent is Scope.Other or Scope.Message && !reader.ValueIsEscaped && reader.ValueSpan is { Length: > 0 } raw && raw[0] is not ((byte)'u' or (byte)'m' or (byte)'c' or (byte)'t' or (byte)'d' or (byte)'r'))
+            return Name.None;
         if (reader.ValueTextEquals("usage"u8) || reader.ValueTextEquals("usageMetadata"u8)) return Name.Usage;
         if (reader.ValueTextEquals("model"u8) || reader.ValueTextEquals("modelVersion"u8)) return Name.Model;
         if (reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("delta"u8)) return Name.Text;

@@ -119,8 +119,20 @@ public sealed class RateCard
         return prices;
     }
 
+    // Model lookups seen so far; bounded, so hostile model names sent to the server cannot grow it without end.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Provider, string Model), Entry?> _matches = new();
+    private const int MaxCachedMatches = 4096;
+
     /// <summary>The entry for a model: an exact name first, then the longest matching prefix pattern ("gpt-4o-mini-*").</summary>
     private Entry? Match(string provider, string model)
+    {
+        if (_matches.TryGetValue((provider, model), out var cached)) return cached;
+        var found = MatchUncached(provider, model);
+        if (_matches.Count < MaxCachedMatches) _matches.TryAdd((provider, model), found);
+        return found;
+    }
+
+    private Entry? MatchUncached(string provider, string model)
     {
         Entry? best = null;
         var bestLength = -1;
@@ -130,7 +142,7 @@ public sealed class RateCard
             foreach (var pattern in entry.Models)
             {
                 var length = pattern.EndsWith('*')
-                    ? model.StartsWith(pattern[..^1], StringComparison.OrdinalIgnoreCase) ? pattern.Length - 1 : -1
+                    ? model.AsSpan().StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.OrdinalIgnoreCase) ? pattern.Length - 1 : -1
                     : string.Equals(pattern, model, StringComparison.OrdinalIgnoreCase) ? int.MaxValue : -1;
                 if (length > bestLength) (best, bestLength) = (entry, length);
             }
@@ -150,7 +162,13 @@ public sealed class RateCard
     private sealed record Entry(string Provider, List<string> Models, List<DatedPrice> Prices)
     {
         /// <summary>The price in force at a time: the latest that started on or before it.</summary>
-        public DatedPrice? At(DateTimeOffset at) => Prices.LastOrDefault(p => p.From <= at);
+        public DatedPrice? At(DateTimeOffset at)
+        {
+            // Called for every priced event: a loop, not a LINQ closure.
+            for (var i = Prices.Count - 1; i >= 0; i--)
+                if (Prices[i].From <= at) return Prices[i];
+            return null;
+        }
     }
 
     private sealed record DatedPrice(DateTimeOffset From, decimal Input, decimal? CachedInput, decimal Output, decimal PerRequest, decimal PerGb, decimal PerUnit);

@@ -36,7 +36,7 @@ public static class PanopticSdk
     /// <summary>The tracker in force, or null when the SDK is not initialised.</summary>
     internal static Tracker? Current => s_tracker;
 
-    /// <summary>True after <c>Init</c> and before <see cref="Shutdown"/>.</summary>
+    /// <summary>True after <c>Init</c> and before <see cref="Shutdown()"/>.</summary>
     public static bool IsEnabled => s_tracker is not null;
 
     /// <summary>
@@ -69,6 +69,13 @@ public static class PanopticSdk
 
     /// <summary>Stops tracking (the exporter is the caller's to dispose).</summary>
     public static void Shutdown() => s_tracker = null;
+
+    /// <summary>Stops tracking if <paramref name="exporter"/> is still the one in force (a later Init is left alone).</summary>
+    internal static void Shutdown(EventExporter exporter)
+    {
+        var current = s_tracker;
+        if (current is not null && ReferenceEquals(current.Exporter, exporter)) Interlocked.CompareExchange(ref s_tracker, null, current);
+    }
 
     /// <summary>Runs <paramref name="work"/> and records it as <paramref name="operation"/> (failed when it throws; the exception still propagates).</summary>
     public static void Track(Operation operation, Action work)
