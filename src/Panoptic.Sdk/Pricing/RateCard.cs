@@ -51,7 +51,8 @@ public sealed class RateCard
         if (!string.IsNullOrEmpty(model) && Match(key, model) is { } llm && llm.At(at) is { } price)
         {
             var cached = Math.Min(usage.CachedInputTokens, usage.InputTokens);
-            return ((usage.InputTokens - cached) * price.Input + cached * (price.CachedInput ?? price.Input) + usage.OutputTokens * price.Output) / 1_000_000m;
+            // Times 10^-6 rather than divided by 10^6: the same exact value, a multiplication instead of a decimal division.
+            return ((usage.InputTokens - cached) * price.Input + cached * (price.CachedInput ?? price.Input) + usage.OutputTokens * price.Output) * 0.000001m;
         }
         if (_services.TryGetValue(key, out var service) && service.At(at) is { } rate)
             return usage.Requests * rate.PerRequest + usage.Bytes / 1_000_000_000m * rate.PerGb + (decimal)usage.Units * rate.PerUnit;

@@ -218,7 +218,7 @@ public static class PanopticSdk
                 var overhead = Stopwatch.GetElapsedTime(ended).TotalMilliseconds;
                 exporter.Enqueue(new CostEvent
                 {
-                    Id = Guid.CreateVersion7(at), Timestamp = at, Provider = operation.Provider, Service = service, Model = operation.Model,
+                    Id = EventIds.New(at), Timestamp = at, Provider = operation.Provider, Service = service, Model = operation.Model,
                     Operation = operation.Name, Context = PanopticContext.Current, Attributes = operation.Attributes, Usage = usage, CostUsd = cost,
                     RateCardVersion = version, TotalMs = execution + overhead, ExecutionMs = execution, OverheadMs = overhead, Failed = error is not null,
                     ErrorType = error?.GetType().FullName, ErrorMessage = error?.Message is { Length: > 500 } m ? m[..500] : error?.Message,
