@@ -6,30 +6,12 @@
 set -euo pipefail
 seconds=${1:-30}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-work=$(mktemp -d /tmp/panoptic-sample.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+source "$here/../demo.sh"
 
 echo "building..." >&2
-dotnet build "$root/src/Panoptic.Cli" -c Release --nologo -v q >/dev/null
 dotnet build "$here/Shop.Api" -c Release --nologo -v q >/dev/null
 dotnet build "$here/Shop.Processor" -c Release --nologo -v q >/dev/null
-
-if [ -z "${PANOPTIC_URL:-}" ]; then
-  PANOPTIC_URL="http://127.0.0.1:$(free_port)"
-  dotnet "$root/src/Panoptic.Cli/bin/Release/net10.0/panoptic.dll" serve --data "$work/panoptic" --urls "$PANOPTIC_URL" >"$work/panoptic.log" 2>&1 &
-  pids+=($!)
-  until curl -sf "$PANOPTIC_URL/readyz" >/dev/null; do sleep 0.1; done
-  curl -sf -XPOST "$PANOPTIC_URL/api/v1/auth/signup" -H 'Content-Type: application/json' -d '{"email":"demo@example.com","password":"demo password 123"}' >/dev/null
-  PANOPTIC_TOKEN=$(curl -sf -XPOST "$PANOPTIC_URL/api/v1/auth/login" -H 'Content-Type: application/json' -d '{"email":"demo@example.com","password":"demo password 123"}' | json token)
-  PANOPTIC_WORKSPACE=$(curl -sf -XPOST "$PANOPTIC_URL/api/v1/workspaces" -H "Authorization: Bearer $PANOPTIC_TOKEN" -H 'Content-Type: application/json' -d '{"name":"shop"}' | json id)
-  PANOPTIC_KEY=$(curl -sf -XPOST "$PANOPTIC_URL/api/v1/keys" -H "Authorization: Bearer $PANOPTIC_TOKEN" -H "Panoptic-Workspace: $PANOPTIC_WORKSPACE" -H 'Content-Type: application/json' -d '{"name":"shop"}' | json key)
-  echo "panoptic serve at $PANOPTIC_URL (log in as demo@example.com / demo password 123)" >&2
-fi
+[ -n "${PANOPTIC_URL:-}" ] || panoptic_start shop
 
 # The standard OpenTelemetry exporter settings: any OTel SDK reads them.
 export OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf

@@ -6,26 +6,12 @@
 # Usage: samples/support-bot/run.sh
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-work=$(mktemp -d /tmp/panoptic-bot.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+source "$here/../demo.sh"
 
 echo "building..." >&2
-dotnet build "$root/src/Panoptic.Cli" -c Release --nologo -v q >/dev/null
 dotnet build "$here/SupportBot" -c Release --nologo -v q >/dev/null
-
-panoptic="http://127.0.0.1:$(free_port)"
-dotnet "$root/src/Panoptic.Cli/bin/Release/net10.0/panoptic.dll" serve --data "$work/panoptic" --urls "$panoptic" >"$work/panoptic.log" 2>&1 &
-pids+=($!)
-until curl -sf "$panoptic/readyz" >/dev/null; do sleep 0.1; done
-curl -sf -XPOST "$panoptic/api/v1/auth/signup" -H 'Content-Type: application/json' -d '{"email":"demo@example.com","password":"demo password 123"}' >/dev/null
-token=$(curl -sf -XPOST "$panoptic/api/v1/auth/login" -H 'Content-Type: application/json' -d '{"email":"demo@example.com","password":"demo password 123"}' | json token)
-workspace=$(curl -sf -XPOST "$panoptic/api/v1/workspaces" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"name":"support"}' | json id)
-key=$(curl -sf -XPOST "$panoptic/api/v1/keys" -H "Authorization: Bearer $token" -H "Panoptic-Workspace: $workspace" -H 'Content-Type: application/json' -d '{"name":"support-bot"}' | json key)
+panoptic_start support
+panoptic=$PANOPTIC_URL token=$PANOPTIC_TOKEN workspace=$PANOPTIC_WORKSPACE key=$PANOPTIC_KEY
 
 if [ -z "${OPENAI_API_KEY:-}" ]; then
   fake_port=$(free_port)

@@ -14,19 +14,17 @@ namespace Panoptic.Sdk.Tests.AspNetCore;
 public sealed class MiddlewareTests : IAsyncLifetime
 {
     private readonly List<WebApplication> _apps = [];
-    private CollectingTransport _events = null!;
-    private Sdk.Export.EventExporter _exporter = null!;
+    private CollectingTransport.Tracked _sdk = null!;
 
     public Task InitializeAsync()
     {
-        (_events, _exporter) = CollectingTransport.Init("orders");
+        _sdk = CollectingTransport.Init("orders");
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        PanopticSdk.Shutdown();
-        await _exporter.DisposeAsync();
+        await _sdk.DisposeAsync();
         foreach (var app in _apps) await app.DisposeAsync();
     }
 
@@ -62,7 +60,7 @@ public sealed class MiddlewareTests : IAsyncLifetime
         request.Headers.Add("X-Tenant", "acme");
         (await http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        var events = await _events.WaitForAsync(3);
+        var events = await _sdk.Events.WaitForAsync(3);
         var draft = events.Single(e => e.Provider == "openai");
         (draft.Context.TenantId, draft.Context.Feature).ShouldBe(("acme", "checkout"));
         var outer = events.Single(e => e.Operation == "POST /orders/{id}");
@@ -86,7 +84,7 @@ public sealed class MiddlewareTests : IAsyncLifetime
         var response = await http.SendAsync(request);
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync()).ShouldBe("globex");
-        var e = (await _events.WaitForAsync(1)).Single();
+        var e = (await _sdk.Events.WaitForAsync(1)).Single();
         (e.Operation, e.Failed, e.Context.TenantId).ShouldBe(("GET /ping", false, "globex"));
     }
 
@@ -103,7 +101,7 @@ public sealed class MiddlewareTests : IAsyncLifetime
         (await http.GetAsync(new Uri(address, "boom"))).StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         (await http.GetAsync(new Uri(address, "missing/7"))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await http.GetAsync(new Uri(address, "nowhere"))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        var events = (await _events.WaitForAsync(3)).OrderBy(e => e.Timestamp).ToList();
+        var events = (await _sdk.Events.WaitForAsync(3)).OrderBy(e => e.Timestamp).ToList();
         events.Select(e => (e.Operation, e.Failed, e.AllAttributes()["status_code"])).ShouldBe(
             [("GET /boom", true, (object?)503), ("GET /missing/{id:int}", false, 404), ("GET", false, 404)]);
     }

@@ -17,14 +17,13 @@ namespace Panoptic.Sdk.Tests.Http;
 public sealed class HttpHandlerTests : IAsyncLifetime, IDisposable
 {
     private FakeLlmUpstream _upstream = null!;
-    private CollectingTransport _events = null!;
-    private Sdk.Export.EventExporter _exporter = null!;
+    private CollectingTransport.Tracked _sdk = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
         _upstream = await FakeLlmUpstream.StartAsync();
-        (_events, _exporter) = CollectingTransport.Init();
+        _sdk = CollectingTransport.Init();
         // The fake upstream's address stands in for api.openai.com, as Panoptic:Hosts lets a proxy do.
         var hosts = new Dictionary<string, string> { [$"127.0.0.1:{_upstream.Address.Port}"] = "openai" };
         _http = new HttpClient(new PanopticHttpHandler(new SocketsHttpHandler(), hosts));
@@ -32,8 +31,7 @@ public sealed class HttpHandlerTests : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
-        PanopticSdk.Shutdown();
-        await _exporter.DisposeAsync();
+        await _sdk.DisposeAsync();
         _http.Dispose();
         await _upstream.DisposeAsync();
     }
@@ -51,7 +49,7 @@ public sealed class HttpHandlerTests : IAsyncLifetime, IDisposable
             var completion = await Chat().CompleteChatAsync([new UserChatMessage("hi")]);
             completion.Value.Content[0].Text.ShouldBe(string.Concat(FakeLlmUpstream.Words));
         }
-        var e = (await _events.WaitForAsync(1)).Single();
+        var e = (await _sdk.Events.WaitForAsync(1)).Single();
         (e.Provider, e.Model, e.Operation, e.Context.TenantId, e.Context.Feature).ShouldBe(("openai", FakeLlmUpstream.Model, "POST /v1/chat/completions", "acme", "support"));
         e.Usage.ShouldBe(new Usage { InputTokens = 1200, CachedInputTokens = 1024, OutputTokens = 300, ReasoningTokens = 64 });
         e.UsageEstimated.ShouldBeFalse();
@@ -70,7 +68,7 @@ public sealed class HttpHandlerTests : IAsyncLifetime, IDisposable
         await foreach (var update in Chat().CompleteChatStreamingAsync([new UserChatMessage("hi")]))
             foreach (var part in update.ContentUpdate) text.Append(part.Text);
         text.ToString().ShouldBe(string.Concat(FakeLlmUpstream.Words));
-        var e = (await _events.WaitForAsync(1)).Single();
+        var e = (await _sdk.Events.WaitForAsync(1)).Single();
         (e.Model, e.Usage).ShouldBe((FakeLlmUpstream.Model, new Usage { InputTokens = 900, OutputTokens = 6 }));
         e.UsageEstimated.ShouldBeFalse();
         e.CostUsd.ShouldBe((900 * 0.15m + 6 * 0.60m) / 1_000_000m);
@@ -81,7 +79,7 @@ public sealed class HttpHandlerTests : IAsyncLifetime, IDisposable
     {
         var lines = await PostStreamAsync("v1/chat/completions", """{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}""");
         lines.Count(l => l.StartsWith("data: ", StringComparison.Ordinal)).ShouldBe(FakeLlmUpstream.Words.Length + 3);
-        var e = (await _events.WaitForAsync(1)).Single();
+        var e = (await _sdk.Events.WaitForAsync(1)).Single();
         (e.Model, e.Usage, e.UsageEstimated).ShouldBe((FakeLlmUpstream.Model, new Usage { OutputTokens = FakeLlmUpstream.Words.Length }, true));
     }
 
@@ -91,7 +89,7 @@ public sealed class HttpHandlerTests : IAsyncLifetime, IDisposable
         _http.Dispose();
         _http = new HttpClient(new PanopticHttpHandler(new SocketsHttpHandler(), new Dictionary<string, string> { ["127.0.0.1"] = "anthropic" }));
         await PostStreamAsync("v1/messages", """{"model":"claude-3-5-haiku-latest","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]}""");
-        var e = (await _events.WaitForAsync(1)).Single();
+        var e = (await _sdk.Events.WaitForAsync(1)).Single();
         (e.Provider, e.Model, e.Operation).ShouldBe(("anthropic", FakeLlmUpstream.AnthropicModel, "POST /v1/messages"));
         e.Usage.ShouldBe(new Usage { InputTokens = 3500, CachedInputTokens = 1500, OutputTokens = 15 });
         e.UsageEstimated.ShouldBeFalse();
@@ -107,10 +105,10 @@ public sealed class HttpHandlerTests : IAsyncLifetime, IDisposable
             first = string.Concat(updates.Current.ContentUpdate.Select(p => p.Text));
         first.ShouldBe(FakeLlmUpstream.Words[0]);
         _upstream.HoldAfterFirstChunk.Task.IsCompleted.ShouldBeFalse("the upstream is still holding the rest of the stream");
-        _events.Events.ShouldBeEmpty("the call is recorded when its stream ends, not before");
+        _sdk.Events.Events.ShouldBeEmpty("the call is recorded when its stream ends, not before");
         _upstream.HoldAfterFirstChunk.SetResult();
         while (await updates.MoveNextAsync()) { }
-        (await _events.WaitForAsync(1)).Single().UsageEstimated.ShouldBeFalse();
+        (await _sdk.Events.WaitForAsync(1)).Single().UsageEstimated.ShouldBeFalse();
     }
 
     [Fact]
@@ -125,10 +123,10 @@ public sealed class HttpHandlerTests : IAsyncLifetime, IDisposable
             using var reader = new StreamReader(body);
             while (await reader.ReadLineAsync() is { } line && !line.Contains("\"Hel\"", StringComparison.Ordinal)) { }
         }
-        var e = (await _events.WaitForAsync(1)).Single();
+        var e = (await _sdk.Events.WaitForAsync(1)).Single();
         (e.Usage, e.UsageEstimated, e.Failed).ShouldBe((new Usage { OutputTokens = 1 }, true, false));
         await Task.Delay(50);
-        _events.Events.Count.ShouldBe(1);
+        _sdk.Events.Events.Count.ShouldBe(1);
     }
 
     [Fact]
@@ -138,7 +136,7 @@ public sealed class HttpHandlerTests : IAsyncLifetime, IDisposable
             new OpenAIClientOptions { Endpoint = new Uri(_upstream.Address, "limited/v1"), Transport = new HttpClientPipelineTransport(_http), RetryPolicy = new ClientRetryPolicy(0) });
         var error = await Should.ThrowAsync<ClientResultException>(() => limited.CompleteChatAsync([new UserChatMessage("hi")]));
         error.Status.ShouldBe(429);
-        var e = (await _events.WaitForAsync(1)).Single();
+        var e = (await _sdk.Events.WaitForAsync(1)).Single();
         (e.Provider, e.Failed, e.ErrorMessage).ShouldBe(("openai", true, "the provider answered 429 TooManyRequests"));
     }
 
@@ -156,7 +154,7 @@ public sealed class HttpHandlerTests : IAsyncLifetime, IDisposable
             baggage = await own.GetStringAsync(new Uri(_upstream.Address, "internal/echo-baggage"));
         }
         PanopticContext.FromBaggageHeader(baggage).ShouldBe(new ContextValues { TenantId = "acme corp", UserId = "ann" });
-        var e = (await _events.WaitForAsync(1)).Single();
+        var e = (await _sdk.Events.WaitForAsync(1)).Single();
         (e.Provider, e.Operation, e.Usage, e.CostUsd).ShouldBe(("resend", "POST /v1/emails", new Usage { Requests = 1, Units = 1 }, 0.0004m));
         _upstream.Baggage.ShouldBe([""], "the tenant is never sent to a provider");
     }
@@ -167,7 +165,7 @@ public sealed class HttpHandlerTests : IAsyncLifetime, IDisposable
         PanopticSdk.Shutdown();
         (await Chat().CompleteChatAsync([new UserChatMessage("hi")])).Value.Content[0].Text.ShouldBe(string.Concat(FakeLlmUpstream.Words));
         await Task.Delay(30);
-        _events.Events.ShouldBeEmpty();
+        _sdk.Events.Events.ShouldBeEmpty();
     }
 
     private async Task<List<string>> PostStreamAsync(string path, string json)

@@ -17,12 +17,21 @@ internal sealed class CollectingTransport : IEventTransport
         return Task.FromResult(SendResult.Ok);
     }
 
-    /// <summary>Initialises the SDK over a fresh collecting transport that flushes every few milliseconds.</summary>
-    public static (CollectingTransport Transport, EventExporter Exporter) Init(string service = "test-service", SamplingOptions? sampling = null)
+    /// <summary>Initialises the SDK over a fresh collecting transport that flushes every few milliseconds; disposing it shuts the SDK down.</summary>
+    public static Tracked Init(string service = "test-service", SamplingOptions? sampling = null)
     {
         var transport = new CollectingTransport();
-        var exporter = PanopticSdk.Init(transport, service, new ExporterOptions { FlushInterval = TimeSpan.FromMilliseconds(5) }, sampling: sampling);
-        return (transport, exporter);
+        return new Tracked(transport, PanopticSdk.Init(transport, service, new ExporterOptions { FlushInterval = TimeSpan.FromMilliseconds(5) }, sampling: sampling));
+    }
+
+    /// <summary>The SDK initialised over a collecting transport, for one test.</summary>
+    public sealed record Tracked(CollectingTransport Events, EventExporter Exporter) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            PanopticSdk.Shutdown();
+            await Exporter.DisposeAsync();
+        }
     }
 
     /// <summary>Waits until <paramref name="count"/> events arrived (or fails after ten seconds).</summary>
