@@ -62,6 +62,13 @@ public static class PanopticServer
         services.AddSingleton<AlertEvaluator>();
         services.AddSingleton<AlertDelivery>();
         services.AddHostedService<AlertService>();
+        services.AddSingleton<Gateway.KeyVault>();
+        services.AddSingleton<Gateway.GatewayLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<Gateway.GatewayLogWriter>());
+        services.AddSingleton<Gateway.GatewayProxy>();
+        // The gateway manages its own timeouts (to the first byte, then between reads), so the client has none.
+        services.AddHttpClient(Gateway.GatewayProxy.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All });
         services.AddHttpClient(AlertDelivery.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
@@ -103,6 +110,8 @@ public static class PanopticServer
         app.MapRegistries();
         app.MapBudgets();
         app.MapAlerts();
+        Gateway.GatewayAdminEndpoints.MapGatewayAdmin(app);
+        Gateway.GatewayEndpoints.MapGateway(app);
         return app;
     }
 }

@@ -62,6 +62,24 @@ public sealed class ServerOptions
     /// <summary>Bearer token Prometheus scrapes /metrics with; without one, /metrics answers loopback clients only.</summary>
     public string? MetricsToken { get; set; }
 
+    /// <summary>
+    /// The gateway's master key (32 bytes, base64), which wraps each workspace's data key; PANOPTIC_MASTER_KEY when
+    /// unset, then <see cref="MasterKeyFile"/>, then master.key in the data folder (created on first start).
+    /// </summary>
+    public string? MasterKey { get; set; }
+
+    /// <summary>A file holding the master key in base64 (a mounted secret).</summary>
+    public string? MasterKeyFile { get; set; }
+
+    /// <summary>Earlier master keys, comma-separated base64, still accepted while the data keys they wrapped are re-wrapped (rotation).</summary>
+    public string? PreviousMasterKeys { get; set; }
+
+    /// <summary>Largest request body the gateway reads (a chat request with images can be large).</summary>
+    public int GatewayMaxBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>How long the gateway waits for an upstream's answer (and between its chunks' reads) before a 504.</summary>
+    public TimeSpan GatewayUpstreamTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
     public static string DefaultDataDirectory()
     {
         var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg ? xdg

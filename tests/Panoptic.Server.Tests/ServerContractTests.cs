@@ -25,6 +25,7 @@ public abstract partial class ServerContractTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         foreach (var server in _servers) await server.DisposeAsync();
+        foreach (var upstream in _upstreams) await upstream.DisposeAsync();
         await CleanUpAsync();
         if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
     }

@@ -23,7 +23,17 @@ internal sealed class UsageReader
     // The last non-zero value seen for each field: streams repeat usage cumulatively (Anthropic, Gemini) or once at the end (OpenAI).
     private long _input, _output, _cached, _reasoning, _cacheRead, _cacheCreation, _thoughts;
 
-    public UsageReader(bool stream) => _stream = stream;
+    private readonly bool _validate;
+
+    /// <summary>A reader for a JSON body or (<paramref name="stream"/>) server-sent events; <paramref name="validate"/> parses every chunk, so <see cref="BrokenChunks"/> counts the ones that are not JSON.</summary>
+    public UsageReader(bool stream, bool validate = false)
+    {
+        _stream = stream;
+        _validate = validate;
+    }
+
+    /// <summary>Data lines that were not JSON (counted when validating).</summary>
+    public int BrokenChunks { get; private set; }
 
     public string? Model { get; private set; }
 
@@ -107,7 +117,7 @@ internal sealed class UsageReader
         }
         // Once the model is known, a chunk without usage needs no parsing: count its text and move on. This keeps a
         // long stream at a few nanoseconds per chunk instead of a JSON parse each.
-        if (Model is not null && !MayCarryUsage(data))
+        if (!_validate && Model is not null && !MayCarryUsage(data))
         {
             if (CarriesText(data)) TextChunks++;
             return;
@@ -191,6 +201,7 @@ internal sealed class UsageReader
         }
         catch (JsonException)
         {
+            BrokenChunks++;
             // A chunk that is not JSON (or is cut off) is skipped; what was read before it stands.
         }
     }

@@ -59,6 +59,13 @@ public sealed class RateCard
         return null;
     }
 
+    /// <summary>The model names the card prices for <paramref name="provider"/> (patterns without their trailing <c>*</c>).</summary>
+    internal IEnumerable<string> ModelNames(string provider)
+    {
+        var key = Normalize(provider);
+        return _llm.Where(e => e.Provider == key).SelectMany(e => e.Models).Select(m => m.TrimEnd('*').TrimEnd('-')).Distinct(StringComparer.OrdinalIgnoreCase);
+    }
+
     /// <summary>True when the card prices this provider and model at some date.</summary>
     public bool Knows(string provider, string? model) => _overrides?.Knows(provider, model) == true ||
         (!string.IsNullOrEmpty(model) ? Match(Normalize(provider), model) is not null : _services.ContainsKey(Normalize(provider)));

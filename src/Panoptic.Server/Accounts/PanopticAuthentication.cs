@@ -24,7 +24,8 @@ internal sealed class PanopticAuthentication(IOptionsMonitor<AuthenticationSchem
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var token = BearerToken(Request) ?? Request.Cookies[CookieName];
-        if (string.IsNullOrEmpty(token)) return AuthenticateResult.NoResult();
+        // Gateway keys are checked by the gateway itself (its errors are OpenAI-shaped): no store lookup here.
+        if (string.IsNullOrEmpty(token) || token.StartsWith(Gateway.GatewayProxy.KeyPrefix, StringComparison.Ordinal)) return AuthenticateResult.NoResult();
         var hash = Secrets.Hash(token);
         if (token.StartsWith(Secrets.IngestionKeyPrefix, StringComparison.Ordinal))
         {

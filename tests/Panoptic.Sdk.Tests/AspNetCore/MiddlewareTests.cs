@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Panoptic.Sdk.AspNetCore;
 using Panoptic.Sdk.Context;
 using Panoptic.Sdk.Tests.Support;
+using Panoptic.TestUtilities;
 using Panoptic.Sdk.Tracking;
 
 namespace Panoptic.Sdk.Tests.AspNetCore;

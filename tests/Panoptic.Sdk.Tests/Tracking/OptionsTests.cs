@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Panoptic.Sdk.Export;
 using Panoptic.Sdk.Tests.Support;
+using Panoptic.TestUtilities;
 using Panoptic.Sdk.Tracking;
 
 namespace Panoptic.Sdk.Tests.Tracking;

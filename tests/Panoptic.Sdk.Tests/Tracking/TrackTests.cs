@@ -1,6 +1,7 @@
 using Panoptic.Sdk.Context;
 using Panoptic.Sdk.Pricing;
 using Panoptic.Sdk.Tests.Support;
+using Panoptic.TestUtilities;
 using Panoptic.Sdk.Tracking;
 
 namespace Panoptic.Sdk.Tests.Tracking;

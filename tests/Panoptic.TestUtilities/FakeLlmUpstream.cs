@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Panoptic.Sdk.Tests.Support;
+namespace Panoptic.TestUtilities;
 
 /// <summary>
 /// A stand-in for OpenAI and Anthropic on loopback, serving their real response and streamed-chunk formats (as of
@@ -11,7 +11,7 @@ namespace Panoptic.Sdk.Tests.Support;
 /// <see cref="HoldAfterFirstChunk"/> keeps a stream open after its first text chunk until released, to show the
 /// caller gets bytes while the upstream is still generating.
 /// </summary>
-internal sealed class FakeLlmUpstream : IAsyncDisposable
+public sealed class FakeLlmUpstream : IAsyncDisposable
 {
     public const string Model = "gpt-4o-mini-2024-07-18";
     public const string AnthropicModel = "claude-3-5-haiku-20241022";
@@ -25,6 +25,9 @@ internal sealed class FakeLlmUpstream : IAsyncDisposable
 
     /// <summary>The baggage header of every request received, empty when absent.</summary>
     public List<string> Baggage { get; } = [];
+
+    /// <summary>Every chat or embeddings request received: path, Authorization header, body.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Path, string Authorization, string Body)> Requests { get; } = new();
 
     public static async Task<FakeLlmUpstream> StartAsync()
     {
@@ -40,6 +43,25 @@ internal sealed class FakeLlmUpstream : IAsyncDisposable
                 return Results.Json(new { error = new { message = "Rate limit reached for gpt-4o-mini", type = "requests", param = (string?)null, code = "rate_limit_exceeded" } }, statusCode: 429);
             });
             app.MapGet("/internal/echo-baggage", (HttpContext http) => http.Request.Headers["baggage"].ToString());
+            app.MapPost("/v1/embeddings", async (HttpContext http) =>
+            {
+                using var reader = new StreamReader(http.Request.Body);
+                fake.Requests.Enqueue((http.Request.Path, http.Request.Headers.Authorization.ToString(), await reader.ReadToEndAsync()));
+                http.Response.ContentType = "application/json";
+                await http.Response.WriteAsync("""{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.0023064255,-0.009327292,0.015797347]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":8,"total_tokens":8}}""");
+            });
+            // Misbehaving upstreams, each under its own base path.
+            app.MapPost("/hang/v1/chat/completions", async (HttpContext http) => await Task.Delay(Timeout.InfiniteTimeSpan, http.RequestAborted));
+            app.MapPost("/html/v1/chat/completions", () => Results.Content("<html><body>502 Bad Gateway</body></html>", "text/html", statusCode: 503));
+            app.MapPost("/badjson/v1/chat/completions", () => Results.Content("{\"id\":\"chatcmpl-1\",\"choices\":[{", "application/json"));
+            app.MapPost("/broken/v1/chat/completions", async (HttpContext http) =>
+            {
+                http.Response.ContentType = "text/event-stream";
+                await Chunk(http, $$$"""{"id":"c1","object":"chat.completion.chunk","created":1,"model":"{{{Model}}}","choices":[{"index":0,"delta":{"content":"Hel"},"finish_reason":null}]}""");
+                await Chunk(http, """{"id":"c1","object":"chat.completion.chunk","choi""");
+                await Chunk(http, $$$"""{"id":"c1","object":"chat.completion.chunk","created":1,"model":"{{{Model}}}","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":null}]}""");
+                await Chunk(http, "[DONE]");
+            });
         });
         return fake;
     }
@@ -47,7 +69,10 @@ internal sealed class FakeLlmUpstream : IAsyncDisposable
     private async Task ChatAsync(HttpContext http)
     {
         Baggage.Add(http.Request.Headers["baggage"].ToString());
-        using var request = await JsonDocument.ParseAsync(http.Request.Body);
+        using var bodyReader = new StreamReader(http.Request.Body);
+        var body = await bodyReader.ReadToEndAsync();
+        Requests.Enqueue((http.Request.Path, http.Request.Headers.Authorization.ToString(), body));
+        using var request = JsonDocument.Parse(body);
         var root = request.RootElement;
         var stream = root.TryGetProperty("stream", out var s) && s.GetBoolean();
         var includeUsage = root.TryGetProperty("stream_options", out var o) && o.TryGetProperty("include_usage", out var u) && u.GetBoolean();

@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Panoptic.Sdk.Tests.Support;
+namespace Panoptic.TestUtilities;
 
 /// <summary>A real Kestrel app on a free loopback port, for fake upstreams and test services.</summary>
-internal static class WebApp
+public static class WebApp
 {
     public static async Task<(WebApplication App, Uri Address)> StartAsync(Action<WebApplicationBuilder>? services, Action<WebApplication> routes)
     {

@@ -1,0 +1,123 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Panoptic.Server.Accounts;
+using Panoptic.Storage;
+using Panoptic.Storage.Gateway;
+
+namespace Panoptic.Server.Gateway;
+
+/// <summary>
+/// Managing the gateway: provider keys (stored encrypted, shown back only as a masked hint), gateway keys (shown once,
+/// stored hashed, revocable, optionally expiring and limited to some models), and the request logs.
+/// </summary>
+internal static class GatewayAdminEndpoints
+{
+    public sealed record NewProviderKey(string? Name, string? Provider, string? ApiKey, string? BaseUrl, string[]? Models);
+
+    public sealed record ProviderKeyView(string Id, string Name, string Provider, string BaseUrl, IReadOnlyList<string> Models, string Hint, DateTimeOffset CreatedAt);
+
+    public sealed record NewGatewayKey(string? Name, string[]? AllowedModels, DateTimeOffset? ExpiresAt);
+
+    public sealed record GatewayKeyView(string Id, string Name, string Prefix, IReadOnlyList<string>? AllowedModels, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt,
+        DateTimeOffset? RevokedAt, bool Active);
+
+    public sealed record CreatedGatewayKey(string Id, string Name, string Key, string Prefix, IReadOnlyList<string>? AllowedModels, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+
+    public sealed record LogPage(IReadOnlyList<GatewayLogView> Data, string? Next);
+
+    public sealed record GatewayLogView(string Id, DateTimeOffset At, string KeyId, string Endpoint, string ModelRequested, string ModelServed, string Upstream, int Status,
+        bool Stream, double LatencyMs, double? TtftMs, long InputTokens, long CachedTokens, long OutputTokens, long ReasoningTokens, decimal? CostUsd, string? RateCard,
+        bool Estimated, string TenantId, string UserId, string Feature, string? Error);
+
+    public static void MapGatewayAdmin(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/gateway").WithTags("Gateway").RequireAuthorization(PanopticAuthentication.UserPolicy).WithMetadata(new WorkspaceScope.Required());
+        group.MapGet("/provider-keys", ListProviderKeysAsync);
+        group.MapPost("/provider-keys", CreateProviderKeyAsync);
+        group.MapDelete("/provider-keys/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
+            await store.DeleteProviderKeyAsync(scope.WorkspaceId, id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("provider key"));
+        group.MapGet("/keys", async (WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await store.GatewayKeysAsync(scope.WorkspaceId, cancellationToken)).Select(k => View(k, time.GetUtcNow())).ToList()));
+        group.MapPost("/keys", CreateGatewayKeyAsync);
+        group.MapDelete("/keys/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken) =>
+            await store.RevokeGatewayKeyAsync(scope.WorkspaceId, id, time.GetUtcNow(), cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("gateway key"));
+        group.MapGet("/logs", LogsAsync);
+    }
+
+    public static async Task<Ok<List<ProviderKeyView>>> ListProviderKeysAsync(WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ProviderKeysAsync(scope.WorkspaceId, cancellationToken)).Select(View).ToList());
+
+    public static async Task<Results<Created<ProviderKeyView>, ProblemHttpResult>> CreateProviderKeyAsync(NewProviderKey body, WorkspaceScope scope, PanopticStore store,
+        KeyVault vault, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var name = body.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 100) problems.Add("name: 1 to 100 characters");
+        var provider = body.Provider?.Trim().ToLowerInvariant() ?? "";
+        if (!ModelRouting.Kinds.Contains(provider)) problems.Add($"provider: one of {string.Join(", ", ModelRouting.Kinds)}");
+        var apiKey = body.ApiKey?.Trim() ?? "";
+        if (apiKey.Length is < 8 or > 1000 || apiKey.Any(char.IsWhiteSpace)) problems.Add("api_key: the provider's key, 8 to 1000 characters without spaces");
+        var baseUrl = string.IsNullOrWhiteSpace(body.BaseUrl) ? ModelRouting.DefaultBaseUrl(provider) : body.BaseUrl.Trim();
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(uri.UserInfo))
+            problems.Add("base_url: an http(s) address without credentials (required for openai_compatible, e.g. https://api.groq.com/openai/v1)");
+        var models = body.Models is { Length: > 0 } given ? given.Select(m => m?.Trim() ?? "").ToList() : [.. ModelRouting.DefaultModels(provider)];
+        if (models.Count > 100 || models.Any(m => m.Length is 0 or > 200)) problems.Add("models: up to 100 names or prefix patterns (gpt-4o*), 1 to 200 characters each");
+        if (problems.Count > 0) return Problems.BadRequest(string.Join("; ", problems));
+
+        var key = new ProviderKey(scope.WorkspaceId, Secrets.NewId("pk_"), name!, provider, baseUrl.TrimEnd('/'), models,
+            await vault.EncryptAsync(scope.WorkspaceId, apiKey, cancellationToken), Hint(apiKey), time.GetUtcNow());
+        if (!await store.CreateProviderKeyAsync(key, cancellationToken)) return Problems.Of(StatusCodes.Status409Conflict, "Conflict", $"a provider key named '{name}' exists in this workspace");
+        return TypedResults.Created($"/api/v1/gateway/provider-keys/{key.Id}", View(key));
+    }
+
+    public static async Task<Results<Created<CreatedGatewayKey>, ProblemHttpResult>> CreateGatewayKeyAsync(NewGatewayKey body, WorkspaceScope scope, PanopticStore store,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var name = body.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 100) problems.Add("name: 1 to 100 characters");
+        var allowed = body.AllowedModels?.Select(m => m?.Trim() ?? "").ToList();
+        if (allowed is not null && (allowed.Count is 0 or > 100 || allowed.Any(m => m.Length is 0 or > 200)))
+            problems.Add("allowed_models: 1 to 100 names or prefix patterns (gpt-4o*), or leave it out for every model");
+        var now = time.GetUtcNow();
+        if (body.ExpiresAt is { } expires && expires <= now) problems.Add("expires_at: a time in the future");
+        if (problems.Count > 0) return Problems.BadRequest(string.Join("; ", problems));
+
+        var token = Secrets.NewToken(GatewayProxy.KeyPrefix);
+        var key = new GatewayKey(scope.WorkspaceId, Secrets.NewId("gk_"), name!, token[..(GatewayProxy.KeyPrefix.Length + 6)], Secrets.Hash(token), allowed,
+            null, null, null, now, body.ExpiresAt?.ToUniversalTime(), null);
+        await store.CreateGatewayKeyAsync(key, cancellationToken);
+        return TypedResults.Created($"/api/v1/gateway/keys/{key.Id}", new CreatedGatewayKey(key.Id, key.Name, token, key.Prefix, key.AllowedModels, key.CreatedAt, key.ExpiresAt));
+    }
+
+    public static async Task<Results<Ok<LogPage>, ProblemHttpResult>> LogsAsync(WorkspaceScope scope, PanopticStore store, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to,
+        string? keyId, string? model, string? tenant, int? limit, string? before, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var query = new GatewayLogQuery(from ?? now.AddDays(-1), to ?? now.AddMinutes(1), keyId, model, tenant, limit ?? 100, before);
+        if (query.Limit is < 1 or > 1000) return Problems.BadRequest("limit: 1 to 1000");
+        if (query.To <= query.From) return Problems.BadRequest("to: after from");
+        var rows = await store.GatewayLogsAsync(scope.WorkspaceId, query, cancellationToken);
+        var views = rows.Select(r => new GatewayLogView(r.Id, r.At, r.KeyId, r.Endpoint, r.ModelRequested, r.ModelServed, r.Upstream, r.Status, r.Stream, r.LatencyMs, r.TtftMs,
+            r.InputTokens, r.CachedTokens, r.OutputTokens, r.ReasoningTokens, r.CostNanos / 1_000_000_000m, r.RateCard, r.Estimated, r.TenantId, r.UserId, r.Feature, r.Error)).ToList();
+        return TypedResults.Ok(new LogPage(views, views.Count == query.Limit ? views[^1].Id : null));
+    }
+
+    private static ProviderKeyView View(ProviderKey k) => new(k.Id, k.Name, k.Provider, k.BaseUrl, k.Models, k.Hint, k.CreatedAt);
+
+    private static GatewayKeyView View(GatewayKey k, DateTimeOffset now) => new(k.Id, k.Name, k.Prefix, k.AllowedModels, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.IsActiveAt(now));
+
+    /// <summary>What identifies a key to its owner without revealing it: the first three and last four characters.</summary>
+    private static string Hint(string key) => key.Length >= 16 ? $"{key[..3]}…{key[^4..]}" : "…" + key[^2..];
+}
+
+/// <summary>The OpenAI-compatible endpoints.</summary>
+internal static class GatewayEndpoints
+{
+    public static void MapGateway(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1").WithTags("Gateway");
+        group.MapPost("/chat/completions", (HttpContext http, GatewayProxy proxy) => proxy.ChatAsync(http));
+        group.MapPost("/embeddings", (HttpContext http, GatewayProxy proxy) => proxy.EmbeddingsAsync(http));
+        group.MapGet("/models", (HttpContext http, GatewayProxy proxy) => proxy.ModelsAsync(http));
+    }
+}

@@ -1,0 +1,89 @@
+using System.Threading.Channels;
+using Panoptic.Storage;
+using Panoptic.Storage.Gateway;
+using Panoptic.Storage.Ledger;
+
+namespace Panoptic.Server.Gateway;
+
+/// <summary>
+/// Writes gateway log rows and their cost events in the background, in batches, so the database is never on a
+/// request's path. The queue is bounded: when the store cannot keep up, rows past it are dropped and counted
+/// (<see cref="Dropped"/>, on /metrics) rather than holding memory or requests. Shutdown writes what is queued.
+/// </summary>
+internal sealed partial class GatewayLogWriter(PanopticStore store, TimeProvider time, ILogger<GatewayLogWriter> logger) : BackgroundService
+{
+    public const int Capacity = 100_000;
+    private readonly Channel<(GatewayLog Log, LedgerEvent? Cost)> _queue = Channel.CreateBounded<(GatewayLog, LedgerEvent?)>(
+        new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private long _dropped, _written;
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Written => Interlocked.Read(ref _written);
+
+    public void Enqueue(GatewayLog log, LedgerEvent? cost)
+    {
+        if (!_queue.Writer.TryWrite((log, cost))) Interlocked.Increment(ref _dropped);
+    }
+
+    /// <summary>Waits until everything queued so far is written (tests and shutdown).</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (_queue.Reader.Count > 0 || Volatile.Read(ref _busy) != 0) await Task.Delay(5, cancellationToken);
+    }
+
+    private int _busy;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<(GatewayLog Log, LedgerEvent? Cost)>(500);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await WriteAvailableAsync(batch, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down: write what is left
+            await WriteAvailableAsync(batch, CancellationToken.None);
+        }
+    }
+
+    private async Task WriteAvailableAsync(List<(GatewayLog Log, LedgerEvent? Cost)> batch, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _busy, 1);
+        try
+        {
+            while (_queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+                if (batch.Count == 500 || !_queue.Reader.TryPeek(out _)) await WriteAsync(batch, cancellationToken);
+            }
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _busy, 0);
+        }
+    }
+
+    private async Task WriteAsync(List<(GatewayLog Log, LedgerEvent? Cost)> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.AppendGatewayLogsAsync([.. batch.Select(b => b.Log)], cancellationToken);
+            foreach (var workspace in batch.Where(b => b.Cost is not null).GroupBy(b => b.Log.WorkspaceId))
+                await store.AppendEventsAsync(workspace.Key, [.. workspace.Select(b => b.Cost!)], time.GetUtcNow(), cancellationToken);
+            Interlocked.Add(ref _written, batch.Count);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
+        {
+            Interlocked.Add(ref _dropped, batch.Count);
+            LogWriteFailed(logger, batch.Count, e.Message);
+        }
+        batch.Clear();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} gateway log rows failed: {Error}")]
+    private static partial void LogWriteFailed(ILogger logger, int count, string error);
+}

@@ -1,0 +1,421 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Panoptic.Sdk.Http;
+using Panoptic.Server.Accounts;
+using Panoptic.Server.Costs;
+using Panoptic.Storage;
+using Panoptic.Storage.Gateway;
+using Panoptic.Storage.Ledger;
+
+namespace Panoptic.Server.Gateway;
+
+/// <summary>
+/// The OpenAI-compatible front door: authenticates the gateway key, checks the model against the key, routes it to a
+/// provider key, forwards the request (unknown fields untouched; streams ask the upstream for usage), relays the
+/// answer — a stream chunk by chunk as it arrives — and logs and prices every request into the cost ledger.
+/// </summary>
+internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, WorkspaceRates rates, GatewayLogWriter logs, IHttpClientFactory clients,
+    TimeProvider time, IOptions<ServerOptions> options)
+{
+    public const string ClientName = "gateway-upstream";
+    public const string KeyPrefix = "pan_gk_";
+    public const string TenantHeader = "X-Panoptic-Tenant", UserHeader = "X-Panoptic-User", FeatureHeader = "X-Panoptic-Feature";
+
+    public Task ChatAsync(HttpContext http) => ForwardAsync(http, "chat/completions", streams: true);
+
+    public Task EmbeddingsAsync(HttpContext http) => ForwardAsync(http, "embeddings", streams: false);
+
+    /// <summary>GET /v1/models: the models this key may use, from the workspace's provider keys (exact names, and the rate card's names under a pattern).</summary>
+    public async Task ModelsAsync(HttpContext http)
+    {
+        if (await AuthenticateAsync(http) is not { } key) return;
+        var names = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var provider in await store.ProviderKeysAsync(key.WorkspaceId, http.RequestAborted))
+        {
+            foreach (var pattern in provider.Models)
+            {
+                if (!pattern.EndsWith('*')) names.Add(pattern);
+                else foreach (var known in Sdk.Pricing.RateCard.Embedded.ModelNames(provider.Provider)) if (ModelRouting.Matches(pattern, known)) names.Add(known);
+            }
+        }
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        await http.Response.WriteAsJsonAsync(new
+        {
+            @object = "list",
+            data = names.Where(n => ModelRouting.Allows(key.AllowedModels, n)).Select(n => new { id = n, @object = "model", created, owned_by = "panoptic" }),
+        }, http.RequestAborted);
+    }
+
+    /// <summary>What pricing a request needs: the workspace's card and the provider whose prices apply.</summary>
+    private sealed record Pricing(Sdk.Pricing.RateCard Card, string Provider);
+
+    private async Task ForwardAsync(HttpContext http, string path, bool streams)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var at = time.GetUtcNow();
+        if (await AuthenticateAsync(http) is not { } key) return;
+        var log = new GatewayLog
+        {
+            WorkspaceId = key.WorkspaceId, Id = Guid.CreateVersion7(at).ToString("N"), At = at, KeyId = key.Id, Endpoint = "/v1/" + path,
+            TenantId = Header(http, TenantHeader), UserId = Header(http, UserHeader), Feature = Header(http, FeatureHeader),
+        };
+
+        var (request, problem, problemStatus) = await ReadJsonAsync(http);
+        if (request is null)
+        {
+            await FailAsync(http, log, started, problemStatus, problem!, "invalid_request_error", null, problemStatus == 413 ? "request_too_large" : null);
+            return;
+        }
+        var model = request["model"] is JsonValue m && m.TryGetValue<string>(out var name) ? name.Trim() : null;
+        if (log.UserId.Length == 0 && request["user"] is JsonValue u && u.TryGetValue<string>(out var user)) log = log with { UserId = Truncate(user, 256) };
+        if (string.IsNullOrEmpty(model))
+        {
+            await FailAsync(http, log, started, 400, "you must provide a model parameter", "invalid_request_error", "model");
+            return;
+        }
+        log = log with { ModelRequested = Truncate(model, 200) };
+        if (!ModelRouting.Allows(key.AllowedModels, model))
+        {
+            await FailAsync(http, log, started, 403, $"this gateway key may not use the model '{log.ModelRequested}'", "permission_error", "model", "model_not_allowed");
+            return;
+        }
+        var providers = await store.ProviderKeysAsync(key.WorkspaceId, http.RequestAborted);
+        if (ModelRouting.Route(providers, model) is not { } provider)
+        {
+            await FailAsync(http, log, started, 404, $"the model '{log.ModelRequested}' does not exist or no provider key serves it", "invalid_request_error", "model", "model_not_found");
+            return;
+        }
+        if (provider.Provider == "anthropic")
+        {
+            await FailAsync(http, log with { Upstream = provider.Name }, started, 400, "the Anthropic adapter is not available yet; use /v1/messages with an Anthropic client", "invalid_request_error", "model");
+            return;
+        }
+        var stream = streams && request["stream"] is JsonValue s && s.TryGetValue<bool>(out var isStream) && isStream;
+        if (stream)
+        {
+            // Usage is always asked for, so a stream is priced exactly (clients that did not ask see one more chunk, as from OpenAI with the option set).
+            var streamOptions = request["stream_options"] as JsonObject ?? new JsonObject();
+            streamOptions["include_usage"] = true;
+            request["stream_options"] = streamOptions;
+        }
+        log = log with { Upstream = provider.Name, Stream = stream };
+        var pricing = new Pricing(await rates.ForAsync(key.WorkspaceId, http.RequestAborted), PricingProvider(provider));
+
+        string secret;
+        try
+        {
+            secret = await vault.DecryptAsync(key.WorkspaceId, provider.Secret, http.RequestAborted);
+        }
+        catch (CryptographicException)
+        {
+            await FailAsync(http, log, started, 500, $"the provider key '{provider.Name}' cannot be decrypted with the configured master key", "server_error", null);
+            return;
+        }
+        using var upstreamRequest = new HttpRequestMessage(HttpMethod.Post, provider.BaseUrl.TrimEnd('/') + "/" + path)
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(request.ToJsonString())),
+        };
+        upstreamRequest.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        upstreamRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        timeout.CancelAfter(options.Value.GatewayUpstreamTimeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await clients.CreateClient(ClientName).SendAsync(upstreamRequest, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            await FailAsync(http, log, started, 504, $"the upstream '{provider.Name}' did not answer within {options.Value.GatewayUpstreamTimeout.TotalSeconds:0} s", "timeout_error", null);
+            return;
+        }
+        catch (HttpRequestException e)
+        {
+            await FailAsync(http, log, started, 502, $"the upstream '{provider.Name}' is unreachable ({e.HttpRequestError})", "upstream_error", null);
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            Record(log with { Status = 499, Error = "the client went away before the upstream answered" }, started, null, null);
+            return;
+        }
+        // From here the timeout is an idle timeout: each read of the answer gets the full period again.
+        timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (status < 400 && stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+            {
+                await RelayStreamAsync(http, log, started, response, pricing, timeout);
+                return;
+            }
+            timeout.CancelAfter(options.Value.GatewayUpstreamTimeout);
+            if (status >= 400) await RelayErrorAsync(http, log, started, response, timeout.Token);
+            else await RelayBodyAsync(http, log, started, response, pricing, timeout.Token);
+        }
+    }
+
+    private async Task RelayBodyAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationToken cancellationToken)
+    {
+        byte[] body;
+        try
+        {
+            body = await ReadBoundedAsync(response.Content, 64 << 20, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException or InvalidDataException)
+        {
+            var timedOut = !http.RequestAborted.IsCancellationRequested;
+            if (timedOut) await FailAsync(http, log, started, 504, "the upstream stopped sending its answer", "timeout_error", null);
+            else Record(log with { Status = 499, Error = "the client went away" }, started, null, null);
+            return;
+        }
+        var reader = new UsageReader(stream: false, validate: true);
+        reader.Append(body);
+        reader.Complete();
+        if (reader.BrokenChunks > 0)
+        {
+            await FailAsync(http, log, started, 502, "the upstream answered with invalid JSON", "upstream_error", null);
+            return;
+        }
+        http.Response.StatusCode = (int)response.StatusCode;
+        http.Response.ContentType = "application/json";
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
+        Record(log with { Status = (int)response.StatusCode, ModelServed = reader.Model ?? log.ModelRequested }, started, reader, null, pricing);
+    }
+
+    private async Task RelayStreamAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationTokenSource idle)
+    {
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
+        var reader = new UsageReader(stream: true, validate: true);
+        double? ttft = null;
+        string? error = null;
+        var status = 200;
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            await using var upstream = await response.Content.ReadAsStreamAsync(idle.Token);
+            int read;
+            while (true)
+            {
+                idle.CancelAfter(options.Value.GatewayUpstreamTimeout);
+                if ((read = await upstream.ReadAsync(buffer, idle.Token)) == 0) break;
+                ttft ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                var good = Check(reader, buffer.AsSpan(0, read));
+                await http.Response.Body.WriteAsync(buffer.AsMemory(0, good), http.RequestAborted);
+                await http.Response.Body.FlushAsync(http.RequestAborted);
+                if (good < read)
+                {
+                    // The stream cannot change its status now: say so in the stream, OpenAI-style, and stop.
+                    error = "the upstream sent invalid JSON mid-stream";
+                    status = 502;
+                    await http.Response.WriteAsync("data: " + OpenAiError.Body(error, "upstream_error") + "\n\n", http.RequestAborted);
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
+        {
+            if (http.RequestAborted.IsCancellationRequested)
+            {
+                (status, error) = (499, "the client aborted the stream");
+            }
+            else
+            {
+                (status, error) = (504, "the upstream stopped sending mid-stream");
+                try
+                {
+                    await http.Response.WriteAsync("data: " + OpenAiError.Body(error, "timeout_error") + "\n\n", http.RequestAborted);
+                }
+                catch (Exception write) when (write is OperationCanceledException or IOException)
+                {
+                    // the client is gone too
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        reader.Complete();
+        Record(log with { Status = status, Error = error, ModelServed = reader.Model ?? log.ModelRequested, TtftMs = ttft }, started, reader, estimated: !reader.SawEnd || reader.Usage is null, pricing);
+    }
+
+    /// <summary>
+    /// Shows the reader the bytes line by line and returns how many can go to the client: all of them, or those before
+    /// the first line that is not JSON. (A broken line that began in an earlier read has its start with the client
+    /// already: lines are passed on as they arrive, not held until complete.)
+    /// </summary>
+    private static int Check(UsageReader reader, ReadOnlySpan<byte> bytes)
+    {
+        var done = 0;
+        while (done < bytes.Length)
+        {
+            var newline = bytes[done..].IndexOf((byte)'\n');
+            var end = newline < 0 ? bytes.Length : done + newline + 1;
+            var broken = reader.BrokenChunks;
+            reader.Append(bytes[done..end]);
+            if (reader.BrokenChunks > broken) return done;
+            done = end;
+        }
+        return done;
+    }
+
+    private async Task RelayErrorAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        byte[] body = [];
+        try
+        {
+            body = await ReadBoundedAsync(response.Content, 1 << 20, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException or InvalidDataException)
+        {
+            // an error without a readable body: answered below in OpenAI's shape
+        }
+        var message = $"the upstream '{log.Upstream}' answered {status}";
+        var openAiShaped = false;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error))
+            {
+                openAiShaped = error.ValueKind == JsonValueKind.Object;
+                if (openAiShaped && error.TryGetProperty("message", out var text) && text.ValueKind == JsonValueKind.String) message = text.GetString()!;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        if (response.Headers.RetryAfter is { } retryAfter) http.Response.Headers.RetryAfter = retryAfter.ToString();
+        if (openAiShaped)
+        {
+            http.Response.StatusCode = status;
+            http.Response.ContentType = "application/json";
+            await http.Response.Body.WriteAsync(body, http.RequestAborted);
+        }
+        else
+        {
+            // Not OpenAI's envelope (a proxy's HTML page): a 5xx becomes a 502, a 4xx keeps its status, both in OpenAI's shape.
+            status = status >= 500 ? 502 : status;
+            await OpenAiError.WriteAsync(http, status, message, status == 429 ? "rate_limit_error" : status >= 500 ? "upstream_error" : "invalid_request_error");
+        }
+        Record(log with { Status = status, Error = Truncate(message, 1000) }, started, null, null);
+    }
+
+    private async Task FailAsync(HttpContext http, GatewayLog log, long started, int status, string message, string type, string? param, string? code = null)
+    {
+        await OpenAiError.WriteAsync(http, status, message, type, code, param);
+        Record(log with { Status = status, Error = message }, started, null, null);
+    }
+
+    /// <summary>Logs the request and, when it reached a model, puts its cost into the ledger — both through the background writer.</summary>
+    private void Record(GatewayLog log, long started, UsageReader? reader, bool? estimated, Pricing? pricing = null)
+    {
+        var usage = reader?.Usage;
+        if (usage is null && reader is { TextChunks: > 0 }) usage = new Sdk.Pricing.Usage { OutputTokens = reader.TextChunks };
+        log = log with { LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Estimated = estimated ?? false };
+        LedgerEvent? cost = null;
+        if (usage is not null && pricing is not null)
+        {
+            var (card, provider) = pricing;
+            var price = card.Price(provider, log.ModelServed, usage, log.At) ?? card.Price(provider, log.ModelRequested, usage, log.At);
+            var nanos = price is { } usd ? (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.AwayFromZero) : (long?)null;
+            log = log with
+            {
+                InputTokens = usage.InputTokens, CachedTokens = usage.CachedInputTokens, OutputTokens = usage.OutputTokens, ReasoningTokens = usage.ReasoningTokens,
+                CostNanos = nanos, RateCard = price is null ? null : card.Version,
+            };
+            cost = new LedgerEvent
+            {
+                Id = "gw-" + log.Id, Timestamp = log.At, Provider = provider, Service = "gateway", Model = log.ModelServed, Operation = log.Endpoint,
+                TenantId = log.TenantId, UserId = log.UserId, Feature = log.Feature, InputTokens = usage.InputTokens, OutputTokens = usage.OutputTokens,
+                CachedInputTokens = usage.CachedInputTokens, ReasoningTokens = usage.ReasoningTokens, Requests = 1, CostNanos = nanos,
+                CostSource = nanos is null ? CostSource.Unpriced : CostSource.RateCard, RateCard = log.RateCard, TotalMs = log.LatencyMs,
+                Status = log.Status < 400 ? "ok" : "error", Error = log.Error,
+                Attributes = JsonSerializer.Serialize(new Dictionary<string, object?> { ["gateway_key"] = log.KeyId, ["upstream"] = log.Upstream, ["estimated"] = log.Estimated }),
+            };
+        }
+        logs.Enqueue(log, cost);
+    }
+
+    /// <summary>The gateway key in the Authorization header (or api-key, as Azure clients send it); answers 401 in OpenAI's shape when missing, unknown, revoked or expired.</summary>
+    private async Task<GatewayKey?> AuthenticateAsync(HttpContext http)
+    {
+        var token = PanopticAuthentication.BearerToken(http.Request) ?? http.Request.Headers["api-key"].ToString();
+        GatewayKey? key = null;
+        if (token.StartsWith(KeyPrefix, StringComparison.Ordinal)) key = await store.FindGatewayKeyAsync(Secrets.Hash(token), http.RequestAborted);
+        if (key is not null && key.IsActiveAt(time.GetUtcNow())) return key;
+        var message = token.Length == 0 ? "You didn't provide an API key: send your Panoptic gateway key as 'Authorization: Bearer pan_gk_...'."
+            : key is null ? "Incorrect API key provided: not a Panoptic gateway key of this server."
+            : key.RevokedAt is not null ? "This gateway key was revoked." : "This gateway key has expired.";
+        await OpenAiError.WriteAsync(http, 401, message, "invalid_request_error", "invalid_api_key");
+        return null;
+    }
+
+    private async Task<(JsonObject? Body, string? Problem, int Status)> ReadJsonAsync(HttpContext http)
+    {
+        var limit = options.Value.GatewayMaxBodyBytes;
+        if (http.Request.ContentLength > limit) return (null, $"the request body is larger than {limit} bytes", 413);
+        byte[] bytes;
+        try
+        {
+            bytes = await ReadBoundedAsync(http.Request.Body, limit, http.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return (null, $"the request body is larger than {limit} bytes", 413);
+        }
+        try
+        {
+            return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) is JsonObject body ? (body, null, 200) : (null, "the request body must be a JSON object", 400);
+        }
+        catch (JsonException e)
+        {
+            return (null, $"the request body is not valid JSON: {e.Message}", 400);
+        }
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        return await ReadBoundedAsync(stream, limit, cancellationToken);
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(Stream stream, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit) throw new InvalidDataException($"more than {limit} bytes");
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Whose prices apply: the provider key's provider, or for an OpenAI-compatible base URL the provider its host belongs to (Groq, Mistral, ...).</summary>
+    private static string PricingProvider(ProviderKey provider) =>
+        provider.Provider != "openai_compatible" ? provider.Provider
+        : Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var uri) && new ProviderHosts().Match(uri) is { } match ? match.Provider : "openai";
+
+    private static string Header(HttpContext http, string name) => Truncate(http.Request.Headers[name].ToString().Trim(), 256);
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}

@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Dapper;
+using Panoptic.Storage.Gateway;
+
+namespace Panoptic.Storage;
+
+public abstract partial class PanopticStore
+{
+    /// <summary>The workspace's wrapped data key, or null before its first provider key.</summary>
+    public Task<WrappedDataKey?> DataKeyAsync(string workspaceId, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        await c.QuerySingleOrDefaultAsync<WrappedDataKey>(Command(
+            "SELECT workspace_id AS WorkspaceId, master_key_id AS MasterKeyId, wrapped_key AS WrappedKey FROM workspace_data_keys WHERE workspace_id = @workspaceId",
+            new { workspaceId }, cancellationToken)), cancellationToken);
+
+    /// <summary>Stores <paramref name="key"/> unless the workspace has one already (two servers racing); returns the one that is stored.</summary>
+    public async Task<WrappedDataKey> CreateDataKeyAsync(WrappedDataKey key, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await WithConnectionAsync(c => c.ExecuteAsync(Command(
+            "INSERT INTO workspace_data_keys (workspace_id, master_key_id, wrapped_key, created_at) VALUES (@WorkspaceId, @MasterKeyId, @WrappedKey, @at) ON CONFLICT DO NOTHING",
+            new { key.WorkspaceId, key.MasterKeyId, key.WrappedKey, at = Ms(at) }, cancellationToken)), cancellationToken);
+        return (await DataKeyAsync(key.WorkspaceId, cancellationToken))!;
+    }
+
+    /// <summary>Replaces a data key's wrapping (master key rotation) if it is still wrapped by <paramref name="oldMasterKeyId"/>.</summary>
+    public Task<bool> RewrapDataKeyAsync(string workspaceId, string oldMasterKeyId, WrappedDataKey rewrapped, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async c => await c.ExecuteAsync(Command(
+            "UPDATE workspace_data_keys SET master_key_id = @MasterKeyId, wrapped_key = @WrappedKey, rotated_at = @at WHERE workspace_id = @workspaceId AND master_key_id = @oldMasterKeyId",
+            new { workspaceId, oldMasterKeyId, rewrapped.MasterKeyId, rewrapped.WrappedKey, at = Ms(at) }, cancellationToken)) == 1, cancellationToken);
+
+    /// <summary>Every wrapped data key (for a rotation that re-wraps them all).</summary>
+    public Task<IReadOnlyList<WrappedDataKey>> DataKeysAsync(CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        (IReadOnlyList<WrappedDataKey>)[.. await c.QueryAsync<WrappedDataKey>(Command(
+            "SELECT workspace_id AS WorkspaceId, master_key_id AS MasterKeyId, wrapped_key AS WrappedKey FROM workspace_data_keys ORDER BY workspace_id", null, cancellationToken))],
+        cancellationToken);
+
+    /// <summary>Adds a provider key; false when the workspace already has one with this name.</summary>
+    public Task<bool> CreateProviderKeyAsync(ProviderKey key, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        await c.ExecuteAsync(Command("""
+            INSERT INTO provider_keys (workspace_id, id, name, provider, base_url, models, secret, hint, created_at)
+            VALUES (@WorkspaceId, @Id, @Name, @Provider, @BaseUrl, @models, @Secret, @Hint, @at) ON CONFLICT DO NOTHING
+            """, new { key.WorkspaceId, key.Id, key.Name, key.Provider, key.BaseUrl, models = JsonSerializer.Serialize(key.Models), key.Secret, key.Hint, at = Ms(key.CreatedAt) },
+            cancellationToken)) == 1, cancellationToken);
+
+    public Task<IReadOnlyList<ProviderKey>> ProviderKeysAsync(string workspaceId, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        (IReadOnlyList<ProviderKey>)[.. (await c.QueryAsync<ProviderKeyRow>(Command($"{ProviderKeyColumns} WHERE workspace_id = @workspaceId ORDER BY created_at, id",
+            new { workspaceId }, cancellationToken))).Select(r => r.ToKey())], cancellationToken);
+
+    /// <summary>Removes a provider key of this workspace; false when it has none by that id.</summary>
+    public Task<bool> DeleteProviderKeyAsync(string workspaceId, string id, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        await c.ExecuteAsync(Command("DELETE FROM provider_keys WHERE workspace_id = @workspaceId AND id = @id", new { workspaceId, id }, cancellationToken)) == 1, cancellationToken);
+
+    public Task CreateGatewayKeyAsync(GatewayKey key, CancellationToken cancellationToken = default) => WithConnectionAsync(c => c.ExecuteAsync(Command("""
+        INSERT INTO gateway_keys (workspace_id, id, name, prefix, key_hash, allowed_models, rpm, tpm, budget_nanos, created_at, expires_at)
+        VALUES (@WorkspaceId, @Id, @Name, @Prefix, @KeyHash, @models, @Rpm, @Tpm, @BudgetNanos, @at, @expires)
+        """, new
+    {
+        key.WorkspaceId, key.Id, key.Name, key.Prefix, key.KeyHash, models = key.AllowedModels is null ? null : JsonSerializer.Serialize(key.AllowedModels),
+        key.Rpm, key.Tpm, key.BudgetNanos, at = Ms(key.CreatedAt), expires = key.ExpiresAt is { } e ? Ms(e) : (long?)null,
+    }, cancellationToken)), cancellationToken);
+
+    public Task<IReadOnlyList<GatewayKey>> GatewayKeysAsync(string workspaceId, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        (IReadOnlyList<GatewayKey>)[.. (await c.QueryAsync<GatewayKeyRow>(Command($"{GatewayKeyColumns} WHERE workspace_id = @workspaceId ORDER BY created_at, id",
+            new { workspaceId }, cancellationToken))).Select(r => r.ToKey())], cancellationToken);
+
+    public Task<GatewayKey?> FindGatewayKeyAsync(string keyHash, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        (await c.QuerySingleOrDefaultAsync<GatewayKeyRow>(Command($"{GatewayKeyColumns} WHERE key_hash = @keyHash", new { keyHash }, cancellationToken)))?.ToKey(),
+        cancellationToken);
+
+    /// <summary>Revokes a gateway key of this workspace; false when it has none by that id.</summary>
+    public Task<bool> RevokeGatewayKeyAsync(string workspaceId, string id, DateTimeOffset at, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        await c.ExecuteAsync(Command("UPDATE gateway_keys SET revoked_at = COALESCE(revoked_at, @at) WHERE workspace_id = @workspaceId AND id = @id",
+            new { workspaceId, id, at = Ms(at) }, cancellationToken)) == 1, cancellationToken);
+
+    /// <summary>Writes a batch of log rows in one transaction (an id already stored is skipped).</summary>
+    public Task AppendGatewayLogsAsync(IReadOnlyList<GatewayLog> logs, CancellationToken cancellationToken = default) => InTransactionAsync(async (c, t) =>
+    {
+        foreach (var log in logs)
+        {
+            await c.ExecuteAsync(Command("""
+                INSERT INTO gateway_logs (workspace_id, id, at, key_id, endpoint, model_requested, model_served, upstream, status, stream, latency_ms, ttft_ms,
+                    input_tokens, cached_tokens, output_tokens, reasoning_tokens, cost_nanos, rate_card, estimated, tenant_id, user_id, feature, error)
+                VALUES (@WorkspaceId, @Id, @at, @KeyId, @Endpoint, @ModelRequested, @ModelServed, @Upstream, @Status, @stream, @LatencyMs, @TtftMs,
+                    @InputTokens, @CachedTokens, @OutputTokens, @ReasoningTokens, @CostNanos, @RateCard, @estimated, @TenantId, @UserId, @Feature, @Error)
+                ON CONFLICT DO NOTHING
+                """, new
+            {
+                log.WorkspaceId, log.Id, at = Ms(log.At), log.KeyId, log.Endpoint, log.ModelRequested, log.ModelServed, log.Upstream, log.Status,
+                stream = log.Stream ? 1 : 0, log.LatencyMs, log.TtftMs, log.InputTokens, log.CachedTokens, log.OutputTokens, log.ReasoningTokens,
+                log.CostNanos, log.RateCard, estimated = log.Estimated ? 1 : 0, log.TenantId, log.UserId, log.Feature, log.Error,
+            }, cancellationToken, t));
+        }
+        return 0;
+    }, cancellationToken);
+
+    /// <summary>Log rows of a workspace, newest first.</summary>
+    public Task<IReadOnlyList<GatewayLog>> GatewayLogsAsync(string workspaceId, GatewayLogQuery query, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+    {
+        var sql = """
+            SELECT workspace_id AS WorkspaceId, id AS Id, at AS AtMs, key_id AS KeyId, endpoint AS Endpoint, model_requested AS ModelRequested,
+                model_served AS ModelServed, upstream AS Upstream, status AS Status, stream AS StreamFlag, latency_ms AS LatencyMs, ttft_ms AS TtftMs,
+                input_tokens AS InputTokens, cached_tokens AS CachedTokens, output_tokens AS OutputTokens, reasoning_tokens AS ReasoningTokens,
+                cost_nanos AS CostNanos, rate_card AS RateCard, estimated AS EstimatedFlag, tenant_id AS TenantId, user_id AS UserId, feature AS Feature, error AS Error
+            FROM gateway_logs WHERE workspace_id = @workspaceId AND at >= @from AND at < @to
+            """;
+        if (query.KeyId is not null) sql += " AND key_id = @KeyId";
+        if (query.Model is not null) sql += " AND (model_requested = @Model OR model_served = @Model)";
+        if (query.TenantId is not null) sql += " AND tenant_id = @TenantId";
+        if (query.Before is not null) sql += " AND id < @Before";
+        sql += " ORDER BY id DESC LIMIT @Limit";
+        var rows = await c.QueryAsync<GatewayLogRow>(Command(sql, new { workspaceId, from = Ms(query.From), to = Ms(query.To), query.KeyId, query.Model, query.TenantId, query.Before, query.Limit }, cancellationToken));
+        return (IReadOnlyList<GatewayLog>)[.. rows.Select(r => r.ToLog())];
+    }, cancellationToken);
+
+    private const string ProviderKeyColumns =
+        "SELECT workspace_id AS WorkspaceId, id AS Id, name AS Name, provider AS Provider, base_url AS BaseUrl, models AS Models, secret AS Secret, hint AS Hint, created_at AS CreatedAt FROM provider_keys";
+
+    private const string GatewayKeyColumns = """
+        SELECT workspace_id AS WorkspaceId, id AS Id, name AS Name, prefix AS Prefix, key_hash AS KeyHash, allowed_models AS AllowedModels, rpm AS Rpm, tpm AS Tpm,
+            budget_nanos AS BudgetNanos, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt FROM gateway_keys
+        """;
+
+    private sealed record ProviderKeyRow(string WorkspaceId, string Id, string Name, string Provider, string BaseUrl, string Models, string Secret, string Hint, long CreatedAt)
+    {
+        public ProviderKey ToKey() => new(WorkspaceId, Id, Name, Provider, BaseUrl, JsonSerializer.Deserialize<List<string>>(Models) ?? [], Secret, Hint, Time(CreatedAt));
+    }
+
+    private sealed record GatewayKeyRow(string WorkspaceId, string Id, string Name, string Prefix, string KeyHash, string? AllowedModels, long? Rpm, long? Tpm,
+        long? BudgetNanos, long CreatedAt, long? ExpiresAt, long? RevokedAt)
+    {
+        public GatewayKey ToKey() => new(WorkspaceId, Id, Name, Prefix, KeyHash, AllowedModels is null ? null : JsonSerializer.Deserialize<List<string>>(AllowedModels),
+            Rpm, Tpm, BudgetNanos, Time(CreatedAt), ExpiresAt is { } e ? Time(e) : null, RevokedAt is { } r ? Time(r) : null);
+    }
+
+    private sealed class GatewayLogRow
+    {
+        public string WorkspaceId { get; init; } = "";
+        public string Id { get; init; } = "";
+        public long AtMs { get; init; }
+        public string KeyId { get; init; } = "";
+        public string Endpoint { get; init; } = "";
+        public string ModelRequested { get; init; } = "";
+        public string ModelServed { get; init; } = "";
+        public string Upstream { get; init; } = "";
+        public long Status { get; init; }
+        public long StreamFlag { get; init; }
+        public double LatencyMs { get; init; }
+        public double? TtftMs { get; init; }
+        public long InputTokens { get; init; }
+        public long CachedTokens { get; init; }
+        public long OutputTokens { get; init; }
+        public long ReasoningTokens { get; init; }
+        public long? CostNanos { get; init; }
+        public string? RateCard { get; init; }
+        public long EstimatedFlag { get; init; }
+        public string TenantId { get; init; } = "";
+        public string UserId { get; init; } = "";
+        public string Feature { get; init; } = "";
+        public string? Error { get; init; }
+
+        public GatewayLog ToLog() => new()
+        {
+            WorkspaceId = WorkspaceId, Id = Id, At = Time(AtMs), KeyId = KeyId, Endpoint = Endpoint, ModelRequested = ModelRequested, ModelServed = ModelServed,
+            Upstream = Upstream, Status = (int)Status, Stream = StreamFlag != 0, LatencyMs = LatencyMs, TtftMs = TtftMs, InputTokens = InputTokens,
+            CachedTokens = CachedTokens, OutputTokens = OutputTokens, ReasoningTokens = ReasoningTokens, CostNanos = CostNanos, RateCard = RateCard,
+            Estimated = EstimatedFlag != 0, TenantId = TenantId, UserId = UserId, Feature = Feature, Error = Error,
+        };
+    }
+}
