@@ -166,3 +166,43 @@ public abstract partial class PanopticStore
         };
     }
 }
+
+public abstract partial class PanopticStore
+{
+    /// <summary>
+    /// Counts one request against a key's minute if it is under both limits (requests before this one &lt; rpm, tokens
+    /// so far &lt; tpm); false when a limit is reached. One statement, so two servers never both take the last slot.
+    /// </summary>
+    public Task<bool> TakeGatewayRequestAsync(string keyId, long minute, long rpm, long tpm, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        await c.ExecuteAsync(Command("""
+            INSERT INTO gateway_windows (key_id, minute, requests, tokens) VALUES (@keyId, @minute, 1, 0)
+            ON CONFLICT (key_id, minute) DO UPDATE SET requests = gateway_windows.requests + 1
+            WHERE gateway_windows.requests < @rpm AND gateway_windows.tokens < @tpm
+            """, new { keyId, minute, rpm, tpm }, cancellationToken)) == 1, cancellationToken);
+
+    /// <summary>Adds the tokens a request used to its minute.</summary>
+    public Task AddGatewayTokensAsync(string keyId, long minute, long tokens, CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
+        c.ExecuteAsync(Command("UPDATE gateway_windows SET tokens = tokens + @tokens WHERE key_id = @keyId AND minute = @minute", new { keyId, minute, tokens }, cancellationToken)),
+        cancellationToken);
+
+    /// <summary>Reserves <paramref name="nanos"/> of a key's budget for the period if spent + reserved + it stays within <paramref name="budgetNanos"/>.</summary>
+    public Task<bool> ReserveGatewaySpendAsync(string keyId, long period, long nanos, long budgetNanos, CancellationToken cancellationToken = default) => InTransactionAsync(async (c, t) =>
+    {
+        await c.ExecuteAsync(Command("INSERT INTO gateway_spend (key_id, period, reserved_nanos, spent_nanos) VALUES (@keyId, @period, 0, 0) ON CONFLICT DO NOTHING",
+            new { keyId, period }, cancellationToken, t));
+        return await c.ExecuteAsync(Command("""
+            UPDATE gateway_spend SET reserved_nanos = reserved_nanos + @nanos
+            WHERE key_id = @keyId AND period = @period AND spent_nanos + reserved_nanos + @nanos <= @budgetNanos
+            """, new { keyId, period, nanos, budgetNanos }, cancellationToken, t)) == 1;
+    }, cancellationToken);
+
+    /// <summary>Replaces a reservation with what the request actually cost.</summary>
+    public Task SettleGatewaySpendAsync(string keyId, long period, long reservedNanos, long spentNanos, CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
+        c.ExecuteAsync(Command("UPDATE gateway_spend SET reserved_nanos = reserved_nanos - @reservedNanos, spent_nanos = spent_nanos + @spentNanos WHERE key_id = @keyId AND period = @period",
+            new { keyId, period, reservedNanos, spentNanos }, cancellationToken)), cancellationToken);
+
+    /// <summary>A key's spend and reservations in a period.</summary>
+    public Task<(long Spent, long Reserved)> GatewaySpendAsync(string keyId, long period, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        await c.QuerySingleOrDefaultAsync<(long, long)>(Command("SELECT spent_nanos, reserved_nanos FROM gateway_spend WHERE key_id = @keyId AND period = @period",
+            new { keyId, period }, cancellationToken)), cancellationToken);
+}

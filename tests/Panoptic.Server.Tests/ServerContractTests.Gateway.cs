@@ -242,3 +242,60 @@ public abstract partial class ServerContractTests
         error.Message.ShouldContain("master key");
     }
 }
+
+public abstract partial class ServerContractTests
+{
+    [Fact]
+    public async Task Gateway_Budget_Holds_Under100ConcurrentRequests()
+    {
+        // Each call really costs $0.0002832 (gpt-4o-mini, 1,200 input of which 1,024 cached, 300 output); the budget fits ten.
+        const decimal actual = (176 * 0.15m + 1024 * 0.075m + 300 * 0.60m) / 1_000_000m;
+        var (server, alice, _, key) = await GatewayAsync(keyOptions: new { name = "capped", budget_usd = 0.003m });
+        using var http = new HttpClient { BaseAddress = server.Address };
+        // A prompt long enough that the reservation (a token per 3 bytes, max_tokens out) covers what the upstream reports.
+        var body = JsonSerializer.Serialize(new { model = "gpt-4o-mini", max_tokens = 300, messages = new[] { new { role = "user", content = new string('x', 4000) } } });
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new("Bearer", key);
+            using var response = await http.SendAsync(request);
+            return (response.StatusCode, Code: response.StatusCode == HttpStatusCode.OK ? null : (await JsonOf(response)).GetProperty("error").GetProperty("code").GetString());
+        }));
+        var succeeded = responses.Count(r => r.StatusCode == HttpStatusCode.OK);
+        succeeded.ShouldBeInRange(7, 10, "at least budget / reservation, at most budget / actual cost");
+        responses.Where(r => r.StatusCode != HttpStatusCode.OK).ShouldAllBe(r => r.StatusCode == HttpStatusCode.TooManyRequests && r.Code == "insufficient_quota");
+
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        var view = (await JsonOf(await session.GetAsync("/api/v1/gateway/keys")))[0];
+        view.GetProperty("spent_usd").GetDecimal().ShouldBe(succeeded * actual);
+        view.GetProperty("spent_usd").GetDecimal().ShouldBeLessThanOrEqualTo(0.003m);
+    }
+
+    [Fact]
+    public async Task Gateway_RequestsPerMinute_HoldAcrossTwoServers()
+    {
+        var (first, alice, _, key) = await GatewayAsync(keyOptions: new { name = "slow", rpm = 5 });
+        var second = await StartAsync(first.Time);
+        var statuses = new List<int>();
+        string? retryAfter = null;
+        for (var i = 0; i < 12; i++)
+        {
+            using var http = new HttpClient { BaseAddress = (i % 2 == 0 ? first : second).Address };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent("""{"model":"gpt-4o-mini","messages":[]}""", Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new("Bearer", key);
+            using var response = await http.SendAsync(request);
+            statuses.Add((int)response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                retryAfter = response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                (await JsonOf(response)).GetProperty("error").GetProperty("code").GetString().ShouldBe("rate_limit_exceeded");
+            }
+        }
+        statuses.Count(s => s == 200).ShouldBe(5);
+        statuses.Count(s => s == 429).ShouldBe(7);
+        double.Parse(retryAfter!, System.Globalization.CultureInfo.InvariantCulture).ShouldBeInRange(1, 60);
+
+        first.Time.Advance(TimeSpan.FromMinutes(1));
+        (await GatewayChat(second, key).CompleteChatAsync([new UserChatMessage("hi")])).Value.Content[0].Text.ShouldNotBeEmpty();
+    }
+}

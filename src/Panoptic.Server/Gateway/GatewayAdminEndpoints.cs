@@ -15,12 +15,13 @@ internal static class GatewayAdminEndpoints
 
     public sealed record ProviderKeyView(string Id, string Name, string Provider, string BaseUrl, IReadOnlyList<string> Models, string Hint, DateTimeOffset CreatedAt);
 
-    public sealed record NewGatewayKey(string? Name, string[]? AllowedModels, DateTimeOffset? ExpiresAt);
+    public sealed record NewGatewayKey(string? Name, string[]? AllowedModels, DateTimeOffset? ExpiresAt, long? Rpm, long? Tpm, decimal? BudgetUsd);
 
-    public sealed record GatewayKeyView(string Id, string Name, string Prefix, IReadOnlyList<string>? AllowedModels, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt,
-        DateTimeOffset? RevokedAt, bool Active);
+    public sealed record GatewayKeyView(string Id, string Name, string Prefix, IReadOnlyList<string>? AllowedModels, long? Rpm, long? Tpm, decimal? BudgetUsd,
+        decimal SpentUsd, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, bool Active);
 
-    public sealed record CreatedGatewayKey(string Id, string Name, string Key, string Prefix, IReadOnlyList<string>? AllowedModels, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+    public sealed record CreatedGatewayKey(string Id, string Name, string Key, string Prefix, IReadOnlyList<string>? AllowedModels, long? Rpm, long? Tpm, decimal? BudgetUsd,
+        DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
 
     public sealed record LogPage(IReadOnlyList<GatewayLogView> Data, string? Next);
 
@@ -35,8 +36,7 @@ internal static class GatewayAdminEndpoints
         group.MapPost("/provider-keys", CreateProviderKeyAsync);
         group.MapDelete("/provider-keys/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
             await store.DeleteProviderKeyAsync(scope.WorkspaceId, id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("provider key"));
-        group.MapGet("/keys", async (WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken) =>
-            TypedResults.Ok((await store.GatewayKeysAsync(scope.WorkspaceId, cancellationToken)).Select(k => View(k, time.GetUtcNow())).ToList()));
+        group.MapGet("/keys", ListGatewayKeysAsync);
         group.MapPost("/keys", CreateGatewayKeyAsync);
         group.MapDelete("/keys/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken) =>
             await store.RevokeGatewayKeyAsync(scope.WorkspaceId, id, time.GetUtcNow(), cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("gateway key"));
@@ -80,13 +80,31 @@ internal static class GatewayAdminEndpoints
             problems.Add("allowed_models: 1 to 100 names or prefix patterns (gpt-4o*), or leave it out for every model");
         var now = time.GetUtcNow();
         if (body.ExpiresAt is { } expires && expires <= now) problems.Add("expires_at: a time in the future");
+        if (body.Rpm is < 1 or > 1_000_000) problems.Add("rpm: requests per minute, 1 to 1000000");
+        if (body.Tpm is < 1 or > 1_000_000_000) problems.Add("tpm: tokens per minute, 1 to 1000000000");
+        if (body.BudgetUsd is <= 0 or > 1_000_000) problems.Add("budget_usd: a monthly budget in US dollars, above 0 and up to 1000000");
         if (problems.Count > 0) return Problems.BadRequest(string.Join("; ", problems));
 
         var token = Secrets.NewToken(GatewayProxy.KeyPrefix);
         var key = new GatewayKey(scope.WorkspaceId, Secrets.NewId("gk_"), name!, token[..(GatewayProxy.KeyPrefix.Length + 6)], Secrets.Hash(token), allowed,
-            null, null, null, now, body.ExpiresAt?.ToUniversalTime(), null);
+            body.Rpm, body.Tpm, body.BudgetUsd is { } usd ? (long)(usd * 1_000_000_000m) : null, now, body.ExpiresAt?.ToUniversalTime(), null);
         await store.CreateGatewayKeyAsync(key, cancellationToken);
-        return TypedResults.Created($"/api/v1/gateway/keys/{key.Id}", new CreatedGatewayKey(key.Id, key.Name, token, key.Prefix, key.AllowedModels, key.CreatedAt, key.ExpiresAt));
+        return TypedResults.Created($"/api/v1/gateway/keys/{key.Id}",
+            new CreatedGatewayKey(key.Id, key.Name, token, key.Prefix, key.AllowedModels, key.Rpm, key.Tpm, body.BudgetUsd, key.CreatedAt, key.ExpiresAt));
+    }
+
+    public static async Task<Ok<List<GatewayKeyView>>> ListGatewayKeysAsync(WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var period = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var views = new List<GatewayKeyView>();
+        foreach (var k in await store.GatewayKeysAsync(scope.WorkspaceId, cancellationToken))
+        {
+            var (spent, _) = await store.GatewaySpendAsync(k.Id, period, cancellationToken);
+            views.Add(new GatewayKeyView(k.Id, k.Name, k.Prefix, k.AllowedModels, k.Rpm, k.Tpm, k.BudgetNanos / 1_000_000_000m, spent / 1_000_000_000m, k.CreatedAt,
+                k.ExpiresAt, k.RevokedAt, k.IsActiveAt(now)));
+        }
+        return TypedResults.Ok(views);
     }
 
     public static async Task<Results<Ok<LogPage>, ProblemHttpResult>> LogsAsync(WorkspaceScope scope, PanopticStore store, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to,
@@ -103,8 +121,6 @@ internal static class GatewayAdminEndpoints
     }
 
     private static ProviderKeyView View(ProviderKey k) => new(k.Id, k.Name, k.Provider, k.BaseUrl, k.Models, k.Hint, k.CreatedAt);
-
-    private static GatewayKeyView View(GatewayKey k, DateTimeOffset now) => new(k.Id, k.Name, k.Prefix, k.AllowedModels, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.IsActiveAt(now));
 
     /// <summary>What identifies a key to its owner without revealing it: the first three and last four characters.</summary>
     private static string Hint(string key) => key.Length >= 16 ? $"{key[..3]}…{key[^4..]}" : "…" + key[^2..];

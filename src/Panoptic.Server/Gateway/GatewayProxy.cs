@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -106,16 +107,64 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         }
         log = log with { Upstream = provider.Name, Stream = stream };
         var pricing = new Pricing(await rates.ForAsync(key.WorkspaceId, http.RequestAborted), PricingProvider(provider));
+        var now = time.GetUtcNow();
+        var minute = now.ToUnixTimeMilliseconds() / 60_000;
+        if ((key.Rpm is not null || key.Tpm is not null)
+            && !await store.TakeGatewayRequestAsync(key.Id, minute, key.Rpm ?? long.MaxValue, key.Tpm ?? long.MaxValue, http.RequestAborted))
+        {
+            await FailAsync(http, log, started, 429, $"Rate limit reached for this gateway key: {key.Rpm?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"} requests and "
+                + $"{key.Tpm?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"} tokens per minute.", "requests", null, "rate_limit_exceeded",
+                TimeSpan.FromMilliseconds(60_000 - now.ToUnixTimeMilliseconds() % 60_000));
+            return;
+        }
+        var reservation = 0L;
+        var period = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        if (key.BudgetNanos is { } budget)
+        {
+            reservation = Estimate(pricing, model, request, http.Request.ContentLength ?? request.ToJsonString().Length, streams, now);
+            if (!await store.ReserveGatewaySpendAsync(key.Id, period, reservation, budget, http.RequestAborted))
+            {
+                await FailAsync(http, log, started, 429, "This gateway key's monthly budget is used up (or this request could exceed it).", "insufficient_quota", null, "insufficient_quota");
+                return;
+            }
+        }
+        GatewayLog? outcome = null;
+        try
+        {
+            outcome = await SendAsync(http, log, started, provider, request, path, stream, pricing);
+        }
+        finally
+        {
+            // Settled even when the request failed: the reservation becomes what was actually spent (often nothing).
+            if (key.BudgetNanos is not null) await store.SettleGatewaySpendAsync(key.Id, period, reservation, outcome?.CostNanos ?? 0, CancellationToken.None);
+            if (key.Tpm is not null && outcome is { } done && done.InputTokens + done.OutputTokens > 0)
+                await store.AddGatewayTokensAsync(key.Id, minute, done.InputTokens + done.OutputTokens, CancellationToken.None);
+        }
+    }
 
+    /// <summary>
+    /// The most a request can cost, reserved against the budget before it is sent: input tokens at one per three bytes of
+    /// the body (more than any tokenizer produces for text), output at max_completion_tokens / max_tokens, or 4,096.
+    /// An unpriced model reserves nothing (its cost is unknown, and it is logged unpriced).
+    /// </summary>
+    private static long Estimate(Pricing pricing, string model, JsonObject request, long bodyBytes, bool generates, DateTimeOffset at)
+    {
+        static long? Number(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<long>(out var n) && n > 0 ? n : null;
+        var output = generates ? Number(request, "max_completion_tokens") ?? Number(request, "max_tokens") ?? 4096 : 0;
+        var usage = new Sdk.Pricing.Usage { InputTokens = (bodyBytes + 2) / 3, OutputTokens = output };
+        return pricing.Card.Price(pricing.Provider, model, usage, at) is { } usd ? (long)decimal.Ceiling(usd * 1_000_000_000m) : 0;
+    }
+
+    private async Task<GatewayLog> SendAsync(HttpContext http, GatewayLog log, long started, ProviderKey provider, JsonObject request, string path, bool stream, Pricing pricing)
+    {
         string secret;
         try
         {
-            secret = await vault.DecryptAsync(key.WorkspaceId, provider.Secret, http.RequestAborted);
+            secret = await vault.DecryptAsync(provider.WorkspaceId, provider.Secret, http.RequestAborted);
         }
         catch (CryptographicException)
         {
-            await FailAsync(http, log, started, 500, $"the provider key '{provider.Name}' cannot be decrypted with the configured master key", "server_error", null);
-            return;
+            return await FailAsync(http, log, started, 500, $"the provider key '{provider.Name}' cannot be decrypted with the configured master key", "server_error", null);
         }
         using var upstreamRequest = new HttpRequestMessage(HttpMethod.Post, provider.BaseUrl.TrimEnd('/') + "/" + path)
         {
@@ -132,18 +181,15 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         }
         catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
         {
-            await FailAsync(http, log, started, 504, $"the upstream '{provider.Name}' did not answer within {options.Value.GatewayUpstreamTimeout.TotalSeconds:0} s", "timeout_error", null);
-            return;
+            return await FailAsync(http, log, started, 504, $"the upstream '{provider.Name}' did not answer within {options.Value.GatewayUpstreamTimeout.TotalSeconds:0} s", "timeout_error", null);
         }
         catch (HttpRequestException e)
         {
-            await FailAsync(http, log, started, 502, $"the upstream '{provider.Name}' is unreachable ({e.HttpRequestError})", "upstream_error", null);
-            return;
+            return await FailAsync(http, log, started, 502, $"the upstream '{provider.Name}' is unreachable ({e.HttpRequestError})", "upstream_error", null);
         }
         catch (OperationCanceledException)
         {
-            Record(log with { Status = 499, Error = "the client went away before the upstream answered" }, started, null, null);
-            return;
+            return Record(log with { Status = 499, Error = "the client went away before the upstream answered" }, started, null, null);
         }
         // From here the timeout is an idle timeout: each read of the answer gets the full period again.
         timeout.CancelAfter(Timeout.InfiniteTimeSpan);
@@ -151,17 +197,14 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         {
             var status = (int)response.StatusCode;
             if (status < 400 && stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
-            {
-                await RelayStreamAsync(http, log, started, response, pricing, timeout);
-                return;
-            }
+                return await RelayStreamAsync(http, log, started, response, pricing, timeout);
             timeout.CancelAfter(options.Value.GatewayUpstreamTimeout);
-            if (status >= 400) await RelayErrorAsync(http, log, started, response, timeout.Token);
-            else await RelayBodyAsync(http, log, started, response, pricing, timeout.Token);
+            return status >= 400 ? await RelayErrorAsync(http, log, started, response, timeout.Token)
+                : await RelayBodyAsync(http, log, started, response, pricing, timeout.Token);
         }
     }
 
-    private async Task RelayBodyAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationToken cancellationToken)
+    private async Task<GatewayLog> RelayBodyAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationToken cancellationToken)
     {
         byte[] body;
         try
@@ -171,25 +214,23 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException or InvalidDataException)
         {
             var timedOut = !http.RequestAborted.IsCancellationRequested;
-            if (timedOut) await FailAsync(http, log, started, 504, "the upstream stopped sending its answer", "timeout_error", null);
-            else Record(log with { Status = 499, Error = "the client went away" }, started, null, null);
-            return;
+            return timedOut ? await FailAsync(http, log, started, 504, "the upstream stopped sending its answer", "timeout_error", null)
+                : Record(log with { Status = 499, Error = "the client went away" }, started, null, null);
         }
         var reader = new UsageReader(stream: false, validate: true);
         reader.Append(body);
         reader.Complete();
         if (reader.BrokenChunks > 0)
         {
-            await FailAsync(http, log, started, 502, "the upstream answered with invalid JSON", "upstream_error", null);
-            return;
+            return await FailAsync(http, log, started, 502, "the upstream answered with invalid JSON", "upstream_error", null);
         }
         http.Response.StatusCode = (int)response.StatusCode;
         http.Response.ContentType = "application/json";
         await http.Response.Body.WriteAsync(body, http.RequestAborted);
-        Record(log with { Status = (int)response.StatusCode, ModelServed = reader.Model ?? log.ModelRequested }, started, reader, null, pricing);
+        return Record(log with { Status = (int)response.StatusCode, ModelServed = reader.Model ?? log.ModelRequested }, started, reader, null, pricing);
     }
 
-    private async Task RelayStreamAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationTokenSource idle)
+    private async Task<GatewayLog> RelayStreamAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationTokenSource idle)
     {
         http.Response.StatusCode = 200;
         http.Response.ContentType = "text/event-stream";
@@ -246,7 +287,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
             ArrayPool<byte>.Shared.Return(buffer);
         }
         reader.Complete();
-        Record(log with { Status = status, Error = error, ModelServed = reader.Model ?? log.ModelRequested, TtftMs = ttft }, started, reader, estimated: !reader.SawEnd || reader.Usage is null, pricing);
+        return Record(log with { Status = status, Error = error, ModelServed = reader.Model ?? log.ModelRequested, TtftMs = ttft }, started, reader, estimated: !reader.SawEnd || reader.Usage is null, pricing);
     }
 
     /// <summary>
@@ -269,7 +310,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         return done;
     }
 
-    private async Task RelayErrorAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<GatewayLog> RelayErrorAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         byte[] body = [];
@@ -308,17 +349,18 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
             status = status >= 500 ? 502 : status;
             await OpenAiError.WriteAsync(http, status, message, status == 429 ? "rate_limit_error" : status >= 500 ? "upstream_error" : "invalid_request_error");
         }
-        Record(log with { Status = status, Error = Truncate(message, 1000) }, started, null, null);
+        return Record(log with { Status = status, Error = Truncate(message, 1000) }, started, null, null);
     }
 
-    private async Task FailAsync(HttpContext http, GatewayLog log, long started, int status, string message, string type, string? param, string? code = null)
+    private async Task<GatewayLog> FailAsync(HttpContext http, GatewayLog log, long started, int status, string message, string type, string? param, string? code = null,
+        TimeSpan? retryAfter = null)
     {
-        await OpenAiError.WriteAsync(http, status, message, type, code, param);
-        Record(log with { Status = status, Error = message }, started, null, null);
+        await OpenAiError.WriteAsync(http, status, message, type, code, param, retryAfter);
+        return Record(log with { Status = status, Error = message }, started, null, null);
     }
 
     /// <summary>Logs the request and, when it reached a model, puts its cost into the ledger — both through the background writer.</summary>
-    private void Record(GatewayLog log, long started, UsageReader? reader, bool? estimated, Pricing? pricing = null)
+    private GatewayLog Record(GatewayLog log, long started, UsageReader? reader, bool? estimated, Pricing? pricing = null)
     {
         var usage = reader?.Usage;
         if (usage is null && reader is { TextChunks: > 0 }) usage = new Sdk.Pricing.Usage { OutputTokens = reader.TextChunks };
@@ -345,6 +387,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
             };
         }
         logs.Enqueue(log, cost);
+        return log;
     }
 
     /// <summary>The gateway key in the Authorization header (or api-key, as Azure clients send it); answers 401 in OpenAI's shape when missing, unknown, revoked or expired.</summary>
