@@ -299,3 +299,46 @@ public abstract partial class ServerContractTests
         (await GatewayChat(second, key).CompleteChatAsync([new UserChatMessage("hi")])).Value.Content[0].Text.ShouldNotBeEmpty();
     }
 }
+
+public abstract partial class ServerContractTests
+{
+    [Fact]
+    public async Task Gateway_AnthropicClient_MessagesAndStreams_PassThrough_AndArePriced()
+    {
+        const string anthropicSecret = "sk-ant-api03-SECRET-anthropic-5678";
+        var (server, alice, upstream, key) = await GatewayAsync();
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        (await session.PostAsJsonAsync("/api/v1/gateway/provider-keys", new { name = "anthropic", provider = "anthropic", api_key = anthropicSecret, base_url = new Uri(upstream.Address, "v1").ToString() }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var client = new Anthropic.AnthropicClient { ApiKey = key, BaseUrl = server.Address.ToString().TrimEnd('/'), MaxRetries = 0 };
+        var parameters = new Anthropic.Models.Messages.MessageCreateParams { MaxTokens = 64, Messages = [new Anthropic.Models.Messages.UserMessageParam("hi")], Model = "claude-3-5-haiku-latest" };
+
+        var message = await client.Messages.Create(parameters);
+        (message.Usage.InputTokens, message.Usage.CacheReadInputTokens, message.Usage.OutputTokens).ShouldBe((2000L, (long?)1500L, 15L));
+        var events = 0;
+        await foreach (var _ in client.Messages.CreateStreaming(parameters)) events++;
+        events.ShouldBeGreaterThan(FakeLlmUpstream.Words.Length);
+
+        upstream.Requests.Where(r => r.Path == "/v1/messages").Select(r => r.Authorization).ShouldBe([anthropicSecret, anthropicSecret]);
+        var logs = await GatewayLogsAsync(server, alice, 2);
+        foreach (var log in logs.EnumerateArray())
+        {
+            (log.GetProperty("endpoint").GetString(), log.GetProperty("status").GetInt32(), log.GetProperty("model_served").GetString()).ShouldBe(("/v1/messages", 200, FakeLlmUpstream.AnthropicModel));
+            (log.GetProperty("input_tokens").GetInt64(), log.GetProperty("cached_tokens").GetInt64(), log.GetProperty("output_tokens").GetInt64()).ShouldBe((3500L, 1500L, 15L));
+            // claude-3-5-haiku: $0.80 per million input, $0.08 cached, $4 output.
+            log.GetProperty("cost_usd").GetDecimal().ShouldBe((2000 * 0.8m + 1500 * 0.08m + 15 * 4m) / 1_000_000m);
+        }
+
+        // Errors reach Anthropic clients in Anthropic's envelope.
+        using var http = new HttpClient { BaseAddress = server.Address };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = new StringContent("""{"model":"gpt-4o-mini","max_tokens":5,"messages":[]}""", Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-api-key", key);
+        var response = await http.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var error = await JsonOf(response);
+        (error.GetProperty("type").GetString(), error.GetProperty("error").GetProperty("type").GetString()).ShouldBe(("error", "invalid_request_error"));
+        var wrongKey = new Anthropic.AnthropicClient { ApiKey = "pan_gk_wrong", BaseUrl = server.Address.ToString().TrimEnd('/'), MaxRetries = 0 };
+        var refused = await Should.ThrowAsync<Exception>(() => wrongKey.Messages.Create(parameters));
+        $"{refused.ShouldBeAssignableTo<Anthropic.Exceptions.AnthropicServiceException>()!.Type}".ShouldContain("authentication", Case.Insensitive);
+    }
+}

@@ -111,6 +111,20 @@ public sealed class FakeLlmUpstream : IAsyncDisposable
 
     private async Task MessagesAsync(HttpContext http)
     {
+        using var bodyReader = new StreamReader(http.Request.Body);
+        var body = await bodyReader.ReadToEndAsync();
+        Requests.Enqueue((http.Request.Path, http.Request.Headers["x-api-key"].FirstOrDefault() ?? http.Request.Headers.Authorization.ToString(), body));
+        using (var request = JsonDocument.Parse(body.Length == 0 ? "{}" : body))
+        {
+            if (!(request.RootElement.TryGetProperty("stream", out var s) && s.GetBoolean()))
+            {
+                http.Response.ContentType = "application/json";
+                await http.Response.WriteAsync($$$"""
+                    {"id":"msg_01XFDUDYJgAACzvnptvVoYEL","type":"message","role":"assistant","model":"{{{AnthropicModel}}}","content":[{"type":"text","text":"{{{string.Concat(Words)}}}"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":2000,"cache_creation_input_tokens":0,"cache_read_input_tokens":1500,"output_tokens":15}}
+                    """);
+                return;
+            }
+        }
         http.Response.ContentType = "text/event-stream; charset=utf-8";
         async Task Event(string type, string data)
         {

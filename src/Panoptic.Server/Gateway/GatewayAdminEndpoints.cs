@@ -135,5 +135,6 @@ internal static class GatewayEndpoints
         group.MapPost("/chat/completions", (HttpContext http, GatewayProxy proxy) => proxy.ChatAsync(http));
         group.MapPost("/embeddings", (HttpContext http, GatewayProxy proxy) => proxy.EmbeddingsAsync(http));
         group.MapGet("/models", (HttpContext http, GatewayProxy proxy) => proxy.ModelsAsync(http));
+        group.MapPost("/messages", (HttpContext http, GatewayProxy proxy) => proxy.MessagesAsync(http));
     }
 }

@@ -30,6 +30,9 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
 
     public Task ChatAsync(HttpContext http) => ForwardAsync(http, "chat/completions", streams: true);
 
+    /// <summary>POST /v1/messages: Anthropic's Messages API passed through to an Anthropic provider key, so Anthropic clients can use the gateway.</summary>
+    public Task MessagesAsync(HttpContext http) => ForwardAsync(http, "messages", streams: true);
+
     public Task EmbeddingsAsync(HttpContext http) => ForwardAsync(http, "embeddings", streams: false);
 
     /// <summary>GET /v1/models: the models this key may use, from the workspace's provider keys (exact names, and the rate card's names under a pattern).</summary>
@@ -92,13 +95,16 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
             await FailAsync(http, log, started, 404, $"the model '{log.ModelRequested}' does not exist or no provider key serves it", "invalid_request_error", "model", "model_not_found");
             return;
         }
-        if (provider.Provider == "anthropic")
+        var anthropicApi = path == "messages";
+        if (anthropicApi != (provider.Provider == "anthropic"))
         {
-            await FailAsync(http, log with { Upstream = provider.Name }, started, 400, "the Anthropic adapter is not available yet; use /v1/messages with an Anthropic client", "invalid_request_error", "model");
+            await FailAsync(http, log with { Upstream = provider.Name }, started, 400, anthropicApi
+                ? $"the model '{log.ModelRequested}' is not served by an Anthropic provider key; call /v1/chat/completions for it"
+                : "the Anthropic adapter for /v1/chat/completions is not available yet; call /v1/messages with an Anthropic client", "invalid_request_error", "model");
             return;
         }
         var stream = streams && request["stream"] is JsonValue s && s.TryGetValue<bool>(out var isStream) && isStream;
-        if (stream)
+        if (stream && !anthropicApi)
         {
             // Usage is always asked for, so a stream is priced exactly (clients that did not ask see one more chunk, as from OpenAI with the option set).
             var streamOptions = request["stream_options"] as JsonObject ?? new JsonObject();
@@ -171,7 +177,16 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
             Content = new ByteArrayContent(Encoding.UTF8.GetBytes(request.ToJsonString())),
         };
         upstreamRequest.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        upstreamRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        if (provider.Provider == "anthropic")
+        {
+            upstreamRequest.Headers.Add("x-api-key", secret);
+            upstreamRequest.Headers.Add("anthropic-version", http.Request.Headers["anthropic-version"].FirstOrDefault() ?? "2023-06-01");
+            if (http.Request.Headers["anthropic-beta"].FirstOrDefault() is { Length: > 0 } beta) upstreamRequest.Headers.TryAddWithoutValidation("anthropic-beta", beta);
+        }
+        else
+        {
+            upstreamRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(options.Value.GatewayUpstreamTimeout);
         HttpResponseMessage response;
@@ -258,7 +273,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
                     // The stream cannot change its status now: say so in the stream, OpenAI-style, and stop.
                     error = "the upstream sent invalid JSON mid-stream";
                     status = 502;
-                    await http.Response.WriteAsync("data: " + OpenAiError.Body(error, "upstream_error") + "\n\n", http.RequestAborted);
+                    await http.Response.WriteAsync(OpenAiError.StreamEvent(http, status, error, "upstream_error"), http.RequestAborted);
                     break;
                 }
             }
@@ -274,7 +289,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
                 (status, error) = (504, "the upstream stopped sending mid-stream");
                 try
                 {
-                    await http.Response.WriteAsync("data: " + OpenAiError.Body(error, "timeout_error") + "\n\n", http.RequestAborted);
+                    await http.Response.WriteAsync(OpenAiError.StreamEvent(http, status, error, "timeout_error"), http.RequestAborted);
                 }
                 catch (Exception write) when (write is OperationCanceledException or IOException)
                 {
@@ -393,7 +408,8 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
     /// <summary>The gateway key in the Authorization header (or api-key, as Azure clients send it); answers 401 in OpenAI's shape when missing, unknown, revoked or expired.</summary>
     private async Task<GatewayKey?> AuthenticateAsync(HttpContext http)
     {
-        var token = PanopticAuthentication.BearerToken(http.Request) ?? http.Request.Headers["api-key"].ToString();
+        // Bearer (OpenAI clients), api-key (Azure OpenAI clients) or x-api-key (Anthropic clients).
+        var token = PanopticAuthentication.BearerToken(http.Request) ?? http.Request.Headers["x-api-key"].FirstOrDefault() ?? http.Request.Headers["api-key"].ToString();
         GatewayKey? key = null;
         if (token.StartsWith(KeyPrefix, StringComparison.Ordinal)) key = await store.FindGatewayKeyAsync(Secrets.Hash(token), http.RequestAborted);
         if (key is not null && key.IsActiveAt(time.GetUtcNow())) return key;
