@@ -342,3 +342,40 @@ public abstract partial class ServerContractTests
         $"{refused.ShouldBeAssignableTo<Anthropic.Exceptions.AnthropicServiceException>()!.Type}".ShouldContain("authentication", Case.Insensitive);
     }
 }
+
+public abstract partial class ServerContractTests
+{
+    [Fact]
+    public async Task Gateway_ChatCompletionsForClaude_GoThroughTheAnthropicAdapter_StreamsIncluded()
+    {
+        var (server, alice, upstream, key) = await GatewayAsync();
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        (await session.PostAsJsonAsync("/api/v1/gateway/provider-keys", new { name = "anthropic", provider = "anthropic", api_key = "sk-ant-api03-adapter-9999", base_url = new Uri(upstream.Address, "v1").ToString() }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var chat = GatewayChat(server, key, "claude-3-5-haiku-latest");
+
+        var completion = (await chat.CompleteChatAsync([new SystemChatMessage("Be brief."), new UserChatMessage("hi")])).Value;
+        completion.Content[0].Text.ShouldBe(string.Concat(FakeLlmUpstream.Words));
+        (completion.Model, completion.FinishReason).ShouldBe((FakeLlmUpstream.AnthropicModel, ChatFinishReason.Stop));
+        (completion.Usage.InputTokenCount, completion.Usage.InputTokenDetails.CachedTokenCount, completion.Usage.OutputTokenCount).ShouldBe((3500, 1500, 15));
+
+        var text = new StringBuilder();
+        ChatTokenUsage? streamedUsage = null;
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("hi")]))
+        {
+            foreach (var part in update.ContentUpdate) text.Append(part.Text);
+            streamedUsage ??= update.Usage;
+        }
+        text.ToString().ShouldBe(string.Concat(FakeLlmUpstream.Words));
+        streamedUsage.ShouldNotBeNull().OutputTokenCount.ShouldBe(15);
+
+        using (var sent = JsonDocument.Parse(upstream.Requests.First(r => r.Path == "/v1/messages").Body))
+        {
+            sent.RootElement.GetProperty("system").GetString().ShouldBe("Be brief.");
+            sent.RootElement.GetProperty("max_tokens").GetInt64().ShouldBe(4096);
+        }
+        var logs = await GatewayLogsAsync(server, alice, 2);
+        logs.EnumerateArray().ShouldAllBe(l => l.GetProperty("endpoint").GetString() == "/v1/chat/completions" && l.GetProperty("input_tokens").GetInt64() == 3500
+            && l.GetProperty("cost_usd").GetDecimal() == (2000 * 0.8m + 1500 * 0.08m + 15 * 4m) / 1_000_000m);
+    }
+}

@@ -96,15 +96,33 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
             return;
         }
         var anthropicApi = path == "messages";
-        if (anthropicApi != (provider.Provider == "anthropic"))
+        if (anthropicApi != (provider.Provider == "anthropic") && !(path == "chat/completions" && provider.Provider == "anthropic"))
         {
             await FailAsync(http, log with { Upstream = provider.Name }, started, 400, anthropicApi
                 ? $"the model '{log.ModelRequested}' is not served by an Anthropic provider key; call /v1/chat/completions for it"
-                : "the Anthropic adapter for /v1/chat/completions is not available yet; call /v1/messages with an Anthropic client", "invalid_request_error", "model");
+                : $"the model '{log.ModelRequested}' is served by an Anthropic provider key, and Anthropic has no {path} endpoint", "invalid_request_error", "model");
             return;
         }
         var stream = streams && request["stream"] is JsonValue s && s.TryGetValue<bool>(out var isStream) && isStream;
-        if (stream && !anthropicApi)
+        // Chat completions for a Claude model go through the adapter to the Messages API.
+        AnthropicChat? adapter = null;
+        var upstreamPath = path;
+        if (!anthropicApi && provider.Provider == "anthropic")
+        {
+            var includeUsage = request["stream_options"]?["include_usage"] is JsonValue iu && iu.TryGetValue<bool>(out var wants) && wants;
+            try
+            {
+                request = AnthropicAdapter.ToMessages(request);
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or JsonException)
+            {
+                await FailAsync(http, log with { Upstream = provider.Name }, started, 400, "this request cannot be sent to Anthropic: " + e.Message, "invalid_request_error", null);
+                return;
+            }
+            adapter = new AnthropicChat(time.GetUtcNow().ToUnixTimeSeconds(), includeUsage);
+            upstreamPath = "messages";
+        }
+        else if (stream && !anthropicApi)
         {
             // Usage is always asked for, so a stream is priced exactly (clients that did not ask see one more chunk, as from OpenAI with the option set).
             var streamOptions = request["stream_options"] as JsonObject ?? new JsonObject();
@@ -137,7 +155,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         GatewayLog? outcome = null;
         try
         {
-            outcome = await SendAsync(http, log, started, provider, request, path, stream, pricing);
+            outcome = await SendAsync(http, log, started, provider, request, upstreamPath, stream, pricing, adapter);
         }
         finally
         {
@@ -161,7 +179,11 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         return pricing.Card.Price(pricing.Provider, model, usage, at) is { } usd ? (long)decimal.Ceiling(usd * 1_000_000_000m) : 0;
     }
 
-    private async Task<GatewayLog> SendAsync(HttpContext http, GatewayLog log, long started, ProviderKey provider, JsonObject request, string path, bool stream, Pricing pricing)
+    /// <summary>A chat completion being served by Anthropic: when it was created, and whether the client asked for a usage chunk.</summary>
+    private sealed record AnthropicChat(long Created, bool IncludeUsage);
+
+    private async Task<GatewayLog> SendAsync(HttpContext http, GatewayLog log, long started, ProviderKey provider, JsonObject request, string path, bool stream, Pricing pricing,
+        AnthropicChat? adapter)
     {
         string secret;
         try
@@ -212,14 +234,15 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         {
             var status = (int)response.StatusCode;
             if (status < 400 && stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
-                return await RelayStreamAsync(http, log, started, response, pricing, timeout);
+                return await RelayStreamAsync(http, log, started, response, pricing, timeout, adapter);
             timeout.CancelAfter(options.Value.GatewayUpstreamTimeout);
-            return status >= 400 ? await RelayErrorAsync(http, log, started, response, timeout.Token)
-                : await RelayBodyAsync(http, log, started, response, pricing, timeout.Token);
+            return status >= 400 ? await RelayErrorAsync(http, log, started, response, adapter is not null, timeout.Token)
+                : await RelayBodyAsync(http, log, started, response, pricing, adapter, timeout.Token);
         }
     }
 
-    private async Task<GatewayLog> RelayBodyAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationToken cancellationToken)
+    private async Task<GatewayLog> RelayBodyAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, AnthropicChat? adapter,
+        CancellationToken cancellationToken)
     {
         byte[] body;
         try
@@ -239,19 +262,32 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         {
             return await FailAsync(http, log, started, 502, "the upstream answered with invalid JSON", "upstream_error", null);
         }
+        if (adapter is not null)
+        {
+            try
+            {
+                body = AnthropicAdapter.ToChatCompletion(body, adapter.Created);
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                return await FailAsync(http, log, started, 502, "the upstream's answer is not an Anthropic message", "upstream_error", null);
+            }
+        }
         http.Response.StatusCode = (int)response.StatusCode;
         http.Response.ContentType = "application/json";
         await http.Response.Body.WriteAsync(body, http.RequestAborted);
         return Record(log with { Status = (int)response.StatusCode, ModelServed = reader.Model ?? log.ModelRequested }, started, reader, null, pricing);
     }
 
-    private async Task<GatewayLog> RelayStreamAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationTokenSource idle)
+    private async Task<GatewayLog> RelayStreamAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationTokenSource idle,
+        AnthropicChat? adapter)
     {
         http.Response.StatusCode = 200;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
         var reader = new UsageReader(stream: true, validate: true);
+        var translator = adapter is null ? null : new AnthropicAdapter.StreamTranslator(adapter.Created, adapter.IncludeUsage);
         double? ttft = null;
         string? error = null;
         var status = 200;
@@ -266,7 +302,8 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
                 if ((read = await upstream.ReadAsync(buffer, idle.Token)) == 0) break;
                 ttft ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 var good = Check(reader, buffer.AsSpan(0, read));
-                await http.Response.Body.WriteAsync(buffer.AsMemory(0, good), http.RequestAborted);
+                if (translator is null) await http.Response.Body.WriteAsync(buffer.AsMemory(0, good), http.RequestAborted);
+                else await http.Response.Body.WriteAsync(translator.Translate(buffer.AsSpan(0, good)), http.RequestAborted);
                 await http.Response.Body.FlushAsync(http.RequestAborted);
                 if (good < read)
                 {
@@ -325,7 +362,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         return done;
     }
 
-    private async Task<GatewayLog> RelayErrorAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<GatewayLog> RelayErrorAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, bool translate, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         byte[] body = [];
@@ -352,7 +389,8 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         {
         }
         if (response.Headers.RetryAfter is { } retryAfter) http.Response.Headers.RetryAfter = retryAfter.ToString();
-        if (openAiShaped)
+        // An error in the client's own dialect passes through; Anthropic's errors for a chat completion are re-told in OpenAI's.
+        if (openAiShaped && !translate)
         {
             http.Response.StatusCode = status;
             http.Response.ContentType = "application/json";
