@@ -66,6 +66,7 @@ public static class PanopticServer
         services.AddSingleton<Gateway.GatewayLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<Gateway.GatewayLogWriter>());
         services.AddSingleton<Gateway.GatewayProxy>();
+        services.AddSingleton<Gateway.CircuitBreakers>();
         // The gateway manages its own timeouts (to the first byte, then between reads), so the client has none.
         services.AddHttpClient(Gateway.GatewayProxy.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All });

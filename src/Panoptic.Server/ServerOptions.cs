@@ -80,6 +80,12 @@ public sealed class ServerOptions
     /// <summary>How long the gateway waits for an upstream's answer (and between its chunks' reads) before a 504.</summary>
     public TimeSpan GatewayUpstreamTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>How many times the gateway retries one upstream after a connection error or a 5xx before falling back.</summary>
+    public int GatewayRetries { get; set; } = 1;
+
+    /// <summary>The first retry's delay; each next one doubles, with ±20 % jitter.</summary>
+    public TimeSpan GatewayRetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
     public static string DefaultDataDirectory()
     {
         var data = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg ? xdg

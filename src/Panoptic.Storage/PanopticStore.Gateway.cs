@@ -206,3 +206,25 @@ public abstract partial class PanopticStore
         await c.QuerySingleOrDefaultAsync<(long, long)>(Command("SELECT spent_nanos, reserved_nanos FROM gateway_spend WHERE key_id = @keyId AND period = @period",
             new { keyId, period }, cancellationToken)), cancellationToken);
 }
+
+public abstract partial class PanopticStore
+{
+    /// <summary>The models an alias tries in order, or null when the name is not an alias.</summary>
+    public Task<IReadOnlyList<string>?> GatewayRouteAsync(string workspaceId, string alias, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        await c.QuerySingleOrDefaultAsync<string>(Command("SELECT models FROM gateway_routes WHERE workspace_id = @workspaceId AND alias = @alias", new { workspaceId, alias }, cancellationToken))
+            is { } models ? (IReadOnlyList<string>?)JsonSerializer.Deserialize<List<string>>(models) : null, cancellationToken);
+
+    public Task<IReadOnlyList<(string Alias, IReadOnlyList<string> Models)>> GatewayRoutesAsync(string workspaceId, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        (IReadOnlyList<(string, IReadOnlyList<string>)>)[.. (await c.QueryAsync<(string Alias, string Models)>(Command(
+            "SELECT alias, models FROM gateway_routes WHERE workspace_id = @workspaceId ORDER BY alias", new { workspaceId }, cancellationToken)))
+            .Select(r => (r.Alias, (IReadOnlyList<string>)(JsonSerializer.Deserialize<List<string>>(r.Models) ?? [])))], cancellationToken);
+
+    public Task SetGatewayRouteAsync(string workspaceId, string alias, IReadOnlyList<string> models, DateTimeOffset at, CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
+        c.ExecuteAsync(Command("""
+            INSERT INTO gateway_routes (workspace_id, alias, models, updated_at) VALUES (@workspaceId, @alias, @models, @at)
+            ON CONFLICT (workspace_id, alias) DO UPDATE SET models = excluded.models, updated_at = excluded.updated_at
+            """, new { workspaceId, alias, models = JsonSerializer.Serialize(models), at = Ms(at) }, cancellationToken)), cancellationToken);
+
+    public Task<bool> DeleteGatewayRouteAsync(string workspaceId, string alias, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        await c.ExecuteAsync(Command("DELETE FROM gateway_routes WHERE workspace_id = @workspaceId AND alias = @alias", new { workspaceId, alias }, cancellationToken)) == 1, cancellationToken);
+}

@@ -379,3 +379,33 @@ public abstract partial class ServerContractTests
             && l.GetProperty("cost_usd").GetDecimal() == (2000 * 0.8m + 1500 * 0.08m + 15 * 4m) / 1_000_000m);
     }
 }
+
+public abstract partial class ServerContractTests
+{
+    [Fact]
+    public async Task Gateway_AnAlias_FallsBackInOrder_AndA5xxIsRetriedOnTheSameUpstream()
+    {
+        var (server, alice, upstream, key) = await GatewayAsync(basePath: "limited/v1");
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        (await session.PostAsJsonAsync("/api/v1/gateway/provider-keys", new { name = "anthropic", provider = "anthropic", api_key = "sk-ant-api03-fallback-1111", base_url = new Uri(upstream.Address, "v1").ToString() }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await session.PutAsJsonAsync("/api/v1/gateway/routes/fast", new { models = new[] { "gpt-4o-mini", "claude-3-5-haiku-latest" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        // gpt-4o-mini answers 429 (the "limited" upstream): the alias falls back to Claude, through the adapter.
+        var completion = (await GatewayChat(server, key, "fast").CompleteChatAsync([new UserChatMessage("hi")])).Value;
+        (completion.Model, completion.Content[0].Text).ShouldBe((FakeLlmUpstream.AnthropicModel, string.Concat(FakeLlmUpstream.Words)));
+        var log = (await GatewayLogsAsync(server, alice, 1))[0];
+        (log.GetProperty("model_requested").GetString(), log.GetProperty("upstream").GetString(), log.GetProperty("status").GetInt32()).ShouldBe(("fast", "anthropic", 200));
+        log.GetProperty("error").GetString().ShouldBe("fell back after: openai-main: answered 429");
+
+        // A flaky upstream (every other call a 500) is retried once and serves.
+        (await session.PostAsJsonAsync("/api/v1/gateway/provider-keys", new { name = "flaky", provider = "openai_compatible", api_key = "sk-flaky-2222-abcd", base_url = new Uri(upstream.Address, "flaky/v1").ToString(), models = new[] { "flaky-model" } }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var before = upstream.Requests.Count(r => r.Path.StartsWith("/flaky", StringComparison.Ordinal));
+        (await GatewayChat(server, key, "flaky-model").CompleteChatAsync([new UserChatMessage("hi")])).Value.Content[0].Text.ShouldNotBeEmpty();
+        upstream.Requests.Count(r => r.Path.StartsWith("/flaky", StringComparison.Ordinal)).ShouldBe(before + 1, "the first call failed before its body was read, the retry served");
+
+        (await session.PutAsJsonAsync("/api/v1/gateway/routes/bad*", new { models = new[] { "x" } })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await JsonOf(await session.GetAsync("/api/v1/gateway/routes")))[0].GetProperty("models").GetArrayLength().ShouldBe(2);
+    }
+}

@@ -18,6 +18,7 @@ public sealed class FakeLlmUpstream : IAsyncDisposable
     public static readonly string[] Words = ["Hel", "lo", " there", ",", " friend", "."];
 
     private WebApplication _app = null!;
+    private int _flaky;
 
     public Uri Address { get; private set; } = null!;
 
@@ -50,7 +51,17 @@ public sealed class FakeLlmUpstream : IAsyncDisposable
                 http.Response.ContentType = "application/json";
                 await http.Response.WriteAsync("""{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.0023064255,-0.009327292,0.015797347]}],"model":"text-embedding-3-small","usage":{"prompt_tokens":8,"total_tokens":8}}""");
             });
-            // Misbehaving upstreams, each under its own base path.
+            // Misbehaving upstreams, each under its own base path. /flaky fails every other call with a 500.
+            app.MapPost("/flaky/v1/chat/completions", async (HttpContext http) =>
+            {
+                if (Interlocked.Increment(ref fake._flaky) % 2 == 1)
+                {
+                    http.Response.StatusCode = 500;
+                    await http.Response.WriteAsJsonAsync(new { error = new { message = "The server had an error while processing your request.", type = "server_error", param = (string?)null, code = (string?)null } });
+                    return;
+                }
+                await fake.ChatAsync(http);
+            });
             app.MapPost("/hang/v1/chat/completions", async (HttpContext http) => await Task.Delay(Timeout.InfiniteTimeSpan, http.RequestAborted));
             app.MapPost("/html/v1/chat/completions", () => Results.Content("<html><body>502 Bad Gateway</body></html>", "text/html", statusCode: 503));
             app.MapPost("/badjson/v1/chat/completions", () => Results.Content("{\"id\":\"chatcmpl-1\",\"choices\":[{", "application/json"));

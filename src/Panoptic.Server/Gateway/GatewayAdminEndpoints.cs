@@ -41,6 +41,29 @@ internal static class GatewayAdminEndpoints
         group.MapDelete("/keys/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken) =>
             await store.RevokeGatewayKeyAsync(scope.WorkspaceId, id, time.GetUtcNow(), cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("gateway key"));
         group.MapGet("/logs", LogsAsync);
+        group.MapGet("/routes", async (WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await store.GatewayRoutesAsync(scope.WorkspaceId, cancellationToken)).Select(r => new RouteView(r.Alias, r.Models)).ToList()));
+        group.MapPut("/routes/{alias}", SetRouteAsync);
+        group.MapDelete("/routes/{alias}", async Task<Results<NoContent, ProblemHttpResult>> (string alias, WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
+            await store.DeleteGatewayRouteAsync(scope.WorkspaceId, alias, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("route"));
+    }
+
+    public sealed record NewRoute(string[]? Models);
+
+    public sealed record RouteView(string Alias, IReadOnlyList<string> Models);
+
+    /// <summary>PUT /api/v1/gateway/routes/{alias}: the models the alias tries, in order (the first that answers serves it).</summary>
+    public static async Task<Results<Ok<RouteView>, ProblemHttpResult>> SetRouteAsync(string alias, NewRoute body, WorkspaceScope scope, PanopticStore store, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        alias = alias.Trim();
+        var models = body.Models?.Select(m => m?.Trim() ?? "").ToList() ?? [];
+        var problems = new List<string>();
+        if (alias.Length is 0 or > 200 || alias.EndsWith('*')) problems.Add("alias: 1 to 200 characters, not a pattern");
+        if (models.Count is 0 or > 10 || models.Any(m => m.Length is 0 or > 200 || m.EndsWith('*'))) problems.Add("models: 1 to 10 model names, tried in order");
+        if (problems.Count > 0) return Problems.BadRequest(string.Join("; ", problems));
+        await store.SetGatewayRouteAsync(scope.WorkspaceId, alias, models, time.GetUtcNow(), cancellationToken);
+        return TypedResults.Ok(new RouteView(alias, models));
     }
 
     public static async Task<Ok<List<ProviderKeyView>>> ListProviderKeysAsync(WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
