@@ -228,3 +228,30 @@ public abstract partial class PanopticStore
     public Task<bool> DeleteGatewayRouteAsync(string workspaceId, string alias, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
         await c.ExecuteAsync(Command("DELETE FROM gateway_routes WHERE workspace_id = @workspaceId AND alias = @alias", new { workspaceId, alias }, cancellationToken)) == 1, cancellationToken);
 }
+
+public abstract partial class PanopticStore
+{
+    /// <summary>Gateway usage of a workspace grouped by one dimension (key, model, tenant or day), most expensive first.</summary>
+    public Task<IReadOnlyList<GatewayUsageRow>> GatewayUsageAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, string groupBy, CancellationToken cancellationToken = default)
+    {
+        var key = groupBy switch
+        {
+            "key" => "key_id",
+            "model" => "model_served",
+            "tenant" => "tenant_id",
+            "day" => DayExpression("at"),
+            _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "key, model, tenant or day"),
+        };
+        return WithConnectionAsync(async c => (IReadOnlyList<GatewayUsageRow>)[.. await c.QueryAsync<GatewayUsageRow>(Command($"""
+            SELECT {key} AS Key, CAST(COUNT(*) AS BIGINT) AS Requests, CAST(SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS BIGINT) AS Errors,
+                CAST(SUM(input_tokens) AS BIGINT) AS InputTokens, CAST(SUM(cached_tokens) AS BIGINT) AS CachedTokens, CAST(SUM(output_tokens) AS BIGINT) AS OutputTokens,
+                CAST(COALESCE(SUM(cost_nanos), 0) AS BIGINT) AS CostNanos,
+                CAST(SUM(CASE WHEN cost_nanos IS NULL AND input_tokens + output_tokens > 0 THEN 1 ELSE 0 END) AS BIGINT) AS Unpriced
+            FROM gateway_logs WHERE workspace_id = @workspaceId AND at >= @from AND at < @to
+            GROUP BY {key} ORDER BY CostNanos DESC, Key
+            """, new { workspaceId, from = Ms(from), to = Ms(to) }, cancellationToken))], cancellationToken);
+    }
+
+    /// <summary>The UTC day (YYYY-MM-DD) of a millisecond timestamp column, in this store's SQL.</summary>
+    private protected abstract string DayExpression(string column);
+}

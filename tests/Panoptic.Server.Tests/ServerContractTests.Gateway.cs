@@ -409,3 +409,42 @@ public abstract partial class ServerContractTests
         (await JsonOf(await session.GetAsync("/api/v1/gateway/routes")))[0].GetProperty("models").GetArrayLength().ShouldBe(2);
     }
 }
+
+public abstract partial class ServerContractTests
+{
+    [Fact]
+    public async Task Gateway_Usage_GroupsByKeyModelTenantAndDay()
+    {
+        var (server, alice, _, key) = await GatewayAsync();
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        var second = (await JsonOf(await session.PostAsJsonAsync("/api/v1/gateway/keys", new { name = "batch-jobs" }))).GetProperty("key").GetString()!;
+        using var http = new HttpClient { BaseAddress = server.Address };
+        async Task Ask(string gatewayKey, string tenant)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent("""{"model":"gpt-4o-mini","messages":[]}""", Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new("Bearer", gatewayKey);
+            request.Headers.Add("X-Panoptic-Tenant", tenant);
+            (await http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        await Ask(key, "acme");
+        await Ask(key, "acme");
+        await Ask(second, "globex");
+        await GatewayLogsAsync(server, alice, 3);
+        const decimal each = (176 * 0.15m + 1024 * 0.075m + 300 * 0.60m) / 1_000_000m;
+
+        var byTenant = await JsonOf(await session.GetAsync("/api/v1/gateway/usage?group_by=tenant"));
+        byTenant.EnumerateArray().Select(r => (r.GetProperty("key").GetString(), r.GetProperty("requests").GetInt64(), r.GetProperty("cost_usd").GetDecimal()))
+            .ShouldBe([("acme", 2L, 2 * each), ("globex", 1L, each)]);
+        var byKey = await JsonOf(await session.GetAsync("/api/v1/gateway/usage?group_by=key"));
+        byKey.GetArrayLength().ShouldBe(2);
+        var firstKey = byKey[0].GetProperty("key").GetString();
+        var logsOfKey = await JsonOf(await session.GetAsync($"/api/v1/gateway/logs?key_id={firstKey}"));
+        logsOfKey.GetProperty("data").GetArrayLength().ShouldBe((int)byKey[0].GetProperty("requests").GetInt64());
+        var byModel = await JsonOf(await session.GetAsync("/api/v1/gateway/usage?group_by=model"));
+        (byModel[0].GetProperty("key").GetString(), byModel[0].GetProperty("input_tokens").GetInt64(), byModel[0].GetProperty("cached_tokens").GetInt64())
+            .ShouldBe((FakeLlmUpstream.Model, 3600L, 3072L));
+        var byDay = await JsonOf(await session.GetAsync("/api/v1/gateway/usage?group_by=day"));
+        byDay[0].GetProperty("key").GetString().ShouldBe(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        (await session.GetAsync("/api/v1/gateway/usage?group_by=color")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+}

@@ -41,6 +41,7 @@ internal static class GatewayAdminEndpoints
         group.MapDelete("/keys/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken) =>
             await store.RevokeGatewayKeyAsync(scope.WorkspaceId, id, time.GetUtcNow(), cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("gateway key"));
         group.MapGet("/logs", LogsAsync);
+        group.MapGet("/usage", UsageAsync);
         group.MapGet("/routes", async (WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
             TypedResults.Ok((await store.GatewayRoutesAsync(scope.WorkspaceId, cancellationToken)).Select(r => new RouteView(r.Alias, r.Models)).ToList()));
         group.MapPut("/routes/{alias}", SetRouteAsync);
@@ -131,7 +132,7 @@ internal static class GatewayAdminEndpoints
     }
 
     public static async Task<Results<Ok<LogPage>, ProblemHttpResult>> LogsAsync(WorkspaceScope scope, PanopticStore store, TimeProvider time, DateTimeOffset? from, DateTimeOffset? to,
-        string? keyId, string? model, string? tenant, int? limit, string? before, CancellationToken cancellationToken)
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "key_id")] string? keyId, string? model, string? tenant, int? limit, string? before, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var query = new GatewayLogQuery(from ?? now.AddDays(-1), to ?? now.AddMinutes(1), keyId, model, tenant, limit ?? 100, before);
@@ -141,6 +142,22 @@ internal static class GatewayAdminEndpoints
         var views = rows.Select(r => new GatewayLogView(r.Id, r.At, r.KeyId, r.Endpoint, r.ModelRequested, r.ModelServed, r.Upstream, r.Status, r.Stream, r.LatencyMs, r.TtftMs,
             r.InputTokens, r.CachedTokens, r.OutputTokens, r.ReasoningTokens, r.CostNanos / 1_000_000_000m, r.RateCard, r.Estimated, r.TenantId, r.UserId, r.Feature, r.Error)).ToList();
         return TypedResults.Ok(new LogPage(views, views.Count == query.Limit ? views[^1].Id : null));
+    }
+
+    public sealed record UsageView(string Key, long Requests, long Errors, long InputTokens, long CachedTokens, long OutputTokens, decimal CostUsd, long UnpricedRequests);
+
+    /// <summary>GET /api/v1/gateway/usage?group_by=key|model|tenant|day&amp;from&amp;to (default: this month so far).</summary>
+    public static async Task<Results<Ok<List<UsageView>>, ProblemHttpResult>> UsageAsync(WorkspaceScope scope, PanopticStore store, TimeProvider time, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "group_by")] string? groupBy,
+        DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        groupBy ??= "model";
+        if (groupBy is not ("key" or "model" or "tenant" or "day")) return Problems.BadRequest("group_by: key, model, tenant or day");
+        var start = from ?? new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var end = to ?? now.AddMinutes(1);
+        if (end <= start) return Problems.BadRequest("to: after from");
+        var rows = await store.GatewayUsageAsync(scope.WorkspaceId, start, end, groupBy, cancellationToken);
+        return TypedResults.Ok(rows.Select(r => new UsageView(r.Key, r.Requests, r.Errors, r.InputTokens, r.CachedTokens, r.OutputTokens, r.CostNanos / 1_000_000_000m, r.Unpriced)).ToList());
     }
 
     private static ProviderKeyView View(ProviderKey k) => new(k.Id, k.Name, k.Provider, k.BaseUrl, k.Models, k.Hint, k.CreatedAt);

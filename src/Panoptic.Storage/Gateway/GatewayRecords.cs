@@ -50,3 +50,6 @@ public sealed record GatewayLog
 
 /// <summary>Which logs to read: a time range, optional key and model, newest first, a page at a time (before = the last id seen).</summary>
 public sealed record GatewayLogQuery(DateTimeOffset From, DateTimeOffset To, string? KeyId = null, string? Model = null, string? TenantId = null, int Limit = 100, string? Before = null);
+
+/// <summary>Gateway usage for one value of a dimension.</summary>
+public sealed record GatewayUsageRow(string Key, long Requests, long Errors, long InputTokens, long CachedTokens, long OutputTokens, long CostNanos, long Unpriced);

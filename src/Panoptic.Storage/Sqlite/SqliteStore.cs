@@ -159,4 +159,6 @@ public sealed class SqliteStore : PanopticStore
     {
         public void Dispose() => gate.Release();
     }
+
+    private protected override string DayExpression(string column) => $"strftime('%Y-%m-%d', {column} / 1000, 'unixepoch')";
 }
