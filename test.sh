@@ -12,6 +12,8 @@ if ! command -v chromium >/dev/null; then
 fi
 # Backstage's own catalog model validates the catalog-info.yaml export (tests/backstage); npm registry only.
 npm ci --prefix tests/backstage --no-audit --no-fund --loglevel=error >/dev/null
+# The official openai npm client drives the LLM gateway (tests/openai-npm).
+npm ci --prefix tests/openai-npm --no-audit --no-fund --loglevel=error >/dev/null
 # The PostgreSQL store's tests run against a throwaway server started here (and stopped on exit).
 pgdir=$(tests/postgres.sh)
 # The health probes' tests check a real Redis too (Debian's package, password-protected).

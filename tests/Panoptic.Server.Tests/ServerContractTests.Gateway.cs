@@ -448,3 +448,30 @@ public abstract partial class ServerContractTests
         (await session.GetAsync("/api/v1/gateway/usage?group_by=color")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 }
+
+public abstract partial class ServerContractTests
+{
+    [Fact]
+    public async Task Gateway_TheOfficialOpenAINpmClient_ChatsStreamsEmbedsListsAndSeesErrors()
+    {
+        var (server, _, _, key) = await GatewayAsync();
+        var folder = Path.Combine(RepositoryRoot.Path, "tests", "openai-npm");
+        Directory.Exists(Path.Combine(folder, "node_modules", "openai")).ShouldBeTrue("run ./test.sh, which installs tests/openai-npm with npm ci");
+        var start = new System.Diagnostics.ProcessStartInfo("node", [Path.Combine(folder, "check.mjs"), new Uri(server.Address, "v1").ToString(), key])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var node = System.Diagnostics.Process.Start(start)!;
+        var output = await node.StandardOutput.ReadToEndAsync();
+        var errors = await node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync();
+        node.ExitCode.ShouldBe(0, errors);
+        var result = JsonDocument.Parse(output).RootElement;
+        result.GetProperty("chat").GetProperty("text").GetString().ShouldBe(string.Concat(FakeLlmUpstream.Words));
+        result.GetProperty("chat").GetProperty("promptTokens").GetInt64().ShouldBe(1200);
+        result.GetProperty("stream").GetProperty("text").GetString().ShouldBe(string.Concat(FakeLlmUpstream.Words));
+        result.GetProperty("stream").GetProperty("completionTokens").GetInt64().ShouldBe(6);
+        result.GetProperty("embeddings").GetInt32().ShouldBe(3);
+        result.GetProperty("models").EnumerateArray().Select(m => m.GetString()).ShouldContain("gpt-4o-mini");
+        var error = result.GetProperty("error");
+        (error.GetProperty("status").GetInt32(), error.GetProperty("code").GetString(), error.GetProperty("isNotFound").GetBoolean()).ShouldBe((404, "model_not_found", true));
+    }
+}
