@@ -94,6 +94,7 @@ public abstract partial class ServerContractTests
         using var session = server.Client(alice.Token, alice.WorkspaceId);
         var costs = await JsonOf(await session.GetAsync($"/api/v1/costs?from={DateTimeOffset.UtcNow.AddDays(-1):yyyy-MM-dd}&to={DateTimeOffset.UtcNow.AddDays(1):yyyy-MM-dd}"));
         costs.GetProperty("total").GetProperty("events").GetInt64().ShouldBe(3);
+        (await session.GetStringAsync("/metrics")).ShouldContain("panoptic_gateway_log_rows_written_total 3\n");
     }
 
     [Fact]
@@ -473,5 +474,28 @@ public abstract partial class ServerContractTests
         result.GetProperty("models").EnumerateArray().Select(m => m.GetString()).ShouldContain("gpt-4o-mini");
         var error = result.GetProperty("error");
         (error.GetProperty("status").GetInt32(), error.GetProperty("code").GetString(), error.GetProperty("isNotFound").GetBoolean()).ShouldBe((404, "model_not_found", true));
+    }
+}
+
+public abstract partial class ServerContractTests
+{
+    [Fact]
+    public async Task Gateway_AStreamTheClientAborts_IsLogged_AndPricedFromWhatWasRelayed_AsEstimated()
+    {
+        var (server, alice, upstream, key) = await GatewayAsync();
+        upstream.HoldAfterFirstChunk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (var http = new HttpClient { BaseAddress = server.Address })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent("""{"model":"gpt-4o-mini","stream":true,"messages":[]}""", Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new("Bearer", key);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            // The first words arrive while the upstream is still generating: then the client walks away.
+            while (await reader.ReadLineAsync() is { } line && !line.Contains("\"Hel\"", StringComparison.Ordinal)) { }
+        }
+        var log = (await GatewayLogsAsync(server, alice, 1))[0];
+        (log.GetProperty("status").GetInt32(), log.GetProperty("estimated").GetBoolean(), log.GetProperty("output_tokens").GetInt64()).ShouldBe((499, true, 1L));
+        log.GetProperty("cost_usd").GetDecimal().ShouldBe(0.60m / 1_000_000m);
+        upstream.HoldAfterFirstChunk.TrySetResult();
     }
 }

@@ -67,19 +67,32 @@ internal sealed partial class GatewayLogWriter(PanopticStore store, TimeProvider
         }
     }
 
+    /// <summary>
+    /// Writes a batch, retrying a store that is briefly unavailable (up to five tries over ~6 s). Both writes are
+    /// idempotent — log ids and ledger ids are fixed — so a retry after a half-done try counts nothing twice.
+    /// </summary>
     private async Task WriteAsync(List<(GatewayLog Log, LedgerEvent? Cost)> batch, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await store.AppendGatewayLogsAsync([.. batch.Select(b => b.Log)], cancellationToken);
-            foreach (var workspace in batch.Where(b => b.Cost is not null).GroupBy(b => b.Log.WorkspaceId))
-                await store.AppendEventsAsync(workspace.Key, [.. workspace.Select(b => b.Cost!)], time.GetUtcNow(), cancellationToken);
-            Interlocked.Add(ref _written, batch.Count);
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
-        {
-            Interlocked.Add(ref _dropped, batch.Count);
-            LogWriteFailed(logger, batch.Count, e.Message);
+            try
+            {
+                await store.AppendGatewayLogsAsync([.. batch.Select(b => b.Log)], cancellationToken);
+                foreach (var workspace in batch.Where(b => b.Cost is not null).GroupBy(b => b.Log.WorkspaceId))
+                    await store.AppendEventsAsync(workspace.Key, [.. workspace.Select(b => b.Cost!)], time.GetUtcNow(), cancellationToken);
+                Interlocked.Add(ref _written, batch.Count);
+                break;
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
+            {
+                if (attempt >= 5)
+                {
+                    Interlocked.Add(ref _dropped, batch.Count);
+                    LogWriteFailed(logger, batch.Count, e.Message);
+                    break;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt)), CancellationToken.None);
+            }
         }
         batch.Clear();
     }

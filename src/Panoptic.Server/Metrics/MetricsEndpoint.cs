@@ -16,7 +16,7 @@ internal static class MetricsEndpoint
 {
     public static void MapMetrics(this IEndpointRouteBuilder app) => app.MapGet("/metrics", WriteAsync).WithTags("Metrics").ExcludeFromDescription();
 
-    public static async Task<IResult> WriteAsync(HttpContext http, PanopticStore store, IngestionMetrics metrics, Traces.TraceLoad traces, IOptions<ServerOptions> options,
+    public static async Task<IResult> WriteAsync(HttpContext http, PanopticStore store, IngestionMetrics metrics, Traces.TraceLoad traces, Gateway.GatewayLogWriter gatewayLogs, IOptions<ServerOptions> options,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var token = options.Value.MetricsToken;
@@ -54,6 +54,10 @@ internal static class MetricsEndpoint
         text.Append(CultureInfo.InvariantCulture, $"panoptic_spans_received_total {spans}\n");
         Header(text, "panoptic_spans_rejected_total", "counter", "OTLP spans this process could not read (reported back as partial success).");
         text.Append(CultureInfo.InvariantCulture, $"panoptic_spans_rejected_total {rejected}\n");
+        Header(text, "panoptic_gateway_log_rows_written_total", "counter", "Gateway request log rows this process wrote.");
+        text.Append(CultureInfo.InvariantCulture, $"panoptic_gateway_log_rows_written_total {gatewayLogs.Written}\n");
+        Header(text, "panoptic_gateway_log_rows_dropped_total", "counter", "Gateway request log rows lost: the queue was full, or the store failed five times.");
+        text.Append(CultureInfo.InvariantCulture, $"panoptic_gateway_log_rows_dropped_total {gatewayLogs.Dropped}\n");
         Header(text, "panoptic_span_cost_events_total", "counter", "GenAI spans this process turned into cost events.");
         text.Append(CultureInfo.InvariantCulture, $"panoptic_span_cost_events_total {costEvents}\n");
         Header(text, "panoptic_trace_exports_in_flight", "gauge", "OTLP trace exports this process is reading or decoding now.");
