@@ -16,6 +16,16 @@ if (args is ["traces", ..])
     await TraceLoad.RunAsync(args);
     return;
 }
+if (args is ["gateway-upstream", ..])
+{
+    await GatewayLoad.UpstreamAsync(args);
+    return;
+}
+if (args is ["gateway-load", ..])
+{
+    await GatewayLoad.RunAsync(args);
+    return;
+}
 if (args is ["sdk-outage", ..])
 {
     await SdkOutage.RunAsync(args);
