@@ -180,7 +180,8 @@ public abstract partial class ServerContractTests
     [Fact]
     public async Task Gateway_ProviderKeys_AreNeverShownBack_AndWorkspacesCannotReachEachOther()
     {
-        var (server, alice, upstream, key) = await GatewayAsync();
+        // Everything logged, down to Trace: the provider key must not be in any of it.
+        var (server, alice, upstream, key) = await GatewayAsync(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace" });
         using var aliceSession = server.Client(alice.Token, alice.WorkspaceId);
         var bob = await server.OnboardAsync("bob@example.com", "Globex");
         using var bobSession = server.Client(bob.Token, bob.WorkspaceId);
@@ -214,6 +215,8 @@ public abstract partial class ServerContractTests
 
         seen.ToString().ShouldNotContain(UpstreamSecret);
         seen.ToString().ShouldNotContain("SECRET");
+        server.Logs.Length.ShouldBeGreaterThan(1000, "trace logging captured the requests");
+        server.Logs.ShouldNotContain("SECRET");
         upstream.Requests.Count.ShouldBe(1);
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -50,9 +51,42 @@ public sealed class RunningServer : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(config);
         var clock = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 30, 0, TimeSpan.Zero));
         builder.Services.AddSingleton<TimeProvider>(clock);
+        var logs = new CapturedLogs();
+        builder.Logging.AddProvider(logs);
         var app = PanopticServer.Build(builder);
         await app.StartAsync();
-        return new RunningServer(app, new Uri(app.Urls.First()), clock);
+        return new RunningServer(app, new Uri(app.Urls.First()), clock) { Captured = logs };
+    }
+
+    /// <summary>Everything the server logged at the configured level (Logging:LogLevel:Default; Warning unless a test asks for more), exceptions included.</summary>
+    public string Logs => Captured.Text;
+
+    private CapturedLogs Captured { get; init; } = new();
+
+    private sealed class CapturedLogs : ILoggerProvider
+    {
+        private readonly System.Text.StringBuilder _text = new();
+
+        public string Text
+        {
+            get { lock (_text) return _text.ToString(); }
+        }
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose() { }
+
+        private sealed class Logger(CapturedLogs owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (owner._text) owner._text.Append(logLevel).Append(' ').Append(category).Append(": ").Append(formatter(state, exception)).Append(' ').AppendLine(exception?.ToString());
+            }
+        }
     }
 
     public HttpClient Client(string? token = null, string? workspace = null)

@@ -172,9 +172,23 @@ internal static class GatewayEndpoints
     public static void MapGateway(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1").WithTags("Gateway");
-        group.MapPost("/chat/completions", (HttpContext http, GatewayProxy proxy) => proxy.ChatAsync(http));
-        group.MapPost("/embeddings", (HttpContext http, GatewayProxy proxy) => proxy.EmbeddingsAsync(http));
-        group.MapGet("/models", (HttpContext http, GatewayProxy proxy) => proxy.ModelsAsync(http));
-        group.MapPost("/messages", (HttpContext http, GatewayProxy proxy) => proxy.MessagesAsync(http));
+        group.MapPost("/chat/completions", (HttpContext http, GatewayProxy proxy) => Guarded(http, proxy.ChatAsync));
+        group.MapPost("/embeddings", (HttpContext http, GatewayProxy proxy) => Guarded(http, proxy.EmbeddingsAsync));
+        group.MapGet("/models", (HttpContext http, GatewayProxy proxy) => Guarded(http, proxy.ModelsAsync));
+        group.MapPost("/messages", (HttpContext http, GatewayProxy proxy) => Guarded(http, proxy.MessagesAsync));
+    }
+
+    /// <summary>A store that cannot answer is a 503 with Retry-After in the client's own error shape (not the server's problem+json 500), and the gateway stays up.</summary>
+    private static async Task Guarded(HttpContext http, Func<HttpContext, Task> handler)
+    {
+        try
+        {
+            await handler(http);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException && !http.Response.HasStarted)
+        {
+            await OpenAiError.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, "Panoptic's store is unavailable; retry after the delay.", "service_unavailable", null, null,
+                TimeSpan.FromSeconds(5));
+        }
     }
 }
