@@ -67,6 +67,7 @@ public static class PanopticServer
         services.AddHostedService(sp => sp.GetRequiredService<Gateway.GatewayLogWriter>());
         services.AddSingleton<Gateway.GatewayProxy>();
         services.AddSingleton<Gateway.CircuitBreakers>();
+        services.AddSingleton<Gateway.BodyLogging>();
         // The gateway manages its own timeouts (to the first byte, then between reads), so the client has none.
         services.AddHttpClient(Gateway.GatewayProxy.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All });

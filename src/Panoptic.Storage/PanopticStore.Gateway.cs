@@ -255,3 +255,33 @@ public abstract partial class PanopticStore
     /// <summary>The UTC day (YYYY-MM-DD) of a millisecond timestamp column, in this store's SQL.</summary>
     private protected abstract string DayExpression(string column);
 }
+
+public abstract partial class PanopticStore
+{
+    public Task<GatewaySettings> GatewaySettingsAsync(string workspaceId, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        await c.QuerySingleOrDefaultAsync<SettingsRow>(Command("SELECT log_bodies AS LogBodies, redact AS Redact FROM gateway_settings WHERE workspace_id = @workspaceId",
+            new { workspaceId }, cancellationToken)) is { } row
+            ? new GatewaySettings(row.LogBodies != 0, JsonSerializer.Deserialize<List<string>>(row.Redact) ?? [])
+            : GatewaySettings.Default, cancellationToken);
+
+    private sealed record SettingsRow(long LogBodies, string Redact);
+
+    public Task SetGatewaySettingsAsync(string workspaceId, GatewaySettings settings, DateTimeOffset at, CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
+        c.ExecuteAsync(Command("""
+            INSERT INTO gateway_settings (workspace_id, log_bodies, redact, updated_at) VALUES (@workspaceId, @logBodies, @redact, @at)
+            ON CONFLICT (workspace_id) DO UPDATE SET log_bodies = excluded.log_bodies, redact = excluded.redact, updated_at = excluded.updated_at
+            """, new { workspaceId, logBodies = settings.LogBodies ? 1 : 0, redact = JsonSerializer.Serialize(settings.Redact), at = Ms(at) }, cancellationToken)), cancellationToken);
+
+    public Task AppendGatewayBodiesAsync(IReadOnlyList<(string WorkspaceId, string LogId, GatewayBodies Bodies)> bodies, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(async (c, t) =>
+        {
+            foreach (var (workspaceId, logId, b) in bodies)
+                await c.ExecuteAsync(Command("INSERT INTO gateway_bodies (workspace_id, log_id, request, response) VALUES (@workspaceId, @logId, @Request, @Response) ON CONFLICT DO NOTHING",
+                    new { workspaceId, logId, b.Request, b.Response }, cancellationToken, t));
+            return 0;
+        }, cancellationToken);
+
+    public Task<GatewayBodies?> GatewayBodiesAsync(string workspaceId, string logId, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        await c.QuerySingleOrDefaultAsync<GatewayBodies>(Command("SELECT request AS Request, response AS Response FROM gateway_bodies WHERE workspace_id = @workspaceId AND log_id = @logId",
+            new { workspaceId, logId }, cancellationToken)), cancellationToken);
+}

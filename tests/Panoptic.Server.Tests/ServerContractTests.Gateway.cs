@@ -502,3 +502,36 @@ public abstract partial class ServerContractTests
         upstream.HoldAfterFirstChunk.TrySetResult();
     }
 }
+
+public abstract partial class ServerContractTests
+{
+    [Fact]
+    public async Task Gateway_Bodies_AreNotStoredByDefault_AndWhenOptedInAreRedacted()
+    {
+        var (server, alice, _, key) = await GatewayAsync();
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        var chat = GatewayChat(server, key);
+        const string prompt = "My card is 4242424242424242 and my key is sk-proj-abcdefghijklmnopqrstuvwx";
+        await chat.CompleteChatAsync([new UserChatMessage(prompt)]);
+        var first = (await GatewayLogsAsync(server, alice, 1))[0].GetProperty("id").GetString();
+        (await session.GetAsync($"/api/v1/gateway/logs/{first}/body")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        (await session.PutAsJsonAsync("/api/v1/gateway/settings", new { log_bodies = true, redact = new[] { "(" } })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await session.PutAsJsonAsync("/api/v1/gateway/settings", new { log_bodies = true, redact = new[] { @"\b\d{16}\b" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await chat.CompleteChatAsync([new UserChatMessage(prompt)]);
+        var second = (await GatewayLogsAsync(server, alice, 2))[0].GetProperty("id").GetString();
+        HttpResponseMessage response = null!;
+        for (var i = 0; i < 200 && (response = await session.GetAsync($"/api/v1/gateway/logs/{second}/body")).StatusCode == HttpStatusCode.NotFound; i++) await Task.Delay(10);
+        var bodies = await JsonOf(response);
+        var request = bodies.GetProperty("request").GetString()!;
+        request.ShouldContain("My card is [redacted] and my key is [redacted]");
+        request.ShouldNotContain("4242424242424242");
+        request.ShouldNotContain("sk-proj-abcdef");
+        bodies.GetProperty("response").GetString()!.ShouldContain(string.Concat(FakeLlmUpstream.Words));
+
+        // Another workspace cannot read them.
+        var bob = await server.OnboardAsync("bob@example.com", "Globex");
+        using var bobSession = server.Client(bob.Token, bob.WorkspaceId);
+        (await bobSession.GetAsync($"/api/v1/gateway/logs/{second}/body")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+}

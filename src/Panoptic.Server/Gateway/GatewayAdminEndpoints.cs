@@ -42,11 +42,39 @@ internal static class GatewayAdminEndpoints
             await store.RevokeGatewayKeyAsync(scope.WorkspaceId, id, time.GetUtcNow(), cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("gateway key"));
         group.MapGet("/logs", LogsAsync);
         group.MapGet("/usage", UsageAsync);
+        group.MapGet("/settings", async (WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await store.GatewaySettingsAsync(scope.WorkspaceId, cancellationToken) is var s ? new SettingsView(s.LogBodies, s.Redact) : null));
+        group.MapPut("/settings", SetSettingsAsync);
+        group.MapGet("/logs/{id}/body", async Task<Results<Ok<GatewayBodies>, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
+            await store.GatewayBodiesAsync(scope.WorkspaceId, id, cancellationToken) is { } bodies ? TypedResults.Ok(bodies) : Problems.NotFound("logged body"));
         group.MapGet("/routes", async (WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
             TypedResults.Ok((await store.GatewayRoutesAsync(scope.WorkspaceId, cancellationToken)).Select(r => new RouteView(r.Alias, r.Models)).ToList()));
         group.MapPut("/routes/{alias}", SetRouteAsync);
         group.MapDelete("/routes/{alias}", async Task<Results<NoContent, ProblemHttpResult>> (string alias, WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
             await store.DeleteGatewayRouteAsync(scope.WorkspaceId, alias, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("route"));
+    }
+
+    public sealed record SettingsView(bool LogBodies, IReadOnlyList<string> Redact);
+
+    public sealed record NewSettings(bool? LogBodies, string[]? Redact);
+
+    /// <summary>PUT /api/v1/gateway/settings: turn body logging on or off, and the patterns redacted from bodies (on top of the built-in credential patterns).</summary>
+    public static async Task<Results<Ok<SettingsView>, ProblemHttpResult>> SetSettingsAsync(NewSettings body, WorkspaceScope scope, PanopticStore store, BodyLogging bodyLogging,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var redact = body.Redact?.Select(p => p ?? "").ToList() ?? [];
+        var problems = new List<string>();
+        if (redact.Count > 20) problems.Add("redact: at most 20 patterns");
+        foreach (var pattern in redact)
+        {
+            if (pattern.Length is 0 or > 500) problems.Add("redact: each pattern 1 to 500 characters");
+            else if (BodyLogging.Problem(pattern) is { } problem) problems.Add($"redact: '{pattern}' is not a regular expression ({problem})");
+        }
+        if (problems.Count > 0) return Problems.BadRequest(string.Join("; ", problems));
+        var settings = new GatewaySettings(body.LogBodies ?? false, redact);
+        await store.SetGatewaySettingsAsync(scope.WorkspaceId, settings, time.GetUtcNow(), cancellationToken);
+        bodyLogging.Forget(scope.WorkspaceId);
+        return TypedResults.Ok(new SettingsView(settings.LogBodies, settings.Redact));
     }
 
     public sealed record NewRoute(string[]? Models);

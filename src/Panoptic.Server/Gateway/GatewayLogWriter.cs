@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Panoptic.Storage;
 using Panoptic.Storage.Gateway;
@@ -23,6 +24,21 @@ internal sealed partial class GatewayLogWriter(PanopticStore store, TimeProvider
     public void Enqueue(GatewayLog log, LedgerEvent? cost)
     {
         if (!_queue.Writer.TryWrite((log, cost))) Interlocked.Increment(ref _dropped);
+    }
+
+    // Bodies (opt-in) wait in their own bounded queue and are written after the log rows of the same pass.
+    private readonly ConcurrentQueue<(string WorkspaceId, string LogId, GatewayBodies Bodies)> _bodies = new();
+    private int _bodyCount;
+
+    public void EnqueueBodies(string workspaceId, string logId, GatewayBodies bodies)
+    {
+        if (Interlocked.Increment(ref _bodyCount) > 10_000)
+        {
+            Interlocked.Decrement(ref _bodyCount);
+            return;
+        }
+        _bodies.Enqueue((workspaceId, logId, bodies));
+        _queue.Writer.TryWrite((null!, null)); // wake the writer; an empty item carries no row
     }
 
     /// <summary>Waits until everything queued so far is written (tests and shutdown).</summary>
@@ -57,8 +73,25 @@ internal sealed partial class GatewayLogWriter(PanopticStore store, TimeProvider
         {
             while (_queue.Reader.TryRead(out var item))
             {
-                batch.Add(item);
+                if (item.Log is not null) batch.Add(item);
                 if (batch.Count == 500 || !_queue.Reader.TryPeek(out _)) await WriteAsync(batch, cancellationToken);
+            }
+            var bodies = new List<(string, string, GatewayBodies)>();
+            while (_bodies.TryDequeue(out var body))
+            {
+                Interlocked.Decrement(ref _bodyCount);
+                bodies.Add(body);
+            }
+            if (bodies.Count > 0)
+            {
+                try
+                {
+                    await store.AppendGatewayBodiesAsync(bodies, cancellationToken);
+                }
+                catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
+                {
+                    LogWriteFailed(logger, bodies.Count, e.Message);
+                }
             }
         }
         finally
@@ -73,6 +106,7 @@ internal sealed partial class GatewayLogWriter(PanopticStore store, TimeProvider
     /// </summary>
     private async Task WriteAsync(List<(GatewayLog Log, LedgerEvent? Cost)> batch, CancellationToken cancellationToken)
     {
+        if (batch.Count == 0) return;
         for (var attempt = 1; ; attempt++)
         {
             try

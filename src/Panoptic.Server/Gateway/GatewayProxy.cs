@@ -22,7 +22,7 @@ namespace Panoptic.Server.Gateway;
 /// answer — a stream chunk by chunk as it arrives — and logs and prices every request into the cost ledger.
 /// </summary>
 internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, WorkspaceRates rates, GatewayLogWriter logs, IHttpClientFactory clients,
-    CircuitBreakers breakers, TimeProvider time, IOptions<ServerOptions> options)
+    CircuitBreakers breakers, BodyLogging bodyLogging, TimeProvider time, IOptions<ServerOptions> options)
 {
     public const string ClientName = "gateway-upstream";
     public const string KeyPrefix = "pan_gk_";
@@ -120,6 +120,9 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
                 return;
             }
         }
+        var (logBodies, redactions) = await bodyLogging.ForAsync(key.WorkspaceId, http.RequestAborted);
+        var capture = logBodies ? new BodyCapture(request.ToJsonString()) : null;
+        if (capture is not null) http.Items[typeof(BodyCapture)] = capture;
         GatewayLog? outcome = null;
         try
         {
@@ -127,6 +130,8 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         }
         finally
         {
+            if (capture is not null && outcome is not null)
+                logs.EnqueueBodies(outcome.WorkspaceId, outcome.Id, new GatewayBodies(BodyLogging.Redact(capture.Request, redactions), BodyLogging.Redact(capture.Response, redactions)));
             // Settled even when the request failed: the reservation becomes what was actually spent (often nothing).
             if (key.BudgetNanos is not null) await store.SettleGatewaySpendAsync(key.Id, period, reservation, outcome?.CostNanos ?? 0, CancellationToken.None);
             if (key.Tpm is not null && outcome is { } done && done.InputTokens + done.OutputTokens > 0)
@@ -360,6 +365,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         http.Response.StatusCode = (int)response.StatusCode;
         http.Response.ContentType = "application/json";
         await http.Response.Body.WriteAsync(body, http.RequestAborted);
+        Captured(http, body);
         return Record(log with { Status = (int)response.StatusCode, ModelServed = reader.Model ?? log.ModelRequested }, started, reader, null, pricing);
     }
 
@@ -386,8 +392,9 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
                 if ((read = await upstream.ReadAsync(buffer, idle.Token)) == 0) break;
                 ttft ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 var good = Check(reader, buffer.AsSpan(0, read));
-                if (translator is null) await http.Response.Body.WriteAsync(buffer.AsMemory(0, good), http.RequestAborted);
-                else await http.Response.Body.WriteAsync(translator.Translate(buffer.AsSpan(0, good)), http.RequestAborted);
+                var relayed = translator is null ? buffer.AsMemory(0, good) : translator.Translate(buffer.AsSpan(0, good));
+                await http.Response.Body.WriteAsync(relayed, http.RequestAborted);
+                Captured(http, relayed.Span);
                 await http.Response.Body.FlushAsync(http.RequestAborted);
                 if (good < read)
                 {
@@ -479,6 +486,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
             http.Response.StatusCode = status;
             http.Response.ContentType = "application/json";
             await http.Response.Body.WriteAsync(body, http.RequestAborted);
+            Captured(http, body);
         }
         else
         {
@@ -589,6 +597,11 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
             ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
+    }
+
+    private static void Captured(HttpContext http, ReadOnlySpan<byte> bytes)
+    {
+        if (http.Items[typeof(BodyCapture)] is BodyCapture capture) capture.Add(bytes);
     }
 
     /// <summary>Whose prices apply: the provider key's provider, or for an OpenAI-compatible base URL the provider its host belongs to (Groq, Mistral, ...).</summary>

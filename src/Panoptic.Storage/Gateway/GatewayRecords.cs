@@ -53,3 +53,12 @@ public sealed record GatewayLogQuery(DateTimeOffset From, DateTimeOffset To, str
 
 /// <summary>Gateway usage for one value of a dimension.</summary>
 public sealed record GatewayUsageRow(string Key, long Requests, long Errors, long InputTokens, long CachedTokens, long OutputTokens, long CostNanos, long Unpriced);
+
+/// <summary>A workspace's gateway settings: whether bodies are logged, and the regular expressions redacted from them.</summary>
+public sealed record GatewaySettings(bool LogBodies, IReadOnlyList<string> Redact)
+{
+    public static readonly GatewaySettings Default = new(false, []);
+}
+
+/// <summary>A logged request's bodies, already redacted and truncated.</summary>
+public sealed record GatewayBodies(string Request, string Response);
