@@ -36,14 +36,23 @@ public abstract partial class PanopticStore
     /// <summary>Adds a provider key; false when the workspace already has one with this name.</summary>
     public Task<bool> CreateProviderKeyAsync(ProviderKey key, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
         await c.ExecuteAsync(Command("""
-            INSERT INTO provider_keys (workspace_id, id, name, provider, base_url, models, secret, hint, created_at)
-            VALUES (@WorkspaceId, @Id, @Name, @Provider, @BaseUrl, @models, @Secret, @Hint, @at) ON CONFLICT DO NOTHING
-            """, new { key.WorkspaceId, key.Id, key.Name, key.Provider, key.BaseUrl, models = JsonSerializer.Serialize(key.Models), key.Secret, key.Hint, at = Ms(key.CreatedAt) },
+            INSERT INTO provider_keys (workspace_id, id, name, provider, base_url, models, secret, hint, created_at, timeout_ms)
+            VALUES (@WorkspaceId, @Id, @Name, @Provider, @BaseUrl, @models, @Secret, @Hint, @at, @timeout) ON CONFLICT DO NOTHING
+            """, new
+            {
+                key.WorkspaceId, key.Id, key.Name, key.Provider, key.BaseUrl, models = JsonSerializer.Serialize(key.Models), key.Secret, key.Hint, at = Ms(key.CreatedAt),
+                timeout = key.Timeout is { } t ? (long)t.TotalMilliseconds : (long?)null,
+            },
             cancellationToken)) == 1, cancellationToken);
 
     public Task<IReadOnlyList<ProviderKey>> ProviderKeysAsync(string workspaceId, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
         (IReadOnlyList<ProviderKey>)[.. (await c.QueryAsync<ProviderKeyRow>(Command($"{ProviderKeyColumns} WHERE workspace_id = @workspaceId ORDER BY created_at, id",
             new { workspaceId }, cancellationToken))).Select(r => r.ToKey())], cancellationToken);
+
+    /// <summary>Replaces a provider key's secret (rotation at the provider); false when the workspace has no such key.</summary>
+    public Task<bool> RotateProviderKeyAsync(string workspaceId, string id, string secret, string hint, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        await c.ExecuteAsync(Command("UPDATE provider_keys SET secret = @secret, hint = @hint WHERE workspace_id = @workspaceId AND id = @id",
+            new { workspaceId, id, secret, hint }, cancellationToken)) == 1, cancellationToken);
 
     /// <summary>Removes a provider key of this workspace; false when it has none by that id.</summary>
     public Task<bool> DeleteProviderKeyAsync(string workspaceId, string id, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
@@ -112,16 +121,19 @@ public abstract partial class PanopticStore
     }, cancellationToken);
 
     private const string ProviderKeyColumns =
-        "SELECT workspace_id AS WorkspaceId, id AS Id, name AS Name, provider AS Provider, base_url AS BaseUrl, models AS Models, secret AS Secret, hint AS Hint, created_at AS CreatedAt FROM provider_keys";
+        "SELECT workspace_id AS WorkspaceId, id AS Id, name AS Name, provider AS Provider, base_url AS BaseUrl, models AS Models, secret AS Secret, hint AS Hint, created_at AS CreatedAt, timeout_ms AS TimeoutMs FROM provider_keys";
 
     private const string GatewayKeyColumns = """
         SELECT workspace_id AS WorkspaceId, id AS Id, name AS Name, prefix AS Prefix, key_hash AS KeyHash, allowed_models AS AllowedModels, rpm AS Rpm, tpm AS Tpm,
             budget_nanos AS BudgetNanos, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt FROM gateway_keys
         """;
 
-    private sealed record ProviderKeyRow(string WorkspaceId, string Id, string Name, string Provider, string BaseUrl, string Models, string Secret, string Hint, long CreatedAt)
+    private sealed record ProviderKeyRow(string WorkspaceId, string Id, string Name, string Provider, string BaseUrl, string Models, string Secret, string Hint, long CreatedAt, long? TimeoutMs)
     {
-        public ProviderKey ToKey() => new(WorkspaceId, Id, Name, Provider, BaseUrl, JsonSerializer.Deserialize<List<string>>(Models) ?? [], Secret, Hint, Time(CreatedAt));
+        public ProviderKey ToKey() => new(WorkspaceId, Id, Name, Provider, BaseUrl, JsonSerializer.Deserialize<List<string>>(Models) ?? [], Secret, Hint, Time(CreatedAt))
+        {
+            Timeout = TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+        };
     }
 
     private sealed record GatewayKeyRow(string WorkspaceId, string Id, string Name, string Prefix, string KeyHash, string? AllowedModels, long? Rpm, long? Tpm,

@@ -519,7 +519,8 @@ public abstract partial class ServerContractTests
         (await session.PutAsJsonAsync("/api/v1/gateway/settings", new { log_bodies = true, redact = new[] { "(" } })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await session.PutAsJsonAsync("/api/v1/gateway/settings", new { log_bodies = true, redact = new[] { @"\b\d{16}\b" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
         await chat.CompleteChatAsync([new UserChatMessage(prompt)]);
-        var second = (await GatewayLogsAsync(server, alice, 2))[0].GetProperty("id").GetString();
+        // The test's clock stands still, so both ids carry the same millisecond: pick the one that is not the first.
+        var second = (await GatewayLogsAsync(server, alice, 2)).EnumerateArray().Select(l => l.GetProperty("id").GetString()).Single(id => id != first);
         HttpResponseMessage response = null!;
         for (var i = 0; i < 200 && (response = await session.GetAsync($"/api/v1/gateway/logs/{second}/body")).StatusCode == HttpStatusCode.NotFound; i++) await Task.Delay(10);
         var bodies = await JsonOf(response);
@@ -533,5 +534,49 @@ public abstract partial class ServerContractTests
         var bob = await server.OnboardAsync("bob@example.com", "Globex");
         using var bobSession = server.Client(bob.Token, bob.WorkspaceId);
         (await bobSession.GetAsync($"/api/v1/gateway/logs/{second}/body")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+    }
+}
+
+public abstract partial class ServerContractTests
+{
+    [Fact]
+    public async Task Gateway_AnExpiredKey_Fails_AndAPastExpiryIsRefused()
+    {
+        var (server, alice, _, _) = await GatewayAsync();
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        var now = server.Time.GetUtcNow();
+        (await session.PostAsJsonAsync("/api/v1/gateway/keys", new { name = "late", expires_at = now.AddMinutes(-1) })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var key = (await JsonOf(await session.PostAsJsonAsync("/api/v1/gateway/keys", new { name = "trial", expires_at = now.AddHours(1) }))).GetProperty("key").GetString()!;
+        (await GatewayChat(server, key).CompleteChatAsync([new UserChatMessage("hi")])).Value.Content.ShouldNotBeEmpty();
+        server.Time.Advance(TimeSpan.FromHours(1));
+        var expired = await Should.ThrowAsync<ClientResultException>(() => GatewayChat(server, key).CompleteChatAsync([new UserChatMessage("hi")]));
+        (expired.Status, expired.GetRawResponse()!.Content.ToObjectFromJson<JsonElement>().GetProperty("error").GetProperty("message").GetString())
+            .ShouldBe((401, "This gateway key has expired."));
+        var listed = (await JsonOf(await session.GetAsync("/api/v1/gateway/keys"))).EnumerateArray().Single(k => k.GetProperty("name").GetString() == "trial");
+        listed.GetProperty("active").GetBoolean().ShouldBeFalse();
+    }
+}
+
+public abstract partial class ServerContractTests
+{
+    [Fact]
+    public async Task Gateway_AProviderKey_CanBeRotated_AndCarriesItsOwnTimeout()
+    {
+        var (server, alice, upstream, key) = await GatewayAsync();
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        var id = (await JsonOf(await session.GetAsync("/api/v1/gateway/provider-keys")))[0].GetProperty("id").GetString();
+        var rotated = await JsonOf(await session.PutAsJsonAsync($"/api/v1/gateway/provider-keys/{id}/secret", new { api_key = "sk-proj-rotated-NEW-value-9876" }));
+        rotated.GetProperty("hint").GetString().ShouldBe("sk-…9876");
+        await GatewayChat(server, key).CompleteChatAsync([new UserChatMessage("hi")]);
+        upstream.Requests.Last().Authorization.ShouldBe("Bearer sk-proj-rotated-NEW-value-9876");
+        (await session.PutAsJsonAsync("/api/v1/gateway/provider-keys/pk_nope/secret", new { api_key = "sk-proj-whatever-1234" })).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        // A slow self-hosted model gets its own timeout: 1 s here, while the server's default is 120 s.
+        (await session.PostAsJsonAsync("/api/v1/gateway/provider-keys", new { name = "slow", provider = "openai_compatible", api_key = "sk-local-1234-abcd", base_url = new Uri(upstream.Address, "hang/v1").ToString(), models = new[] { "local-*" }, timeout_seconds = 1 }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Should.ThrowAsync<ClientResultException>(() => GatewayChat(server, key, "local-llama").CompleteChatAsync([new UserChatMessage("hi")]));
+        (error.Status, clock.Elapsed < TimeSpan.FromSeconds(30)).ShouldBe((504, true));
+        (await session.PostAsJsonAsync("/api/v1/gateway/provider-keys", new { name = "bad", provider = "openai", api_key = "sk-proj-whatever-1234", timeout_seconds = 0 })).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
 }

@@ -11,9 +11,11 @@ namespace Panoptic.Server.Gateway;
 /// </summary>
 internal static class GatewayAdminEndpoints
 {
-    public sealed record NewProviderKey(string? Name, string? Provider, string? ApiKey, string? BaseUrl, string[]? Models);
+    public sealed record NewProviderKey(string? Name, string? Provider, string? ApiKey, string? BaseUrl, string[]? Models, double? TimeoutSeconds);
 
-    public sealed record ProviderKeyView(string Id, string Name, string Provider, string BaseUrl, IReadOnlyList<string> Models, string Hint, DateTimeOffset CreatedAt);
+    public sealed record ProviderKeyView(string Id, string Name, string Provider, string BaseUrl, IReadOnlyList<string> Models, string Hint, double? TimeoutSeconds, DateTimeOffset CreatedAt);
+
+    public sealed record RotatedSecret(string? ApiKey);
 
     public sealed record NewGatewayKey(string? Name, string[]? AllowedModels, DateTimeOffset? ExpiresAt, long? Rpm, long? Tpm, decimal? BudgetUsd);
 
@@ -34,6 +36,7 @@ internal static class GatewayAdminEndpoints
         var group = app.MapGroup("/api/v1/gateway").WithTags("Gateway").RequireAuthorization(PanopticAuthentication.UserPolicy).WithMetadata(new WorkspaceScope.Required());
         group.MapGet("/provider-keys", ListProviderKeysAsync);
         group.MapPost("/provider-keys", CreateProviderKeyAsync);
+        group.MapPut("/provider-keys/{id}/secret", RotateProviderKeyAsync);
         group.MapDelete("/provider-keys/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
             await store.DeleteProviderKeyAsync(scope.WorkspaceId, id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("provider key"));
         group.MapGet("/keys", ListGatewayKeysAsync);
@@ -113,10 +116,14 @@ internal static class GatewayAdminEndpoints
             problems.Add("base_url: an http(s) address without credentials (required for openai_compatible, e.g. https://api.groq.com/openai/v1)");
         var models = body.Models is { Length: > 0 } given ? given.Select(m => m?.Trim() ?? "").ToList() : [.. ModelRouting.DefaultModels(provider)];
         if (models.Count > 100 || models.Any(m => m.Length is 0 or > 200)) problems.Add("models: up to 100 names or prefix patterns (gpt-4o*), 1 to 200 characters each");
+        if (body.TimeoutSeconds is < 1 or > 3600 || (body.TimeoutSeconds is { } seconds && double.IsNaN(seconds))) problems.Add("timeout_seconds: 1 to 3600 (leave it out for the server's default)");
         if (problems.Count > 0) return Problems.BadRequest(string.Join("; ", problems));
 
         var key = new ProviderKey(scope.WorkspaceId, Secrets.NewId("pk_"), name!, provider, baseUrl.TrimEnd('/'), models,
-            await vault.EncryptAsync(scope.WorkspaceId, apiKey, cancellationToken), Hint(apiKey), time.GetUtcNow());
+            await vault.EncryptAsync(scope.WorkspaceId, apiKey, cancellationToken), Hint(apiKey), time.GetUtcNow())
+        {
+            Timeout = body.TimeoutSeconds is { } timeout ? TimeSpan.FromSeconds(timeout) : null,
+        };
         if (!await store.CreateProviderKeyAsync(key, cancellationToken)) return Problems.Of(StatusCodes.Status409Conflict, "Conflict", $"a provider key named '{name}' exists in this workspace");
         return TypedResults.Created($"/api/v1/gateway/provider-keys/{key.Id}", View(key));
     }
@@ -188,7 +195,18 @@ internal static class GatewayAdminEndpoints
         return TypedResults.Ok(rows.Select(r => new UsageView(r.Key, r.Requests, r.Errors, r.InputTokens, r.CachedTokens, r.OutputTokens, r.CostNanos / 1_000_000_000m, r.Unpriced)).ToList());
     }
 
-    private static ProviderKeyView View(ProviderKey k) => new(k.Id, k.Name, k.Provider, k.BaseUrl, k.Models, k.Hint, k.CreatedAt);
+    private static ProviderKeyView View(ProviderKey k) => new(k.Id, k.Name, k.Provider, k.BaseUrl, k.Models, k.Hint, k.Timeout?.TotalSeconds, k.CreatedAt);
+
+    /// <summary>PUT /api/v1/gateway/provider-keys/{id}/secret: the provider rotated its key; requests use the new one at once, on every server.</summary>
+    public static async Task<Results<Ok<ProviderKeyView>, ProblemHttpResult>> RotateProviderKeyAsync(string id, RotatedSecret body, WorkspaceScope scope, PanopticStore store, KeyVault vault,
+        CancellationToken cancellationToken)
+    {
+        var apiKey = body.ApiKey?.Trim() ?? "";
+        if (apiKey.Length is < 8 or > 1000 || apiKey.Any(char.IsWhiteSpace)) return Problems.BadRequest("api_key: the provider's key, 8 to 1000 characters without spaces");
+        if (!await store.RotateProviderKeyAsync(scope.WorkspaceId, id, await vault.EncryptAsync(scope.WorkspaceId, apiKey, cancellationToken), Hint(apiKey), cancellationToken))
+            return Problems.NotFound("provider key");
+        return TypedResults.Ok(View((await store.ProviderKeysAsync(scope.WorkspaceId, cancellationToken)).Single(k => k.Id == id)));
+    }
 
     /// <summary>What identifies a key to its owner without revealing it: the first three and last four characters.</summary>
     private static string Hint(string key) => key.Length >= 16 ? $"{key[..3]}…{key[^4..]}" : "…" + key[^2..];

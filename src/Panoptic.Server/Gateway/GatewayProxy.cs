@@ -295,7 +295,8 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
             upstreamRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        timeout.CancelAfter(options.Value.GatewayUpstreamTimeout);
+        var limit = provider.Timeout ?? options.Value.GatewayUpstreamTimeout;
+        timeout.CancelAfter(limit);
         HttpResponseMessage response;
         try
         {
@@ -303,7 +304,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
         }
         catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
         {
-            var message = $"the upstream '{provider.Name}' did not answer within {options.Value.GatewayUpstreamTimeout.TotalSeconds:0} s";
+            var message = $"the upstream '{provider.Name}' did not answer within {limit.TotalSeconds:0.#} s";
             return last ? new(await FailAsync(http, log, started, 504, message, "timeout_error", null), false, null) : new(null, false, "timed out");
         }
         catch (HttpRequestException e)
@@ -323,8 +324,8 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
             if (status == 429 && !last) return new(null, false, "answered 429");
             if (status >= 500 && !(last && !canRetry)) return new(null, true, $"answered {status}");
             if (status < 400 && stream && response.Content.Headers.ContentType?.MediaType == "text/event-stream")
-                return new(await RelayStreamAsync(http, log, started, response, target.Pricing, timeout, target.Adapter), false, null);
-            timeout.CancelAfter(options.Value.GatewayUpstreamTimeout);
+                return new(await RelayStreamAsync(http, log, started, response, target.Pricing, timeout, target.Adapter, limit), false, null);
+            timeout.CancelAfter(limit);
             return new(status >= 400 ? await RelayErrorAsync(http, log, started, response, target.Adapter is not null, timeout.Token)
                 : await RelayBodyAsync(http, log, started, response, target.Pricing, target.Adapter, timeout.Token), false, null);
         }
@@ -370,7 +371,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
     }
 
     private async Task<GatewayLog> RelayStreamAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationTokenSource idle,
-        AnthropicChat? adapter)
+        AnthropicChat? adapter, TimeSpan idleLimit)
     {
         http.Response.StatusCode = 200;
         http.Response.ContentType = "text/event-stream";
@@ -388,7 +389,7 @@ internal sealed class GatewayProxy(PanopticStore store, KeyVault vault, Workspac
             int read;
             while (true)
             {
-                idle.CancelAfter(options.Value.GatewayUpstreamTimeout);
+                idle.CancelAfter(idleLimit);
                 if ((read = await upstream.ReadAsync(buffer, idle.Token)) == 0) break;
                 ttft ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 var good = Check(reader, buffer.AsSpan(0, read));

@@ -8,7 +8,11 @@ public sealed record WrappedDataKey(string WorkspaceId, string MasterKeyId, stri
 /// key encrypted under the workspace's data key; <see cref="Hint"/> is the masked form shown back (sk-…abcd).
 /// <see cref="Models"/> are the model names or prefix patterns (gpt-*) this key serves.
 /// </summary>
-public sealed record ProviderKey(string WorkspaceId, string Id, string Name, string Provider, string BaseUrl, IReadOnlyList<string> Models, string Secret, string Hint, DateTimeOffset CreatedAt);
+public sealed record ProviderKey(string WorkspaceId, string Id, string Name, string Provider, string BaseUrl, IReadOnlyList<string> Models, string Secret, string Hint, DateTimeOffset CreatedAt)
+{
+    /// <summary>This upstream's own timeout, or null for the server's default.</summary>
+    public TimeSpan? Timeout { get; init; }
+}
 
 /// <summary>
 /// A gateway key an application or customer calls the gateway with: stored as its SHA-256 with a visible prefix, with
