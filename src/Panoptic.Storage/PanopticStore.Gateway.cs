@@ -80,12 +80,15 @@ public abstract partial class PanopticStore
         await c.ExecuteAsync(Command("UPDATE gateway_keys SET revoked_at = COALESCE(revoked_at, @at) WHERE workspace_id = @workspaceId AND id = @id",
             new { workspaceId, id, at = Ms(at) }, cancellationToken)) == 1, cancellationToken);
 
-    /// <summary>Writes a batch of log rows in one transaction (an id already stored is skipped).</summary>
+    /// <summary>
+    /// Writes a batch of log rows in one transaction (an id already stored is skipped) and adds each new row to the
+    /// daily usage rollup in the same transaction, so a retried batch counts nothing twice.
+    /// </summary>
     public Task AppendGatewayLogsAsync(IReadOnlyList<GatewayLog> logs, CancellationToken cancellationToken = default) => InTransactionAsync(async (c, t) =>
     {
         foreach (var log in logs)
         {
-            await c.ExecuteAsync(Command("""
+            var added = await c.ExecuteAsync(Command("""
                 INSERT INTO gateway_logs (workspace_id, id, at, key_id, endpoint, model_requested, model_served, upstream, status, stream, latency_ms, ttft_ms,
                     input_tokens, cached_tokens, output_tokens, reasoning_tokens, cost_nanos, rate_card, estimated, tenant_id, user_id, feature, error)
                 VALUES (@WorkspaceId, @Id, @at, @KeyId, @Endpoint, @ModelRequested, @ModelServed, @Upstream, @Status, @stream, @LatencyMs, @TtftMs,
@@ -96,6 +99,21 @@ public abstract partial class PanopticStore
                 log.WorkspaceId, log.Id, at = Ms(log.At), log.KeyId, log.Endpoint, log.ModelRequested, log.ModelServed, log.Upstream, log.Status,
                 stream = log.Stream ? 1 : 0, log.LatencyMs, log.TtftMs, log.InputTokens, log.CachedTokens, log.OutputTokens, log.ReasoningTokens,
                 log.CostNanos, log.RateCard, estimated = log.Estimated ? 1 : 0, log.TenantId, log.UserId, log.Feature, log.Error,
+            }, cancellationToken, t));
+            if (added == 0) continue;
+            await c.ExecuteAsync(Command("""
+                INSERT INTO gateway_usage (workspace_id, day, key_id, model, tenant_id, requests, errors, input_tokens, cached_tokens, output_tokens, cost_nanos, unpriced)
+                VALUES (@WorkspaceId, @day, @KeyId, @model, @TenantId, 1, @errors, @InputTokens, @CachedTokens, @OutputTokens, @cost, @unpriced)
+                ON CONFLICT (workspace_id, day, key_id, model, tenant_id) DO UPDATE SET
+                    requests = gateway_usage.requests + 1, errors = gateway_usage.errors + excluded.errors,
+                    input_tokens = gateway_usage.input_tokens + excluded.input_tokens, cached_tokens = gateway_usage.cached_tokens + excluded.cached_tokens,
+                    output_tokens = gateway_usage.output_tokens + excluded.output_tokens, cost_nanos = gateway_usage.cost_nanos + excluded.cost_nanos,
+                    unpriced = gateway_usage.unpriced + excluded.unpriced
+                """, new
+            {
+                log.WorkspaceId, day = Ms(log.At) / 86_400_000 * 86_400_000, log.KeyId, model = log.ModelServed.Length > 0 ? log.ModelServed : log.ModelRequested,
+                log.TenantId, errors = log.Status >= 400 ? 1 : 0, log.InputTokens, log.CachedTokens, log.OutputTokens, cost = log.CostNanos ?? 0,
+                unpriced = log.CostNanos is null && log.InputTokens + log.OutputTokens > 0 ? 1 : 0,
             }, cancellationToken, t));
         }
         return 0;
@@ -243,29 +261,51 @@ public abstract partial class PanopticStore
 
 public abstract partial class PanopticStore
 {
-    /// <summary>Gateway usage of a workspace grouped by one dimension (key, model, tenant or day), most expensive first.</summary>
+    /// <summary>
+    /// Gateway usage of a workspace from the daily rollup, grouped by one dimension (key, model, tenant or day), most
+    /// expensive first; whole UTC days from <paramref name="from"/>'s day to the day before <paramref name="to"/>'s
+    /// (or <paramref name="to"/>'s own day when it is not midnight).
+    /// </summary>
     public Task<IReadOnlyList<GatewayUsageRow>> GatewayUsageAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, string groupBy, CancellationToken cancellationToken = default)
     {
         var key = groupBy switch
         {
             "key" => "key_id",
-            "model" => "model_served",
+            "model" => "model",
             "tenant" => "tenant_id",
-            "day" => DayExpression("at"),
+            "day" => "day",
             _ => throw new ArgumentOutOfRangeException(nameof(groupBy), groupBy, "key, model, tenant or day"),
         };
-        return WithConnectionAsync(async c => (IReadOnlyList<GatewayUsageRow>)[.. await c.QueryAsync<GatewayUsageRow>(Command($"""
-            SELECT {key} AS Key, CAST(COUNT(*) AS BIGINT) AS Requests, CAST(SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS BIGINT) AS Errors,
-                CAST(SUM(input_tokens) AS BIGINT) AS InputTokens, CAST(SUM(cached_tokens) AS BIGINT) AS CachedTokens, CAST(SUM(output_tokens) AS BIGINT) AS OutputTokens,
-                CAST(COALESCE(SUM(cost_nanos), 0) AS BIGINT) AS CostNanos,
-                CAST(SUM(CASE WHEN cost_nanos IS NULL AND input_tokens + output_tokens > 0 THEN 1 ELSE 0 END) AS BIGINT) AS Unpriced
-            FROM gateway_logs WHERE workspace_id = @workspaceId AND at >= @from AND at < @to
-            GROUP BY {key} ORDER BY CostNanos DESC, Key
-            """, new { workspaceId, from = Ms(from), to = Ms(to) }, cancellationToken))], cancellationToken);
+        var firstDay = Ms(from) / 86_400_000 * 86_400_000;
+        var endDay = (Ms(to) + 86_400_000 - 1) / 86_400_000 * 86_400_000;
+        return WithConnectionAsync(async c =>
+        {
+            var rows = await c.QueryAsync<UsageRow>(Command($"""
+                SELECT CAST({key} AS TEXT) AS Key, CAST(SUM(requests) AS BIGINT) AS Requests, CAST(SUM(errors) AS BIGINT) AS Errors,
+                    CAST(SUM(input_tokens) AS BIGINT) AS InputTokens, CAST(SUM(cached_tokens) AS BIGINT) AS CachedTokens,
+                    CAST(SUM(output_tokens) AS BIGINT) AS OutputTokens, CAST(SUM(cost_nanos) AS BIGINT) AS CostNanos, CAST(SUM(unpriced) AS BIGINT) AS Unpriced
+                FROM gateway_usage WHERE workspace_id = @workspaceId AND day >= @firstDay AND day < @endDay
+                GROUP BY {key} ORDER BY CostNanos DESC, Key
+                """, new { workspaceId, firstDay, endDay }, cancellationToken));
+            return (IReadOnlyList<GatewayUsageRow>)[.. rows.Select(r => new GatewayUsageRow(
+                groupBy == "day" ? Time(long.Parse(r.Key, System.Globalization.CultureInfo.InvariantCulture)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : r.Key,
+                r.Requests, r.Errors, r.InputTokens, r.CachedTokens, r.OutputTokens, r.CostNanos, r.Unpriced))];
+        }, cancellationToken);
     }
 
-    /// <summary>The UTC day (YYYY-MM-DD) of a millisecond timestamp column, in this store's SQL.</summary>
-    private protected abstract string DayExpression(string column);
+    // A class, not a positional record: SQLite reports no column types for an empty result, and Dapper then needs a constructor it cannot find.
+    private sealed class UsageRow
+    {
+        public string Key { get; init; } = "";
+        public long Requests { get; init; }
+        public long Errors { get; init; }
+        public long InputTokens { get; init; }
+        public long CachedTokens { get; init; }
+        public long OutputTokens { get; init; }
+        public long CostNanos { get; init; }
+        public long Unpriced { get; init; }
+    }
+
 }
 
 public abstract partial class PanopticStore

@@ -450,6 +450,10 @@ public abstract partial class ServerContractTests
         var byDay = await JsonOf(await session.GetAsync("/api/v1/gateway/usage?group_by=day"));
         byDay[0].GetProperty("key").GetString().ShouldBe(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         (await session.GetAsync("/api/v1/gateway/usage?group_by=color")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var bob = await server.OnboardAsync("bob@example.com", "Globex");
+        using var bobSession = server.Client(bob.Token, bob.WorkspaceId);
+        var bobUsage = await JsonOf(await bobSession.GetAsync("/api/v1/gateway/usage?group_by=tenant"));
+        bobUsage.GetArrayLength().ShouldBe(0);
     }
 }
 

@@ -176,6 +176,4 @@ public sealed class PostgresStore : PanopticStore
         await base.DisposeAsync();
         await _dataSource.DisposeAsync();
     }
-
-    private protected override string DayExpression(string column) => $"to_char(to_timestamp({column} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')";
 }

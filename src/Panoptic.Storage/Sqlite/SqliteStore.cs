@@ -159,6 +159,4 @@ public sealed class SqliteStore : PanopticStore
     {
         public void Dispose() => gate.Release();
     }
-
-    private protected override string DayExpression(string column) => $"strftime('%Y-%m-%d', {column} / 1000, 'unixepoch')";
 }
