@@ -83,6 +83,8 @@ public static class PanopticServer
             .AddPolicy(PanopticAuthentication.UserPolicy, p => p.RequireClaim(PanopticAuthentication.KindClaim, "user"))
             .AddPolicy(PanopticAuthentication.IngestPolicy, p => p.RequireAuthenticatedUser());
         services.AddOpenApi();
+        services.AddRazorComponents();
+        services.AddAntiforgery(o => o.Cookie.Name = "panoptic_antiforgery");
         return builder;
     }
 
@@ -94,6 +96,7 @@ public static class PanopticServer
         app.UseAuthentication();
         app.UseAuthorization();
         app.Use(WorkspaceScope.Middleware);
+        app.UseAntiforgery();
 
         app.MapGet("/healthz", () => TypedResults.Ok(new { status = "ok" })).WithTags("Health");
         app.MapGet("/readyz", async (PanopticStore store, CancellationToken cancellationToken) => await store.IsReadyAsync(cancellationToken)
@@ -114,6 +117,7 @@ public static class PanopticServer
         app.MapAlerts();
         Gateway.GatewayAdminEndpoints.MapGatewayAdmin(app);
         Gateway.GatewayEndpoints.MapGateway(app);
+        Dashboard.DashboardEndpoints.MapDashboard(app);
         return app;
     }
 }

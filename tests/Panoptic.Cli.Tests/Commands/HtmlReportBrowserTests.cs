@@ -23,7 +23,7 @@ public class HtmlReportBrowserTests
         using var registry = JsonDocument.Parse((await CliRun.Of("check", repo.Root, "--format", "json", "--fail-on", "none", "--no-progress")).Out);
         var root = registry.RootElement;
 
-        await using var browser = await Browser();
+        await using var browser = await Chromium.LaunchAsync();
         var tab = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var problems = new List<string>();
         tab.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add($"console {message.Type}: {message.Text}"); };
@@ -68,23 +68,5 @@ public class HtmlReportBrowserTests
         await tab.SetViewportSizeAsync(390, 844);
         (await tab.EvaluateAsync<bool>("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")).ShouldBeTrue();
         await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "report-phone.png"), FullPage = true });
-    }
-
-    internal static async Task<ChromiumSession> Browser()
-    {
-        var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox"] });
-        return new ChromiumSession(playwright, browser);
-    }
-
-    internal sealed class ChromiumSession(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
-    {
-        public Task<IPage> NewPageAsync(BrowserNewPageOptions options) => browser.NewPageAsync(options);
-
-        public async ValueTask DisposeAsync()
-        {
-            await browser.DisposeAsync();
-            playwright.Dispose();
-        }
     }
 }

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Components;
+using Panoptic.Storage.Accounts;
+
+namespace Panoptic.Server.Dashboard;
+
+/// <summary>
+/// A dashboard page about one workspace: it needs a signed-in member. Nobody signed in → the login page; a workspace
+/// the user is not a member of (another id in the URL) → 404, the same answer as an id that does not exist.
+/// </summary>
+public abstract class DashboardPage : ComponentBase
+{
+    [CascadingParameter] protected HttpContext HttpContext { get; set; } = null!;
+    [Inject] protected NavigationManager Navigation { get; set; } = null!;
+    [Parameter] public string? WorkspaceId { get; set; }
+
+    /// <summary>The workspace the page shows, once <see cref="OnInitializedAsync"/> found the user a member of it.</summary>
+    protected Workspace? Workspace { get; private set; }
+
+    protected bool Ready => Workspace is not null;
+
+    protected override async Task OnInitializedAsync()
+    {
+        var session = await DashboardSession.LoadAsync(HttpContext, WorkspaceId);
+        if (session.User is null)
+        {
+            Navigation.NavigateTo("/login", forceLoad: true);
+            return;
+        }
+        if (session.Workspace is null)
+        {
+            HttpContext.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        Workspace = session.Workspace;
+        await LoadAsync();
+    }
+
+    /// <summary>Reads what the page shows (only called for a member).</summary>
+    protected abstract Task LoadAsync();
+
+    protected static string Usd(decimal amount) => amount.ToString(amount < 1 ? "$0.0000" : "$#,##0.00", System.Globalization.CultureInfo.InvariantCulture);
+}

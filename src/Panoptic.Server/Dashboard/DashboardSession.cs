@@ -1,0 +1,42 @@
+using System.Security.Claims;
+using Panoptic.Server.Accounts;
+using Panoptic.Storage;
+using Panoptic.Storage.Accounts;
+
+namespace Panoptic.Server.Dashboard;
+
+/// <summary>
+/// Who is looking at the dashboard and which workspace the page is about: the signed-in user (from the session cookie
+/// the authentication handler already checked), and the workspace in the URL — only when the user is a member, so
+/// changing the id in the address shows "not found", never another workspace.
+/// </summary>
+internal sealed class DashboardSession
+{
+    public User? User { get; private set; }
+    public Workspace? Workspace { get; private set; }
+    public IReadOnlyList<Membership> Memberships { get; private set; } = [];
+    private bool _loaded;
+
+    /// <summary>The workspace id in a dashboard path (/w/{id}/...), or null.</summary>
+    public static string? WorkspaceIdIn(PathString path) =>
+        path.StartsWithSegments("/w", out var rest) && rest.Value is { Length: > 1 } tail ? tail[1..].Split('/')[0] : null;
+
+    public static DashboardSession Of(HttpContext http) => http.Items[typeof(DashboardSession)] as DashboardSession ?? new DashboardSession();
+
+    /// <summary>Loads the user and, when the route names one, the workspace; false when nobody is signed in.</summary>
+    public static async Task<DashboardSession> LoadAsync(HttpContext http, string? workspaceId)
+    {
+        var session = Of(http);
+        // The layout and the page both ask; the first one reads the store.
+        if (session._loaded) return session;
+        session._loaded = true;
+        http.Items[typeof(DashboardSession)] = session;
+        if (http.User.Identity?.IsAuthenticated != true || http.User.FindFirstValue(PanopticAuthentication.KindClaim) != "user") return session;
+        var store = http.RequestServices.GetRequiredService<PanopticStore>();
+        session.User ??= await store.FindUserAsync(http.User.FindFirstValue(ClaimTypes.NameIdentifier)!, http.RequestAborted);
+        if (session.User is null) return session;
+        session.Memberships = await store.MembershipsAsync(session.User.Id, http.RequestAborted);
+        if (workspaceId is not null) session.Workspace = session.Memberships.FirstOrDefault(m => m.Workspace.Id == workspaceId)?.Workspace;
+        return session;
+    }
+}

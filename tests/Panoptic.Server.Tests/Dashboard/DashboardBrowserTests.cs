@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Panoptic.TestUtilities;
+
+namespace Panoptic.Server.Tests.Dashboard;
+
+/// <summary>The dashboard in real headless Chromium against the real server: what a new user sees, page by page.</summary>
+public sealed class DashboardBrowserTests : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "panoptic-dashboard-" + Guid.NewGuid().ToString("N"));
+    private RunningServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(null, _data, new FakeTimeProvider(DateTimeOffset.UtcNow));
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public async Task ANewUser_SignsUp_SeesTheirNumbers_ExportsCsv_AndManagesGatewayKeys()
+    {
+        await using var browser = await Chromium.LaunchAsync();
+        var tab = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, BaseURL = _server.Address.ToString() });
+        var problems = new List<string>();
+        tab.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add($"console {message.Type}: {message.Text}"); };
+        tab.PageError += (_, error) => problems.Add($"page error: {error}");
+        tab.Dialog += (_, dialog) => problems.Add($"dialog: {dialog.Message}");
+        var shots = Chromium.ScreenshotFolder;
+
+        // Every page needs a login: the first visit lands on it.
+        await tab.GotoAsync("/");
+        tab.Url.ShouldEndWith("/login");
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-login.png"), FullPage = true });
+        await tab.ClickAsync("text=Sign up");
+        await tab.FillAsync("#email", "founder@example.com");
+        await tab.FillAsync("#password", "a long enough password");
+        await tab.ClickAsync("button[type=submit]");
+        (await tab.TextContentAsync("h1")).ShouldBe("Your workspaces");
+
+        // A hostile workspace name is shown as text, never run.
+        const string hostile = "Acme <script>alert(1)</script>";
+        await tab.FillAsync("#workspace-name", hostile);
+        await tab.ClickAsync("form.inline button[type=submit]");
+        (await tab.TextContentAsync("h1")).ShouldBe("Overview");
+        var workspaceId = new Uri(tab.Url).AbsolutePath.Split('/')[2];
+        (await tab.TextContentAsync("header .workspace")).ShouldBe(hostile);
+        (await tab.ContentAsync()).ShouldNotContain("<script>alert(1)</script>");
+        (await tab.TextContentAsync("#spend-month")).ShouldBe("$0.0000");
+
+        // Fixture events through the API with an ingestion key, as an application would send them.
+        using var api = new HttpClient { BaseAddress = _server.Address };
+        var token = (await (await api.PostAsJsonAsync("/api/v1/auth/login", new { email = "founder@example.com", password = "a long enough password" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        api.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        api.DefaultRequestHeaders.Add("Panoptic-Workspace", workspaceId);
+        var ingestionKey = (await (await api.PostAsJsonAsync("/api/v1/keys", new { name = "backend" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString();
+        using var ingest = new HttpClient { BaseAddress = _server.Address };
+        ingest.DefaultRequestHeaders.Authorization = new("Bearer", ingestionKey);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O", CultureInfo.InvariantCulture);
+        object Event(string id, string tenant, decimal amount) => new { id, timestamp = at, provider = "openai", model = "gpt-4o-mini", tenant_id = tenant, cost = new { amount } };
+        (await ingest.PostAsJsonAsync("/api/v1/events", new[] { Event("e1", "acme", 1.5m), Event("e2", "acme", 2.25m), Event("e3", "=cmd|' /C calc'!A0", 0.75m) })).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await tab.ReloadAsync();
+        (await tab.TextContentAsync("#spend-month")).ShouldBe("$4.50");
+        (await tab.TextContentAsync("table.costs tbody th")).ShouldBe("openai");
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-overview.png"), FullPage = true });
+
+        // Costs by tenant: the table, the chart and the CSV say what the API says.
+        await tab.ClickAsync("header nav >> text=Costs");
+        await tab.SelectOptionAsync("#group_by", "tenant");
+        await tab.ClickAsync("form.filters button[type=submit]");
+        (await tab.TextContentAsync("#total-cost")).ShouldBe("$4.50");
+        (await tab.Locator("table.costs tbody tr").CountAsync()).ShouldBe(2);
+        (await tab.Locator("svg.chart rect").CountAsync()).ShouldBe(2);
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-costs.png"), FullPage = true });
+        var csvHref = await tab.GetAttributeAsync("#csv", "href");
+        var csv = await (await tab.APIRequest.GetAsync(csvHref!)).TextAsync();
+        var fromApi = await api.GetFromJsonAsync<JsonElement>("/api/v1/costs?group_by=tenant");
+        var lines = csv.Trim().Split('\n');
+        lines[0].ShouldBe("tenant,events,cost_usd,share");
+        lines.Length.ShouldBe(fromApi.GetProperty("top").GetArrayLength() + 1);
+        foreach (var row in fromApi.GetProperty("top").EnumerateArray())
+        {
+            var tenant = row.GetProperty("key").GetProperty("tenant").GetString()!;
+            // A value a spreadsheet would run as a formula is written with a leading apostrophe.
+            var cell = tenant.StartsWith('=') ? "'" + tenant : tenant;
+            lines.ShouldContain(l => l.StartsWith(cell + ",", StringComparison.Ordinal) && l.Contains("," + row.GetProperty("cost_usd").GetDecimal().ToString(CultureInfo.InvariantCulture) + ",", StringComparison.Ordinal),
+                $"{tenant} in {csv}");
+        }
+
+        // The gateway: create a key (shown once), then revoke it.
+        await tab.ClickAsync("header nav >> text=Gateway");
+        await tab.FillAsync("#key-name", "support-bot");
+        await tab.FillAsync("#key-models", "gpt-4o*");
+        await tab.FillAsync("#key-budget", "25");
+        await tab.ClickAsync("form[aria-label='New gateway key'] button[type=submit]");
+        (await tab.TextContentAsync("#new-key"))!.ShouldStartWith("pan_gk_");
+        var keyRow = tab.Locator("tr[data-key='support-bot']");
+        (await keyRow.Locator(".status").TextContentAsync()).ShouldBe("active");
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-gateway.png"), FullPage = true });
+        await keyRow.Locator("button").ClickAsync();
+        (await tab.Locator("tr[data-key='support-bot'] .status").TextContentAsync()).ShouldBe("revoked");
+        (await api.GetFromJsonAsync<JsonElement>("/api/v1/gateway/keys"))[0].GetProperty("active").GetBoolean().ShouldBeFalse();
+
+        // The keyboard reaches every control of the page, in order.
+        var reached = new HashSet<string>();
+        await tab.GotoAsync($"/w/{workspaceId}/costs");
+        for (var i = 0; i < 20; i++)
+        {
+            await tab.Keyboard.PressAsync("Tab");
+            reached.Add(await tab.EvaluateAsync<string>("document.activeElement.id || document.activeElement.textContent.trim()"));
+        }
+        reached.ShouldContain("group_by");
+        reached.ShouldContain("csv");
+        reached.ShouldContain("Log out");
+
+        // On a phone the page fits its width.
+        await tab.SetViewportSizeAsync(390, 844);
+        await tab.GotoAsync($"/w/{workspaceId}");
+        (await tab.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1")).ShouldBeTrue();
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-overview-phone.png"), FullPage = true });
+
+        await tab.ClickAsync("text=Log out");
+        tab.Url.ShouldEndWith("/login");
+        await tab.GotoAsync($"/w/{workspaceId}");
+        tab.Url.ShouldEndWith("/login");
+        problems.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task AnotherWorkspacesId_IsNotFound_AndFormsWithoutTheirTokenAreRefused()
+    {
+        var alice = await _server.OnboardAsync("alice@example.com", "Alice Inc");
+        var bob = await _server.OnboardAsync("bob@example.com", "Bob Ltd");
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+        using var http = new HttpClient(handler) { BaseAddress = _server.Address };
+        async Task<HttpResponseMessage> Get(string path, string? session)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (session is not null) request.Headers.Add("Cookie", $"panoptic_session={session}");
+            return await http.SendAsync(request);
+        }
+
+        foreach (var page in new[] { "/", $"/w/{alice.WorkspaceId}", $"/w/{alice.WorkspaceId}/costs", $"/w/{alice.WorkspaceId}/gateway" })
+        {
+            var anonymous = await Get(page, null);
+            (anonymous.StatusCode, anonymous.Headers.Location?.AbsolutePath).ShouldBe((HttpStatusCode.Redirect, "/login"), page);
+        }
+        (await Get("/login", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await Get("/signup", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await Get($"/w/{alice.WorkspaceId}", alice.Token)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        foreach (var page in new[] { $"/w/{alice.WorkspaceId}", $"/w/{alice.WorkspaceId}/costs", $"/w/{alice.WorkspaceId}/gateway", $"/w/{alice.WorkspaceId}/costs.csv" })
+        {
+            var response = await Get(page, bob.Token);
+            response.StatusCode.ShouldBe(HttpStatusCode.NotFound, page);
+            (await response.Content.ReadAsStringAsync()).ShouldNotContain("Alice Inc");
+        }
+
+        // A form posted without the antiforgery token (a cross-site request) does nothing.
+        using var forged = new HttpRequestMessage(HttpMethod.Post, "/logout") { Content = new FormUrlEncodedContent([]) };
+        forged.Headers.Add("Cookie", $"panoptic_session={alice.Token}");
+        (await http.SendAsync(forged)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var forgedCreate = new HttpRequestMessage(HttpMethod.Post, $"/w/{alice.WorkspaceId}/gateway")
+        {
+            Content = new FormUrlEncodedContent([new("_handler", "create-key"), new("Input.Name", "forged")]),
+        };
+        forgedCreate.Headers.Add("Cookie", $"panoptic_session={alice.Token}");
+        (await http.SendAsync(forgedCreate)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await Get($"/w/{alice.WorkspaceId}", alice.Token)).StatusCode.ShouldBe(HttpStatusCode.OK, "the session survived the forged log-out");
+        using var session = _server.Client(alice.Token, alice.WorkspaceId);
+        (await session.GetFromJsonAsync<JsonElement>("/api/v1/gateway/keys")).GetArrayLength().ShouldBe(0);
+    }
+}
