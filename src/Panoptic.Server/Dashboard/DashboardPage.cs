@@ -16,6 +16,9 @@ public abstract class DashboardPage : ComponentBase
     /// <summary>The workspace the page shows, once <see cref="OnInitializedAsync"/> found the user a member of it.</summary>
     protected Workspace? Workspace { get; private set; }
 
+    /// <summary>The signed-in user.</summary>
+    protected User? User { get; private set; }
+
     protected bool Ready => Workspace is not null;
 
     protected override async Task OnInitializedAsync()
@@ -31,7 +34,7 @@ public abstract class DashboardPage : ComponentBase
             HttpContext.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
-        Workspace = session.Workspace;
+        (Workspace, User) = (session.Workspace, session.User);
         await LoadAsync();
     }
 

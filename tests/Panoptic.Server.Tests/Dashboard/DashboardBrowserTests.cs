@@ -106,6 +106,32 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await tab.Locator("tr[data-key='support-bot'] .status").TextContentAsync()).ShouldBe("revoked");
         (await api.GetFromJsonAsync<JsonElement>("/api/v1/gateway/keys"))[0].GetProperty("active").GetBoolean().ShouldBeFalse();
 
+        // Connections: a probe the registry does not know is listed and flagged.
+        (await api.PostAsJsonAsync("/api/v1/probes", new { name = "billing-db", kind = "tcp", target = "127.0.0.1:9" })).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await tab.ClickAsync("header nav >> text=Connections");
+        var connection = tab.Locator("tr[data-connection='billing-db']");
+        (await connection.Locator(".flag").TextContentAsync()).ShouldBe("not in the registry");
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-connections.png"), FullPage = true });
+
+        // Account: an ingestion key (shown once), and members by email.
+        await tab.ClickAsync("header nav >> text=Account");
+        await tab.FillAsync("#ingestion-key-name", "worker");
+        await tab.ClickAsync("form[aria-label='New ingestion key'] button[type=submit]");
+        (await tab.TextContentAsync("#new-ingestion-key"))!.ShouldStartWith("pan_ik_");
+        (await tab.Locator("#ingestion-keys tbody tr").CountAsync()).ShouldBe(2);
+        await tab.FillAsync("#member-email", "nobody@example.com");
+        var before = problems.Count;
+        await tab.ClickAsync("form[aria-label='Add a member'] button[type=submit]");
+        (await tab.TextContentAsync("[role=alert]"))!.ShouldContain("sign up first");
+        // The refused form answers 400, which the browser reports on its console: that one is expected.
+        problems.Skip(before).ShouldBe(["console error: Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
+        problems.RemoveRange(before, problems.Count - before);
+        await _server.OnboardAsync("cofounder@example.com", "Elsewhere");
+        await tab.FillAsync("#member-email", "cofounder@example.com");
+        await tab.ClickAsync("form[aria-label='Add a member'] button[type=submit]");
+        (await tab.TextContentAsync("[role=status]")).ShouldBe("cofounder@example.com is now a member.");
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-account.png"), FullPage = true });
+
         // The keyboard reaches every control of the page, in order.
         var reached = new HashSet<string>();
         await tab.GotoAsync($"/w/{workspaceId}/costs");
@@ -145,7 +171,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             return await http.SendAsync(request);
         }
 
-        foreach (var page in new[] { "/", $"/w/{alice.WorkspaceId}", $"/w/{alice.WorkspaceId}/costs", $"/w/{alice.WorkspaceId}/gateway" })
+        var pages = new[] { $"/w/{alice.WorkspaceId}", $"/w/{alice.WorkspaceId}/costs", $"/w/{alice.WorkspaceId}/gateway", $"/w/{alice.WorkspaceId}/connections", $"/w/{alice.WorkspaceId}/account" };
+        foreach (var page in pages.Prepend("/"))
         {
             var anonymous = await Get(page, null);
             (anonymous.StatusCode, anonymous.Headers.Location?.AbsolutePath).ShouldBe((HttpStatusCode.Redirect, "/login"), page);
@@ -154,7 +181,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await Get("/signup", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         (await Get($"/w/{alice.WorkspaceId}", alice.Token)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        foreach (var page in new[] { $"/w/{alice.WorkspaceId}", $"/w/{alice.WorkspaceId}/costs", $"/w/{alice.WorkspaceId}/gateway", $"/w/{alice.WorkspaceId}/costs.csv" })
+        foreach (var page in pages.Append($"/w/{alice.WorkspaceId}/costs.csv"))
         {
             var response = await Get(page, bob.Token);
             response.StatusCode.ShouldBe(HttpStatusCode.NotFound, page);
