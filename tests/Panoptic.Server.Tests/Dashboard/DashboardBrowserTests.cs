@@ -202,4 +202,45 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         using var session = _server.Client(alice.Token, alice.WorkspaceId);
         (await session.GetFromJsonAsync<JsonElement>("/api/v1/gateway/keys")).GetArrayLength().ShouldBe(0);
     }
+
+    [Fact]
+    public async Task Readiness_ShowsTheLatestScansVerdictScoreChecksAndAudit_WithTheTrend()
+    {
+        var alice = await _server.OnboardAsync("alice@example.com", "Shop");
+        using var repo = new TempRepository("dashboard-readiness")
+            .With("api/requirements.txt", "fastapi==0.110\npsycopg2==2.9.9\nstripe==8.0.0\n")
+            .With("api/main.py", "from fastapi import FastAPI\nKEY = 'AKIAIOSFODNN7EXAMPLE'\napp = FastAPI()\n");
+        var scanner = new Panoptic.Scanner.RepositoryScanner(Panoptic.Scanner.Catalog.TechnologyCatalog.LoadEmbedded());
+        var registry = Panoptic.Scanner.Reports.JsonReport.Write(scanner.Scan(new Panoptic.Scanner.ScanOptions(repo.Root) { EvaluateReadiness = true }));
+        using var key = _server.Client(alice.Key);
+        for (var i = 0; i < 2; i++)
+        {
+            (await key.PostAsync("/api/v1/registries", new StringContent(registry, System.Text.Encoding.UTF8, "application/json"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+            _server.Time.Advance(TimeSpan.FromMinutes(1));
+        }
+        using var document = JsonDocument.Parse(registry);
+        var readiness = document.RootElement.GetProperty("commercial_readiness");
+
+        await using var browser = await Chromium.LaunchAsync();
+        var context = await browser.NewContextAsync(new() { BaseURL = _server.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "panoptic_session", Value = alice.Token, Url = _server.Address.ToString() }]);
+        var tab = await context.NewPageAsync();
+        var problems = new List<string>();
+        tab.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add($"console {message.Type}: {message.Text}"); };
+        await tab.GotoAsync($"/w/{alice.WorkspaceId}/readiness");
+
+        (await tab.TextContentAsync("#verdict")).ShouldBe("Not ready to sell");
+        (await tab.TextContentAsync("#score")).ShouldBe(readiness.GetProperty("score").GetDouble().ToString("0.#", CultureInfo.InvariantCulture));
+        (await tab.TextContentAsync("#blocking")).ShouldBe(readiness.GetProperty("blocking").GetArrayLength().ToString(CultureInfo.InvariantCulture));
+        (await tab.Locator("#checks > li").CountAsync()).ShouldBe(readiness.GetProperty("checks").GetArrayLength());
+        var first = tab.Locator("#checks > li details").First;
+        (await first.Locator(".badge.blocking").CountAsync()).ShouldBe(1);
+        var secret = tab.Locator("details[data-check='security.no_hardcoded_secrets']");
+        await secret.Locator("summary").ClickAsync();
+        (await secret.Locator("ul.evidence").TextContentAsync())!.ShouldContain("api/main.py:2");
+        (await tab.Locator("svg.trend polyline").CountAsync()).ShouldBe(1);
+        (await tab.ContentAsync()).ShouldNotContain("AKIAIOSFODNN7EXAMPLE");
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-readiness.png"), FullPage = true });
+        problems.ShouldBeEmpty();
+    }
 }
