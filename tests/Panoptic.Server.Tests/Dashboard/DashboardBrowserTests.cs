@@ -171,7 +171,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             return await http.SendAsync(request);
         }
 
-        var pages = new[] { $"/w/{alice.WorkspaceId}", $"/w/{alice.WorkspaceId}/costs", $"/w/{alice.WorkspaceId}/gateway", $"/w/{alice.WorkspaceId}/connections", $"/w/{alice.WorkspaceId}/account" };
+        var pages = new[] { $"/w/{alice.WorkspaceId}", $"/w/{alice.WorkspaceId}/costs", $"/w/{alice.WorkspaceId}/gateway", $"/w/{alice.WorkspaceId}/connections", $"/w/{alice.WorkspaceId}/account",
+            $"/w/{alice.WorkspaceId}/graph", $"/w/{alice.WorkspaceId}/readiness" };
         foreach (var page in pages.Prepend("/"))
         {
             var anonymous = await Get(page, null);
@@ -180,7 +181,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await Get("/login", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
         (await Get("/signup", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
-        (await Get($"/w/{alice.WorkspaceId}", alice.Token)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        // Every page answers for a member of an empty workspace (no events, traces, probes or scans yet).
+        foreach (var page in pages.Append($"/w/{alice.WorkspaceId}/costs.csv"))
+            (await Get(page, alice.Token)).StatusCode.ShouldBe(HttpStatusCode.OK, page);
         foreach (var page in pages.Append($"/w/{alice.WorkspaceId}/costs.csv"))
         {
             var response = await Get(page, bob.Token);
