@@ -244,6 +244,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await tab.Locator("svg.trend polyline").CountAsync()).ShouldBe(1);
         (await tab.ContentAsync()).ShouldNotContain("AKIAIOSFODNN7EXAMPLE");
         await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-readiness.png"), FullPage = true });
+
+        // The overview leads with the same verdict, the blocking items by name, the API count and the scan's time.
+        await tab.GotoAsync($"/w/{alice.WorkspaceId}");
+        (await tab.TextContentAsync("#overview-verdict")).ShouldBe("Not ready to sell");
+        (await tab.Locator("#blocking-items li").CountAsync()).ShouldBe(readiness.GetProperty("blocking").GetArrayLength());
+        (await tab.TextContentAsync("#apis-count")).ShouldBe(document.RootElement.GetProperty("external_apis").GetArrayLength().ToString(CultureInfo.InvariantCulture));
+        (await tab.TextContentAsync("#latest-scan"))!.ShouldEndWith("UTC");
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-overview-scanned.png"), FullPage = true });
         problems.ShouldBeEmpty();
     }
 
