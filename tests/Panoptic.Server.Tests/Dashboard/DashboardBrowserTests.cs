@@ -289,4 +289,40 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-graph.png"), FullPage = true });
         problems.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task TheGatewayPage_ShowsUsageByTenant_AndFiltersRequests()
+    {
+        var alice = await _server.OnboardAsync("alice@example.com", "Shop");
+        await using var upstream = await FakeLlmUpstream.StartAsync();
+        using var session = _server.Client(alice.Token, alice.WorkspaceId);
+        (await session.PostAsJsonAsync("/api/v1/gateway/provider-keys", new { name = "openai", provider = "openai", api_key = "sk-proj-dashboard-1234", base_url = new Uri(upstream.Address, "v1").ToString() }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var gatewayKey = (await (await session.PostAsJsonAsync("/api/v1/gateway/keys", new { name = "bot" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString();
+        using var http = new HttpClient { BaseAddress = _server.Address };
+        foreach (var tenant in new[] { "acme", "acme", "globex" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent("""{"model":"gpt-4o-mini","messages":[]}""", System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new("Bearer", gatewayKey);
+            request.Headers.Add("X-Panoptic-Tenant", tenant);
+            (await http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        for (var i = 0; i < 200 && (await session.GetFromJsonAsync<JsonElement>("/api/v1/gateway/logs")).GetProperty("data").GetArrayLength() < 3; i++) await Task.Delay(10);
+
+        await using var browser = await Chromium.LaunchAsync();
+        var context = await browser.NewContextAsync(new() { BaseURL = _server.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "panoptic_session", Value = alice.Token, Url = _server.Address.ToString() }]);
+        var tab = await context.NewPageAsync();
+        await tab.GotoAsync($"/w/{alice.WorkspaceId}/gateway");
+        await tab.SelectOptionAsync("#usage-by", "tenant");
+        await tab.ClickAsync("form[aria-label='Usage grouping'] button");
+        var rows = await tab.Locator("#gateway-usage tbody tr").AllAsync();
+        var usage = new Dictionary<string, string>();
+        foreach (var row in rows) usage[(await row.Locator("th").TextContentAsync())!] = (await row.Locator("td").First.TextContentAsync())!;
+        usage.ShouldBe(new Dictionary<string, string> { ["acme"] = "2", ["globex"] = "1" });
+        await tab.FillAsync("#log-tenant", "globex");
+        await tab.ClickAsync("form[aria-label='Filter requests'] button");
+        (await tab.Locator("#gateway-logs tbody tr").CountAsync()).ShouldBe(1);
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-gateway-usage.png"), FullPage = true });
+    }
 }
