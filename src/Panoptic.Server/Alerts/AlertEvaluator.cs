@@ -13,8 +13,6 @@ namespace Panoptic.Server.Alerts;
 /// </summary>
 internal sealed class AlertEvaluator(PanopticStore store, TimeProvider time)
 {
-    /// <summary>A day is anomalous when it spends over 3 times its weekday norm and over $1 more than the norm's busiest day.</summary>
-    private const decimal AnomalyFactor = 3m;
 
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -52,9 +50,8 @@ internal sealed class AlertEvaluator(PanopticStore store, TimeProvider time)
             RollupTable.TenantDay, cancellationToken);
         var byDay = rows.ToDictionary(r => r.Bucket, r => r.CostNanos / 1_000_000_000m);
         var norm = Enumerable.Range(1, 4).Select(w => yesterday.AddDays(-7 * w).ToUnixTimeMilliseconds()).Where(byDay.ContainsKey).Select(d => byDay[d]).ToList();
-        if (norm.Count < 2 || !byDay.TryGetValue(yesterday.ToUnixTimeMilliseconds(), out var spent)) return 0;
+        if (!byDay.TryGetValue(yesterday.ToUnixTimeMilliseconds(), out var spent) || !SpendAnomaly.Is(spent, norm)) return 0;
         var average = norm.Average();
-        if (spent <= average * AnomalyFactor || spent <= norm.Max() + 1m) return 0;
         return await RaiseAsync(workspaceId, $"anomaly:{yesterday:yyyy-MM-dd}", "spend_anomaly", "daily spend",
             $"Spend on {yesterday:dddd yyyy-MM-dd} was {Money((double)spent, "usd")}, {spent / Math.Max(average, 0.01m):0.#} times the usual {yesterday:dddd} ({Money((double)average, "usd")} on average over {norm.Count} weeks).",
             now, cancellationToken);

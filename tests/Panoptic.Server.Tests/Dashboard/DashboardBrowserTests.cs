@@ -325,4 +325,27 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await tab.Locator("#gateway-logs tbody tr").CountAsync()).ShouldBe(1);
         await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-gateway-usage.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task TheCostsChart_MarksAnUnusualDay_AndHasATableView()
+    {
+        var alice = await _server.OnboardAsync("alice@example.com", "Shop");
+        using var key = _server.Client(alice.Key);
+        var day = new DateTimeOffset(_server.Time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(-1).AddHours(12);
+        var events = Enumerable.Range(1, 4).Select(w => (object)new { id = $"w{w}", timestamp = day.AddDays(-7 * w).ToString("O", CultureInfo.InvariantCulture), provider = "openai", cost = new { amount = 1 } })
+            .Append(new { id = "spike", timestamp = day.ToString("O", CultureInfo.InvariantCulture), provider = "openai", cost = new { amount = 10 } });
+        (await key.PostAsJsonAsync("/api/v1/events", events)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await using var browser = await Chromium.LaunchAsync();
+        var context = await browser.NewContextAsync(new() { BaseURL = _server.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "panoptic_session", Value = alice.Token, Url = _server.Address.ToString() }]);
+        var tab = await context.NewPageAsync();
+        await tab.GotoAsync($"/w/{alice.WorkspaceId}/costs?from={day.AddDays(-30):yyyy-MM-dd}&to={day:yyyy-MM-dd}");
+        (await tab.Locator("svg.chart .anomaly").CountAsync()).ShouldBe(1);
+        await tab.ClickAsync("details.table-view summary");
+        var unusual = tab.Locator("#spend-per-day tr.anomalous th");
+        (await unusual.TextContentAsync()).ShouldBe($"{day:yyyy-MM-dd} (unusual)");
+        (await tab.Locator("#spend-per-day tbody tr").CountAsync()).ShouldBe(5);
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-costs-anomaly.png"), FullPage = true });
+    }
 }
