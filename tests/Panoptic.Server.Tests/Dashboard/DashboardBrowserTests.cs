@@ -324,6 +324,24 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await tab.ClickAsync("form[aria-label='Filter requests'] button");
         (await tab.Locator("#gateway-logs tbody tr").CountAsync()).ShouldBe(1);
         await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-gateway-usage.png"), FullPage = true });
+
+        // Provider keys: added, rotated and removed from the page, never shown back.
+        await tab.FillAsync("#provider-name", "claude");
+        await tab.SelectOptionAsync("#provider-kind", "anthropic");
+        await tab.FillAsync("#provider-secret", "sk-ant-api03-UI-SECRET-5555");
+        await tab.ClickAsync("form[aria-label='New provider key'] button[type=submit]");
+        (await tab.TextContentAsync("[role=status]")).ShouldBe("Provider key added.");
+        var claude = tab.Locator("tr[data-provider='claude']");
+        (await claude.Locator(".hint").TextContentAsync()).ShouldBe("sk-…5555");
+        await claude.Locator("input[name=NewSecret]").FillAsync("sk-ant-api03-UI-ROTATED-7777");
+        await claude.Locator("form[aria-label='Rotate claude'] button").ClickAsync();
+        (await tab.Locator("tr[data-provider='claude'] .hint").TextContentAsync()).ShouldBe("sk-…7777");
+        var html = await tab.ContentAsync();
+        html.ShouldNotContain("UI-SECRET");
+        html.ShouldNotContain("UI-ROTATED");
+        await tab.Locator("tr[data-provider='claude'] form[aria-label='Remove claude'] button").ClickAsync();
+        (await tab.Locator("tr[data-provider='claude']").CountAsync()).ShouldBe(0);
+        (await session.GetFromJsonAsync<JsonElement>("/api/v1/gateway/provider-keys")).GetArrayLength().ShouldBe(1);
     }
 
     [Fact]
