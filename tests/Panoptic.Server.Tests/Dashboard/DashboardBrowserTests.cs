@@ -35,6 +35,18 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         reached.Count.ShouldBe(count, $"reached {reached.Count} of {count} controls on {tab.Url}");
     }
 
+    /// <summary>A page of a fresh browser context signed in with <paramref name="session"/>, and the console errors it collects.</summary>
+    private async Task<(IPage Tab, List<string> Problems)> SignedInAsync(Chromium.Session browser, string session)
+    {
+        var context = await browser.NewContextAsync(new() { BaseURL = _server.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "panoptic_session", Value = session, Url = _server.Address.ToString() }]);
+        var tab = await context.NewPageAsync();
+        var problems = new List<string>();
+        tab.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add($"console {message.Type}: {message.Text}"); };
+        tab.PageError += (_, error) => problems.Add($"page error: {error}");
+        return (tab, problems);
+    }
+
     public async Task InitializeAsync() => _server = await RunningServer.StartAsync(null, _data, new FakeTimeProvider(DateTimeOffset.UtcNow));
 
     public async Task DisposeAsync()
@@ -242,11 +254,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var readiness = document.RootElement.GetProperty("commercial_readiness");
 
         await using var browser = await Chromium.LaunchAsync();
-        var context = await browser.NewContextAsync(new() { BaseURL = _server.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "panoptic_session", Value = alice.Token, Url = _server.Address.ToString() }]);
-        var tab = await context.NewPageAsync();
-        var problems = new List<string>();
-        tab.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add($"console {message.Type}: {message.Text}"); };
+        var (tab, problems) = await SignedInAsync(browser, alice.Token);
         await tab.GotoAsync($"/w/{alice.WorkspaceId}/readiness");
 
         (await tab.TextContentAsync("#verdict")).ShouldBe("Not ready to sell");
@@ -289,11 +297,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Panoptic.Server.Graph.GraphFlushService>(_server.Services).FlushAsync(everything: true, CancellationToken.None);
 
         await using var browser = await Chromium.LaunchAsync();
-        var context = await browser.NewContextAsync(new() { BaseURL = _server.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "panoptic_session", Value = alice.Token, Url = _server.Address.ToString() }]);
-        var tab = await context.NewPageAsync();
-        var problems = new List<string>();
-        tab.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add($"console {message.Type}: {message.Text}"); };
+        var (tab, problems) = await SignedInAsync(browser, alice.Token);
         await tab.GotoAsync($"/w/{alice.WorkspaceId}/graph");
 
         (await tab.Locator("svg.graph .node").CountAsync()).ShouldBe(2);
@@ -329,9 +333,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         for (var i = 0; i < 200 && (await session.GetFromJsonAsync<JsonElement>("/api/v1/gateway/logs")).GetProperty("data").GetArrayLength() < 3; i++) await Task.Delay(10);
 
         await using var browser = await Chromium.LaunchAsync();
-        var context = await browser.NewContextAsync(new() { BaseURL = _server.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "panoptic_session", Value = alice.Token, Url = _server.Address.ToString() }]);
-        var tab = await context.NewPageAsync();
+        var (tab, problems) = await SignedInAsync(browser, alice.Token);
         await tab.GotoAsync($"/w/{alice.WorkspaceId}/gateway");
         await tab.SelectOptionAsync("#usage-by", "tenant");
         await tab.ClickAsync("form[aria-label='Usage grouping'] button");
@@ -362,6 +364,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await tab.Locator("tr[data-provider='claude']").CountAsync()).ShouldBe(0);
         (await session.GetFromJsonAsync<JsonElement>("/api/v1/gateway/provider-keys")).GetArrayLength().ShouldBe(1);
         await KeyboardReachesEveryControlAsync(tab);
+        problems.ShouldBeEmpty();
     }
 
     [Fact]
@@ -375,9 +378,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await key.PostAsJsonAsync("/api/v1/events", events)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         await using var browser = await Chromium.LaunchAsync();
-        var context = await browser.NewContextAsync(new() { BaseURL = _server.Address.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "panoptic_session", Value = alice.Token, Url = _server.Address.ToString() }]);
-        var tab = await context.NewPageAsync();
+        var (tab, problems) = await SignedInAsync(browser, alice.Token);
         await tab.GotoAsync($"/w/{alice.WorkspaceId}/costs?from={day.AddDays(-30):yyyy-MM-dd}&to={day:yyyy-MM-dd}");
         (await tab.Locator("svg.chart .anomaly").CountAsync()).ShouldBe(1);
         await tab.ClickAsync("details.table-view summary");
@@ -385,5 +386,6 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await unusual.TextContentAsync()).ShouldBe($"{day:yyyy-MM-dd} (unusual)");
         (await tab.Locator("#spend-per-day tbody tr").CountAsync()).ShouldBe(5);
         await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-costs-anomaly.png"), FullPage = true });
+        problems.ShouldBeEmpty();
     }
 }
