@@ -98,8 +98,12 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         object Event(string id, string tenant, decimal amount) => new { id, timestamp = at, provider = "openai", model = "gpt-4o-mini", tenant_id = tenant, cost = new { amount } };
         (await ingest.PostAsJsonAsync("/api/v1/events", new[] { Event("e1", "acme", 1.5m), Event("e2", "acme", 2.25m), Event("e3", "=cmd|' /C calc'!A0", 0.75m) })).StatusCode.ShouldBe(HttpStatusCode.OK);
 
+        (await api.PostAsJsonAsync("/api/v1/budgets", new { name = "llm", amount = 5 })).StatusCode.ShouldBe(HttpStatusCode.Created);
         await tab.ReloadAsync();
         (await tab.TextContentAsync("#spend-month")).ShouldBe("$4.50");
+        var gauge = tab.Locator("li[data-budget='llm']");
+        (await gauge.Locator(".gauge-text").TextContentAsync())!.ShouldContain("4.5 of 5 usd (90 %)");
+        (await gauge.Locator("svg rect.spent").CountAsync()).ShouldBe(1);
         (await tab.TextContentAsync("table.costs tbody th")).ShouldBe("openai");
         await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-overview.png"), FullPage = true });
 
@@ -110,6 +114,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         (await tab.TextContentAsync("#total-cost")).ShouldBe("$4.50");
         (await tab.Locator("table.costs tbody tr").CountAsync()).ShouldBe(2);
         (await tab.Locator("svg.chart rect").CountAsync()).ShouldBe(2);
+        (await tab.Locator("svg.chart .anomaly").CountAsync()).ShouldBe(0, "a first day of spend has no weekday norm to be unusual against");
         await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-costs.png"), FullPage = true });
         var csvHref = await tab.GetAttributeAsync("#csv", "href");
         var csv = await (await tab.APIRequest.GetAsync(csvHref!)).TextAsync();
