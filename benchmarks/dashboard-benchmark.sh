@@ -10,7 +10,6 @@ rounds=${2:-30}
 source "$(dirname "${BASH_SOURCE[0]}")/serve.sh"
 serve_start sqlite
 serve_onboard
-bench="benchmarks/Panoptic.Benchmarks/bin/Release/net10.0/Panoptic.Benchmarks.dll"
 dotnet "$bench" ingest --url "$url" --key "$key" --token "$token" --events "$events" --connections 8 | tail -3
 # Every page gets data: scans (the readiness trend reads them), traces (the graph), probes (connections), gateway traffic.
 for _ in $(seq 1 10); do dotnet "$work/cli/panoptic.dll" scan "$root" --push "$url" --key "$key" --no-progress --format json >/dev/null; done
@@ -19,13 +18,7 @@ for i in $(seq 1 50); do
   curl -sf -XPOST "$url/api/v1/probes" -H "Authorization: Bearer $token" -H "Panoptic-Workspace: $workspace" -H 'Content-Type: application/json' \
     -d "{\"name\":\"probe-$i\",\"kind\":\"tcp\",\"target\":\"127.0.0.1:9\"}" >/dev/null
 done
-upstream_port=$(free_port)
-dotnet "$bench" gateway-upstream "$upstream_port" >/dev/null 2>&1 &
-extra_pids+=($!)
-until curl -s -o /dev/null "http://127.0.0.1:$upstream_port/"; do sleep 0.05; done
-curl -sf -XPOST "$url/api/v1/gateway/provider-keys" -H "Authorization: Bearer $token" -H "Panoptic-Workspace: $workspace" -H 'Content-Type: application/json' \
-  -d "{\"name\":\"local\",\"provider\":\"openai\",\"api_key\":\"sk-benchmark-upstream-key\",\"base_url\":\"http://127.0.0.1:$upstream_port/v1\"}" >/dev/null
-gateway_key=$(curl -sf -XPOST "$url/api/v1/gateway/keys" -H "Authorization: Bearer $token" -H "Panoptic-Workspace: $workspace" -H 'Content-Type: application/json' -d '{"name":"bench"}' | json key)
+gateway_start
 dotnet "$bench" gateway-load "$url" "$gateway_key" "http://127.0.0.1:$upstream_port" 1000 8 >/dev/null
 echo "loaded: $events events, 10 scans, 20 s of traces, 50 probes, $(curl -sf "$url/metrics" | awk '/^panoptic_gateway_log_rows_written_total/ {print $2}') gateway requests"
 pages=("/w/$workspace" "/w/$workspace/costs" "/w/$workspace/costs?group_by=tenant" "/w/$workspace/costs?group_by=model" "/w/$workspace/connections"

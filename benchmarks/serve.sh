@@ -4,6 +4,8 @@
 #                         sets work (a temporary folder), url, pid and ready_ms (start to /readyz, milliseconds)
 #   serve_onboard         sets token, workspace and key (an ingestion key)
 #   extra_pids            more processes to stop on exit (a benchmark's own targets)
+#   gateway_start         a local OpenAI-format upstream with a provider key for it and a gateway key; sets
+#                         upstream_port and gateway_key
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 extra_pids=()
@@ -43,6 +45,19 @@ serve_onboard() {
   token=$(curl -sf -XPOST "$url/api/v1/auth/login" -H 'Content-Type: application/json' -d '{"email":"bench@example.com","password":"benchmark password"}' | json token)
   workspace=$(curl -sf -XPOST "$url/api/v1/workspaces" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d '{"name":"bench"}' | json id)
   key=$(curl -sf -XPOST "$url/api/v1/keys" -H "Authorization: Bearer $token" -H "Panoptic-Workspace: $workspace" -H 'Content-Type: application/json' -d '{"name":"load"}' | json key)
+}
+
+bench="benchmarks/Panoptic.Benchmarks/bin/Release/net10.0/Panoptic.Benchmarks.dll"
+
+gateway_start() {
+  upstream_port=$(free_port)
+  dotnet "$bench" gateway-upstream "$upstream_port" >/dev/null 2>&1 &
+  extra_pids+=($!)
+  until curl -s -o /dev/null "http://127.0.0.1:$upstream_port/"; do sleep 0.05; done
+  curl -sf -XPOST "$url/api/v1/gateway/provider-keys" -H "Authorization: Bearer $token" -H "Panoptic-Workspace: $workspace" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"local\",\"provider\":\"openai\",\"api_key\":\"sk-benchmark-upstream-key\",\"base_url\":\"http://127.0.0.1:$upstream_port/v1\"}" >/dev/null
+  gateway_key=$(curl -sf -XPOST "$url/api/v1/gateway/keys" -H "Authorization: Bearer $token" -H "Panoptic-Workspace: $workspace" -H 'Content-Type: application/json' \
+    -d '{"name":"bench"}' | json key)
 }
 
 machine() { echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB; $(date -u +%Y-%m-%d)"; }
