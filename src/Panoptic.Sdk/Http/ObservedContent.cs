@@ -51,8 +51,6 @@ internal sealed class ResponseObserver(PanopticSdk.Tracker tracker, ProviderMatc
             SdkEventSource.Log.CallbackFailed("recording a response: " + e.Message);
         }
     }
-
-    public override string ToString() => $"{_request.Provider} {_request.Name}";
 }
 
 /// <summary>The provider's content, unchanged for the caller, with every byte read shown to the observer on its way.</summary>

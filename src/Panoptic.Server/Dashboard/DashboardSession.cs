@@ -21,6 +21,13 @@ internal sealed class DashboardSession
     public static string? WorkspaceIdIn(PathString path) =>
         path.StartsWithSegments("/w", out var rest) && rest.Value is { Length: > 1 } tail ? tail[1..].Split('/')[0] : null;
 
+    /// <summary>Gives the browser the session of a successful log-in: HttpOnly, SameSite=Strict, Secure over HTTPS, until the session expires.</summary>
+    public static void SetCookie(HttpContext http, AccountEndpoints.LoggedIn login) =>
+        http.Response.Cookies.Append(PanopticAuthentication.CookieName, login.Token, new CookieOptions
+        {
+            HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Strict, Expires = login.ExpiresAt, Path = "/",
+        });
+
     public static DashboardSession Of(HttpContext http) => http.Items[typeof(DashboardSession)] as DashboardSession ?? new DashboardSession();
 
     /// <summary>Loads the user and, when the route names one, the workspace; false when nobody is signed in.</summary>

@@ -41,13 +41,6 @@ internal sealed partial class GatewayLogWriter(PanopticStore store, TimeProvider
         _queue.Writer.TryWrite((null!, null)); // wake the writer; an empty item carries no row
     }
 
-    /// <summary>Waits until everything queued so far is written (tests and shutdown).</summary>
-    public async Task DrainAsync(CancellationToken cancellationToken)
-    {
-        while (_queue.Reader.Count > 0 || Volatile.Read(ref _busy) != 0) await Task.Delay(5, cancellationToken);
-    }
-
-    private int _busy;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -68,35 +61,25 @@ internal sealed partial class GatewayLogWriter(PanopticStore store, TimeProvider
 
     private async Task WriteAvailableAsync(List<(GatewayLog Log, LedgerEvent? Cost)> batch, CancellationToken cancellationToken)
     {
-        Interlocked.Exchange(ref _busy, 1);
+        while (_queue.Reader.TryRead(out var item))
+        {
+            if (item.Log is not null) batch.Add(item);
+            if (batch.Count == 500 || !_queue.Reader.TryPeek(out _)) await WriteAsync(batch, cancellationToken);
+        }
+        var bodies = new List<(string, string, GatewayBodies)>();
+        while (_bodies.TryDequeue(out var body))
+        {
+            Interlocked.Decrement(ref _bodyCount);
+            bodies.Add(body);
+        }
+        if (bodies.Count == 0) return;
         try
         {
-            while (_queue.Reader.TryRead(out var item))
-            {
-                if (item.Log is not null) batch.Add(item);
-                if (batch.Count == 500 || !_queue.Reader.TryPeek(out _)) await WriteAsync(batch, cancellationToken);
-            }
-            var bodies = new List<(string, string, GatewayBodies)>();
-            while (_bodies.TryDequeue(out var body))
-            {
-                Interlocked.Decrement(ref _bodyCount);
-                bodies.Add(body);
-            }
-            if (bodies.Count > 0)
-            {
-                try
-                {
-                    await store.AppendGatewayBodiesAsync(bodies, cancellationToken);
-                }
-                catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
-                {
-                    LogWriteFailed(logger, bodies.Count, e.Message);
-                }
-            }
+            await store.AppendGatewayBodiesAsync(bodies, cancellationToken);
         }
-        finally
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
         {
-            Interlocked.Exchange(ref _busy, 0);
+            LogWriteFailed(logger, bodies.Count, e.Message);
         }
     }
 
