@@ -1,12 +1,8 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using OpenAI;
 using OpenAI.Chat;
-using OpenAI.Embeddings;
 using Panoptic.TestUtilities;
 
 namespace Panoptic.Server.Tests;

@@ -1,18 +1,9 @@
-using System.Buffers;
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
-using Panoptic.Sdk.Http;
-using Panoptic.Server.Accounts;
-using Panoptic.Server.Costs;
-using Panoptic.Storage;
 using Panoptic.Storage.Gateway;
-using Panoptic.Storage.Ledger;
 
 namespace Panoptic.Server.Gateway;
 
