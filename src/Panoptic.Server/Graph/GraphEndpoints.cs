@@ -24,9 +24,12 @@ internal static class GraphEndpoints
     /// <summary>One minute of an edge (with ?series=minute): requests, failures and each side's p95.</summary>
     public sealed record Minute(DateTimeOffset Start, long Requests, long Failed, double? ClientP95Ms, double? ServerP95Ms);
 
-    public sealed record RegistryMatch(string Section, string Id, string Name);
+    /// <summary>The registry entry a node stands for, with what the scan knows of it.</summary>
+    public sealed record RegistryMatch(string Section, string Id, string Name, string? Category, string? Status, IReadOnlyList<string> UsedBy,
+        IReadOnlyList<string> EnvVars, IReadOnlyList<RegistryEvidence> Evidence, int EvidenceTotal);
 
-    public sealed record Node(string Id, string Kind, long RequestsIn, long RequestsOut, long FailedIn, RegistryMatch? Registry, bool Undeclared);
+    /// <summary>A node; <c>LatencyIn</c> is the latency of the calls into it, as their callers measured it (as it answered them when a caller did not).</summary>
+    public sealed record Node(string Id, string Kind, long RequestsIn, long RequestsOut, long FailedIn, RegistryMatch? Registry, bool Undeclared, Latency LatencyIn);
 
     public sealed record Idle(string Section, string Id, string Name);
 
@@ -47,13 +50,20 @@ internal static class GraphEndpoints
         if (end - start > TimeSpan.FromDays(93)) return Problems.BadRequest("a window is at most 93 days");
         if (series is not (null or "minute")) return Problems.BadRequest("series: minute (or leave it out)");
         if (series is not null && end - start > TimeSpan.FromDays(1)) return Problems.BadRequest("a per-minute series covers at most one day");
+        var registry = await RegistryEntry.LatestAsync(store, scope.WorkspaceId, cancellationToken);
+        return TypedResults.Ok(await BuildAsync(store, catalog, scope.WorkspaceId, start, end, series is not null, registry, cancellationToken));
+    }
+
+    /// <summary>The graph of a valid window (rounded out to whole minutes), compared with <paramref name="registry"/>.</summary>
+    internal static async Task<GraphView> BuildAsync(PanopticStore store, TechnologyCatalog catalog, string workspaceId, DateTimeOffset start, DateTimeOffset end,
+        bool perMinute, (string? RegistryId, List<RegistryEntry> Entries) registry, CancellationToken cancellationToken)
+    {
         start = StartOfMinute(start);
         end = StartOfMinute(end.AddMinutes(1).AddTicks(-1));
-        var edges = await store.GraphEdgesAsync(scope.WorkspaceId, start, end, cancellationToken);
-        var minutesOf = series is null ? null : (await store.GraphEdgeMinutesAsync(scope.WorkspaceId, start, end, cancellationToken))
-            .ToLookup(e => (e.Client, e.Server, e.ConnectionType));
+        var edges = await store.GraphEdgesAsync(workspaceId, start, end, cancellationToken);
+        var minutesOf = perMinute ? (await store.GraphEdgeMinutesAsync(workspaceId, start, end, cancellationToken)).ToLookup(e => (e.Client, e.Server, e.ConnectionType)) : null;
         var minutes = Math.Max(1, (end - start).TotalMinutes);
-        var (registryId, entries) = await RegistryEntry.LatestAsync(store, scope.WorkspaceId, cancellationToken);
+        var (registryId, entries) = registry;
 
         var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var edge in edges)
@@ -71,12 +81,13 @@ internal static class GraphEndpoints
             var match = kind == "user" ? null : Match(id, kind, entries, catalog);
             if (match is not null) matched.Add((match.Section, match.Id));
             var undeclared = registryId is not null && match is null && kind is "database" or "external";
-            nodes.Add(new Node(id, kind, edges.Where(e => e.Server == id).Sum(e => e.Requests), edges.Where(e => e.Client == id).Sum(e => e.Requests),
-                edges.Where(e => e.Server == id).Sum(e => e.Failed), match, undeclared));
+            var calls = edges.Where(e => e.Server == id).ToList();
+            nodes.Add(new Node(id, kind, calls.Sum(e => e.Requests), edges.Where(e => e.Client == id).Sum(e => e.Requests), calls.Sum(e => e.Failed), match, undeclared,
+                LatencyIn(calls)));
         }
         var idle = entries.Where(e => e.Section != RegistryEntry.Service && !matched.Contains((e.Section, e.Id))).Select(e => new Idle(e.Section, e.Id, e.Name)).ToList();
-        return TypedResults.Ok(new GraphView(start, end, registryId, nodes, [.. edges.Select(e => View(e, minutes, minutesOf?[(e.Client, e.Server, e.ConnectionType)]))],
-            [.. nodes.Where(n => n.Undeclared).Select(n => n.Id)], idle));
+        return new GraphView(start, end, registryId, nodes, [.. edges.Select(e => View(e, minutes, minutesOf?[(e.Client, e.Server, e.ConnectionType)]))],
+            [.. nodes.Where(n => n.Undeclared).Select(n => n.Id)], idle);
     }
 
     private static Edge View(GraphEdge e, double minutes, IEnumerable<GraphEdge>? series) => new(e.Client, e.Server, e.ConnectionType, e.Requests, e.Failed,
@@ -84,6 +95,20 @@ internal static class GraphEndpoints
         LatencyOf(e.ClientBuckets, e.ClientSeconds), LatencyOf(e.ServerBuckets, e.ServerSeconds),
         series?.Select(m => new Minute(DateTimeOffset.FromUnixTimeMilliseconds(m.Minute), m.Requests, m.Failed,
             LatencyOf(m.ClientBuckets, m.ClientSeconds).P95Ms, LatencyOf(m.ServerBuckets, m.ServerSeconds).P95Ms)).ToList());
+
+    private static Latency LatencyIn(List<GraphEdge> calls)
+    {
+        var buckets = new long[GraphEdge.Buckets];
+        var seconds = 0.0;
+        foreach (var call in calls)
+        {
+            var measured = call.ClientBuckets.Any(b => b > 0);
+            var side = measured ? call.ClientBuckets : call.ServerBuckets;
+            for (var i = 0; i < buckets.Length; i++) buckets[i] += side[i];
+            seconds += measured ? call.ClientSeconds : call.ServerSeconds;
+        }
+        return LatencyOf(buckets, seconds);
+    }
 
     internal static Latency LatencyOf(long[] buckets, double seconds)
     {
@@ -108,7 +133,8 @@ internal static class GraphEndpoints
         }
         var sections = kind == "service" ? new[] { RegistryEntry.Service } : [RegistryEntry.Connection, RegistryEntry.ExternalApi];
         var entry = entries.FirstOrDefault(e => sections.Contains(e.Section) && ids.Any(id => e.Id.Equals(id, StringComparison.OrdinalIgnoreCase) || e.Name.Equals(id, StringComparison.OrdinalIgnoreCase)));
-        return entry is null ? null : new RegistryMatch(entry.Section, entry.Id, entry.Name);
+        return entry is null ? null
+            : new RegistryMatch(entry.Section, entry.Id, entry.Name, entry.Category, entry.Status, entry.UsedBy, entry.EnvVars, entry.Evidence, entry.EvidenceTotal);
     }
 
     /// <summary>db.system values whose catalog id differs.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Panoptic.Scanner.Catalog;
 using Panoptic.Server.Accounts;
 using Panoptic.Server.Graph;
 using Panoptic.Server.Registries;
@@ -25,8 +26,17 @@ internal static class ProbeEndpoints
 
     public sealed record SloView(double AvailabilityObjective, double LatencyP95ObjectiveMs, double? ErrorBudgetRemaining, double? BurnRate1h, string? Status);
 
+    /// <summary>
+    /// A connection as the registry, the probes and the last 24 hours of traces see it. <c>UsedBy</c>: the services
+    /// the scan found using it, plus those the traces show calling it. <c>Calls24h</c>: calls in the traces (null
+    /// when no trace arrived in that time); an unprobed connection's latency comes from those calls, as its callers
+    /// measured it (<c>LatencyFrom</c>: probe, traces, or null). <c>Undeclared</c>: probed or called but not in the registry.
+    /// <c>Idle</c>: in the registry, while traces arrive, yet not called by any of them.
+    /// </summary>
     public sealed record ConnectionView(string Name, string? Section, string? Category, IReadOnlyList<string> EnvVars, string Status, ProbeView? Probe,
-        double? LatencyP50Ms, double? LatencyP95Ms, Availability Availability, SloView Slo);
+        double? LatencyP50Ms, double? LatencyP95Ms, string? LatencyFrom, Availability Availability, SloView Slo,
+        IReadOnlyList<string> UsedBy, IReadOnlyList<RegistryEvidence> Evidence, int EvidenceTotal,
+        long? Calls24h, bool Undeclared, bool Idle);
 
     public static void MapProbes(this IEndpointRouteBuilder app)
     {
@@ -76,23 +86,62 @@ internal static class ProbeEndpoints
         return TypedResults.Created($"/api/v1/probes/{probe.Id}", View(probe));
     }
 
-    public static async Task<Ok<List<ConnectionView>>> ConnectionsAsync(WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Ok<List<ConnectionView>>> ConnectionsAsync(WorkspaceScope scope, PanopticStore store, TechnologyCatalog catalog, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var probes = (await store.ProbesAsync(scope.WorkspaceId, cancellationToken)).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
-        var (_, registry) = await RegistryEntry.LatestAsync(store, scope.WorkspaceId, cancellationToken);
+        var registry = await RegistryEntry.LatestAsync(store, scope.WorkspaceId, cancellationToken);
         var windows = new Windows(
             await store.ProbeWindowsAsync(scope.WorkspaceId, now.AddHours(-1), now.AddMinutes(1), cancellationToken),
             await store.ProbeWindowsAsync(scope.WorkspaceId, now.AddDays(-1), now.AddMinutes(1), cancellationToken),
             await store.ProbeWindowsAsync(scope.WorkspaceId, now.AddDays(-30), now.AddMinutes(1), cancellationToken));
+        var traffic = new Traffic(await GraphEndpoints.BuildAsync(store, catalog, scope.WorkspaceId, now.AddDays(-1), now, perMinute: false, registry, cancellationToken));
         var views = new List<ConnectionView>();
-        foreach (var entry in registry.Where(e => e.Section != RegistryEntry.Service))
+        foreach (var entry in registry.Entries.Where(e => e.Section != RegistryEntry.Service))
         {
             probes.Remove(entry.Id, out var probe);
-            views.Add(View(entry, probe, windows));
+            var view = traffic.Add(View(entry, probe, windows), traffic.Nodes(entry));
+            views.Add(view with { Idle = traffic.Seen && view.Calls24h == 0 });
         }
-        foreach (var probe in probes.Values) views.Add(View(null, probe, windows));
+        // What the traces show calling a database or external API the registry does not list, probed or not.
+        foreach (var node in traffic.Undeclared)
+        {
+            probes.Remove(node.Id, out var probe);
+            var view = View(null, probe, windows) with { Name = node.Id, Category = node.Kind, Undeclared = true };
+            if (probe is null)
+            {
+                var (availability, latency) = node.Kind == "database" ? Defaults(null, "database") : Defaults(RegistryEntry.ExternalApi);
+                view = view with { Slo = view.Slo with { AvailabilityObjective = availability, LatencyP95ObjectiveMs = latency } };
+            }
+            views.Add(traffic.Add(view, [node]));
+        }
+        foreach (var probe in probes.Values)
+            views.Add(traffic.Add(View(null, probe, windows) with { Undeclared = true }, []));
         return TypedResults.Ok(views);
+    }
+
+    /// <summary>The service graph of the last 24 hours, asked per connection: how often it was called, by whom and how fast.</summary>
+    private sealed record Traffic(GraphEndpoints.GraphView Graph)
+    {
+        public bool Seen => Graph.Edges.Count > 0;
+
+        /// <summary>Databases and external APIs the traces call that match no registry entry (all of them when no registry was pushed).</summary>
+        public IEnumerable<GraphEndpoints.Node> Undeclared => Graph.Nodes.Where(n => n.Kind is "database" or "external" && n.Registry is null);
+
+        public List<GraphEndpoints.Node> Nodes(RegistryEntry entry) => [.. Graph.Nodes.Where(n => n.Registry is { } r && r.Section == entry.Section && r.Id == entry.Id)];
+
+        /// <summary>
+        /// The view with the calls into <paramref name="nodes"/>: their count (when traces arrive at all), their callers
+        /// among its users, and — for a connection no probe measures — the busiest node's latency.
+        /// </summary>
+        public ConnectionView Add(ConnectionView view, List<GraphEndpoints.Node> nodes)
+        {
+            var callers = Graph.Edges.Where(e => e.Client != ServiceGraph.User && nodes.Any(n => n.Id == e.Server)).Select(e => e.Client);
+            view = view with { UsedBy = [.. view.UsedBy.Union(callers, StringComparer.Ordinal)], Calls24h = Seen ? nodes.Sum(n => n.RequestsIn) : null };
+            if (view.LatencyFrom is not null || nodes.MaxBy(n => n.RequestsIn) is not { LatencyIn.P50Ms: not null } busiest) return view;
+            return view with { LatencyP50Ms = busiest.LatencyIn.P50Ms, LatencyP95Ms = busiest.LatencyIn.P95Ms, LatencyFrom = "traces" };
+        }
     }
 
     /// <summary>Every probe's checks over the last hour, day and 30 days.</summary>
@@ -110,15 +159,16 @@ internal static class ProbeEndpoints
         var objective = probe?.SloAvailability ?? defaults.Availability;
         var latencyObjective = probe?.SloLatencyMs ?? defaults.LatencyMs;
         if (probe is null)
-            return new ConnectionView(entry!.Id, entry.Section, entry.Category, entry.EnvVars, "unprobed", null, null, null, new Availability(null, null, null),
-                new SloView(objective, latencyObjective, null, null, null));
+            return new ConnectionView(entry?.Id ?? "", entry?.Section, entry?.Category, entry?.EnvVars ?? [], "unprobed", null, null, null, null, new Availability(null, null, null),
+                new SloView(objective, latencyObjective, null, null, null), entry?.UsedBy ?? [], entry?.Evidence ?? [], entry?.EvidenceTotal ?? 0, null, false, false);
         var (hour, day, month) = windows.Of(probe.Id);
         var latency = GraphEndpoints.LatencyOf(day.Buckets, day.Seconds);
         var p95 = latency.P95Ms;
         var burn = Slo.BurnRate(hour, objective);
         return new ConnectionView(probe.Name, entry?.Section, entry?.Category, entry?.EnvVars ?? [], probe.Status, View(probe),
-            latency.P50Ms, p95, new Availability(Slo.Availability(hour), Slo.Availability(day), Slo.Availability(month)),
-            new SloView(objective, latencyObjective, Slo.BudgetRemaining(month, objective), burn, Slo.Status(Slo.Availability(month), objective, burn, p95, latencyObjective)));
+            latency.P50Ms, p95, latency.P50Ms is null ? null : "probe", new Availability(Slo.Availability(hour), Slo.Availability(day), Slo.Availability(month)),
+            new SloView(objective, latencyObjective, Slo.BudgetRemaining(month, objective), burn, Slo.Status(Slo.Availability(month), objective, burn, p95, latencyObjective)),
+            entry?.UsedBy ?? [], entry?.Evidence ?? [], entry?.EvidenceTotal ?? 0, null, false, false);
     }
 
     /// <summary>
