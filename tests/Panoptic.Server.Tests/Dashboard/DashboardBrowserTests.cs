@@ -361,4 +361,25 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-costs-anomaly.png"), FullPage = true });
         problems.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task TheCostsChart_DrawsTheSevenBiggestConsumers_AndTheRestAsOneSeries()
+    {
+        var alice = await _server.OnboardAsync("alice@example.com", "Shop");
+        using var key = _server.Client(alice.Key);
+        var at = _server.Time.GetUtcNow().AddHours(-1).ToString("O", CultureInfo.InvariantCulture);
+        // Ten tenants spending $1 to $10: the seven biggest get a series each, the three smallest ($1 + $2 + $3) one.
+        var events = Enumerable.Range(1, 10).Select(i => new { id = $"t{i}", timestamp = at, provider = "openai", tenant_id = $"tenant-{i:00}", cost = new { amount = i } });
+        (await key.PostAsJsonAsync("/api/v1/events", events)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await using var browser = await Chromium.LaunchAsync();
+        var (tab, problems) = await SignedInAsync(browser, alice.Token);
+        await tab.GotoAsync($"/w/{alice.WorkspaceId}/costs?group_by=tenant");
+        (await tab.Locator("ul.legend li").AllTextContentsAsync()).ShouldBe([.. Enumerable.Range(4, 7).Reverse().Select(i => $"tenant-{i:00}"), "all others"]);
+        (await tab.Locator("svg.chart rect").CountAsync()).ShouldBe(8);
+        await tab.ClickAsync("details.table-view summary");
+        (await tab.Locator("#spend-per-day tbody td").AllTextContentsAsync()).ShouldBe(["10", "9", "8", "7", "6", "5", "4", "6", "55"]);
+        (await tab.Locator("table.costs tbody tr").CountAsync()).ShouldBe(10, "the top-consumers table keeps every tenant");
+        problems.ShouldBeEmpty();
+    }
 }
