@@ -58,8 +58,8 @@ public sealed record RegistryDiff(
         Entries(old["backend_connections"], @new["backend_connections"]),
         Entries(old["external_apis"], @new["external_apis"]),
         Score(old["commercial_readiness"], @new["commercial_readiness"]),
-        CheckChanges(old["commercial_readiness"]?["checks"], @new["commercial_readiness"]?["checks"]),
-        FindingChanges(old["audit"]?["findings"], @new["audit"]?["findings"]));
+        CheckChanges(old["commercial_readiness"].Field("checks"), @new["commercial_readiness"].Field("checks")),
+        FindingChanges(old["audit"].Field("findings"), @new["audit"].Field("findings")));
 
     private static List<EntryChange> Entries(JsonNode? old, JsonNode? @new)
     {
@@ -72,20 +72,20 @@ public sealed record RegistryDiff(
     }
 
     private static EntryChange Entry(string change, string id, JsonObject entry) =>
-        new(change, id, Text(entry["name"]) ?? id, Text(entry["category"]) ?? "", [.. Items(entry["used_by"]).Select(Text).OfType<string>()]);
+        new(change, id, entry["name"].AsText() ?? id, entry["category"].AsText() ?? "", [.. entry["used_by"].Texts()]);
 
     private static Dictionary<string, JsonObject> ById(JsonNode? list)
     {
         var result = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var item in Items(list).OfType<JsonObject>())
+        foreach (var item in list.Objects())
         {
-            if (Text(item["id"]) is { } id) result.TryAdd(id, item);
+            if (item["id"].AsText() is { } id) result.TryAdd(id, item);
         }
         return result;
     }
 
     private static ScoreChange? Score(JsonNode? old, JsonNode? @new) =>
-        old is null && @new is null ? null : new(Text(old?["verdict"]), Text(@new?["verdict"]), Number(old?["score"]), Number(@new?["score"]));
+        old is null && @new is null ? null : new(old.Field("verdict").AsText(), @new.Field("verdict").AsText(), old.Field("score").AsNumber(), @new.Field("score").AsNumber());
 
     private static List<CheckChange> CheckChanges(JsonNode? old, JsonNode? @new)
     {
@@ -93,9 +93,9 @@ public sealed record RegistryDiff(
         var changes = new List<CheckChange>();
         foreach (var (id, check) in ById(@new))
         {
-            var oldStatus = before.TryGetValue(id, out var previous) ? Text(previous["status"]) ?? "unknown" : "absent";
-            var newStatus = Text(check["status"]) ?? "unknown";
-            if (oldStatus != newStatus) changes.Add(new CheckChange(id, Text(check["title"]) ?? id, check["blocking"]?.GetValueKind() == JsonValueKind.True, oldStatus, newStatus));
+            var oldStatus = before.TryGetValue(id, out var previous) ? previous["status"].AsText() ?? "unknown" : "absent";
+            var newStatus = check["status"].AsText() ?? "unknown";
+            if (oldStatus != newStatus) changes.Add(new CheckChange(id, check["title"].AsText() ?? id, check["blocking"].IsTrue(), oldStatus, newStatus));
         }
         // Blocking changes first, then by id, so the items that decide the verdict lead.
         return [.. changes.OrderByDescending(c => c.Blocking).ThenBy(c => c.Id, StringComparer.Ordinal)];
@@ -106,24 +106,18 @@ public sealed record RegistryDiff(
         static Dictionary<string, JsonObject> ByFingerprint(JsonNode? list)
         {
             var result = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-            foreach (var item in Items(list).OfType<JsonObject>())
+            foreach (var item in list.Objects())
             {
-                if (Text(item["fingerprint"]) is { } fingerprint) result.TryAdd(fingerprint, item);
+                if (item["fingerprint"].AsText() is { } fingerprint) result.TryAdd(fingerprint, item);
             }
             return result;
         }
-        static FindingChange Finding(string change, JsonObject f) => new(change, Text(f["rule"]) ?? "", Text(f["severity"]) ?? "", Text(f["message"]) ?? "");
+        static FindingChange Finding(string change, JsonObject f) => new(change, f["rule"].AsText() ?? "", f["severity"].AsText() ?? "", f["message"].AsText() ?? "");
         var before = ByFingerprint(old);
         var after = ByFingerprint(@new);
         return [.. after.Where(f => !before.ContainsKey(f.Key)).Select(f => Finding("added", f.Value)),
             .. before.Where(f => !after.ContainsKey(f.Key)).Select(f => Finding("fixed", f.Value))];
     }
-
-    private static JsonArray Items(JsonNode? node) => node as JsonArray ?? [];
-
-    private static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
-
-    private static double? Number(JsonNode? node) => node?.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : null;
 
     public string ToTable() => Render(markdown: false);
 

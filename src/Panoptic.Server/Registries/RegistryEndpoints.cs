@@ -58,11 +58,14 @@ internal static class RegistryEndpoints
             return Problems.Of(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"a registry of more than {MaxRegistryBytes} bytes");
         }
         var now = time.GetUtcNow();
-        var project = registry["project"]?["name"]?.GetValueKind() == JsonValueKind.String ? registry["project"]!["name"]!.GetValue<string>() : "unnamed";
-        var commit = registry["project"]?["commit"]?.GetValueKind() == JsonValueKind.String ? registry["project"]!["commit"]!.GetValue<string>() : null;
+        var project = registry["project"].Field("name").AsText() ?? "unnamed";
+        var commit = registry["project"].Field("commit").AsText();
         // Time-ordered ids: newest first by id as well as by time.
         var id = "reg_" + now.ToUnixTimeMilliseconds().ToString("x12", CultureInfo.InvariantCulture) + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        var stored = new StoredRegistry(id, now, project.Length > 200 ? project[..200] : project, commit, registry.ToJsonString());
+        var stored = new StoredRegistry(id, now, project.Length > 200 ? project[..200] : project, commit, registry.ToJsonString())
+        {
+            ReadinessScore = registry["commercial_readiness"].Field("score").AsNumber(),
+        };
         await store.AddRegistryAsync(scope.WorkspaceId, stored, cancellationToken);
         return TypedResults.Created($"/api/v1/registries/{id}", new Uploaded(id, now, stored.Project, commit));
     }
@@ -82,18 +85,18 @@ internal static class RegistryEndpoints
             new Dictionary<CostDimension, string>()), RollupTable.ModelDay, cancellationToken);
         var spend = rows.ToDictionary(r => r.Keys[0], StringComparer.OrdinalIgnoreCase);
         var apis = new List<ApiSpend>();
-        foreach (var api in registry["external_apis"]?.AsArray() ?? [])
+        foreach (var api in registry["external_apis"].Objects())
         {
-            var apiId = api?["id"]?.GetValue<string>() ?? "";
-            var provider = api?["provider"]?.GetValueKind() == JsonValueKind.String ? api["provider"]!.GetValue<string>() : apiId;
+            if (api["id"].AsText() is not { } apiId) continue;
+            var provider = api["provider"].AsText() ?? apiId;
             var row = spend.GetValueOrDefault(apiId) ?? spend.GetValueOrDefault(provider);
             var matched = row is null ? provider : spend.ContainsKey(apiId) ? apiId : provider;
-            var budget = api?["budget"];
-            var monthly = budget?["monthly"]?.GetValueKind() == JsonValueKind.Number && budget["currency"]?.ToString() is null or "USD" ? budget["monthly"]!.GetValue<double>() : (double?)null;
+            var budget = api["budget"];
+            var monthly = budget.Field("currency").AsText() is null or "USD" ? budget.Field("monthly").AsNumber() : null;
             // The same projection budgets use, over this provider's spend.
             var status = await Budgets.BudgetEndpoints.StatusAsync(store, scope.WorkspaceId,
                 new Budget("", apiId, "provider", matched, "month", null, null, monthly ?? 1, "usd", [], now), now, cancellationToken);
-            apis.Add(new ApiSpend(apiId, api?["name"]?.GetValue<string>() ?? apiId, provider, (row?.CostNanos ?? 0) / 1_000_000_000m, status.Projection.Projected, row?.Events ?? 0,
+            apis.Add(new ApiSpend(apiId, api["name"].AsText() ?? apiId, provider, (row?.CostNanos ?? 0) / 1_000_000_000m, status.Projection.Projected, row?.Events ?? 0,
                 budget?.DeepClone(), monthly is null ? null : status.ProjectedOverspend));
         }
         return TypedResults.Ok(new RegistryView(stored.Id, stored.ReceivedAt, stored.Project, stored.Commit, registry, apis));

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Panoptic.Scanner.Reports;
 using Panoptic.Storage;
 
 namespace Panoptic.Server.Registries;
@@ -25,31 +25,25 @@ internal sealed record RegistryEntry(string Section, string Id, string Name, str
     {
         var stored = await store.RegistryAsync(workspaceId, "latest", cancellationToken);
         var entries = new List<RegistryEntry>();
-        if (stored?.Document is not { } document || JsonNode.Parse(document) is not { } registry) return (stored?.Id, entries);
+        if (stored?.Document is not { } document || JsonNode.Parse(document) is not JsonObject registry) return (stored?.Id, entries);
         foreach (var (array, section) in new[] { ("services", Service), ("backend_connections", Connection), ("external_apis", ExternalApi) })
         {
-            foreach (var item in registry[array] as JsonArray ?? [])
+            foreach (var item in registry[array].Objects())
             {
-                if (Text(item?["id"]) is not { } id) continue;
-                var evidence = item!["evidence"] as JsonArray ?? [];
-                entries.Add(new RegistryEntry(section, id, Text(item["name"]) ?? id, Text(item["category"]), Texts(item["env_vars"]))
+                if (item["id"].AsText() is not { } id) continue;
+                var evidence = item["evidence"].Objects().ToList();
+                entries.Add(new RegistryEntry(section, id, item["name"].AsText() ?? id, item["category"].AsText(), item["env_vars"].Texts())
                 {
-                    Status = Text(item["status"]),
-                    UsedBy = Texts(item["used_by"]),
-                    Evidence = [.. evidence.Take(EvidenceShown).Where(e => Text(e?["file"]) is not null)
-                        .Select(e => new RegistryEvidence(Text(e!["file"])!, Number(e["line"]), Text(e["detail"]) ?? ""))],
-                    EvidenceTotal = Number(item["evidence_total"]) is > 0 and var total ? total : evidence.Count,
+                    Status = item["status"].AsText(),
+                    UsedBy = item["used_by"].Texts(),
+                    Evidence = [.. evidence.Where(e => e["file"].AsText() is not null).Take(EvidenceShown)
+                        .Select(e => new RegistryEvidence(e["file"].AsText()!, e["line"].AsInt() ?? 0, e["detail"].AsText() ?? ""))],
+                    EvidenceTotal = Math.Max(item["evidence_total"].AsInt() ?? 0, evidence.Count),
                 });
             }
         }
         return (stored.Id, entries);
     }
-
-    private static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
-
-    private static List<string> Texts(JsonNode? node) => [.. (node as JsonArray ?? []).Select(Text).OfType<string>()];
-
-    private static int Number(JsonNode? node) => node?.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue<int>(out var n) ? n : 0;
 }
 
 /// <summary>Where the scan saw a connection: a file, a line (0 when the whole file is the evidence) and what it found there.</summary>

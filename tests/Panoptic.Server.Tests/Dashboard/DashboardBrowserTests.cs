@@ -382,4 +382,27 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         (await tab.Locator("table.costs tbody tr").CountAsync()).ShouldBe(10, "the top-consumers table keeps every tenant");
         problems.ShouldBeEmpty();
     }
+
+    [Theory]
+    [InlineData("""{"schema": "panoptic/registry@1", "project": 5, "services": "api", "backend_connections": [1, "x", null, {"id": 7}, {"id": "pg", "used_by": "api", "evidence": [3, {"file": 1}, {"file": "a.py", "line": "x"}], "env_vars": [1], "evidence_total": "many"}], "external_apis": {"a": 1}, "commercial_readiness": {"score": "high", "checks": 3, "verdict": 1}, "audit": {"findings": [1, {"locations": 2}]}}""")]
+    [InlineData("""{"schema": "panoptic/registry@1", "commercial_readiness": 5, "audit": [], "external_apis": 3}""")]
+    [InlineData("""{"schema": "panoptic/registry@1", "commercial_readiness": {"score": 50, "checks": [{"id": "x"}, 1], "categories": [{}], "blocking": [2]}, "audit": {"findings": [{"severity": 1}]}}""")]
+    public async Task ARegistryUnlikeWhatTheScannerWrites_BreaksNoPage(string registry)
+    {
+        var alice = await _server.OnboardAsync("alice@example.com", "Shop");
+        using var key = _server.Client(alice.Key);
+        for (var i = 0; i < 2; i++) // two uploads, so that the trend and the diff have something to compare
+            (await key.PostAsync("/api/v1/registries", new StringContent(registry, System.Text.Encoding.UTF8, "application/json"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+        using var http = new HttpClient(handler) { BaseAddress = _server.Address };
+        foreach (var page in new[] { "", "/connections", "/graph", "/readiness", "/costs" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/w/{alice.WorkspaceId}{page}");
+            request.Headers.Add("Cookie", $"panoptic_session={alice.Token}");
+            (await http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.OK, page);
+        }
+        using var session = _server.Client(alice.Token, alice.WorkspaceId);
+        foreach (var api in new[] { "/api/v1/connections", "/api/v1/graph", "/api/v1/registries/latest", "/api/v1/registries/diff" })
+            (await session.GetAsync(api)).StatusCode.ShouldBe(HttpStatusCode.OK, api);
+    }
 }
