@@ -34,7 +34,11 @@ internal static class DashboardEndpoints
         return Results.Redirect("/login");
     }
 
-    /// <summary>The Costs page's view as CSV: the same query, the same numbers as GET /api/v1/costs.</summary>
+    /// <summary>
+    /// The Costs page's view as CSV, from the same query and with the same numbers as GET /api/v1/costs: every consumer
+    /// over the range (unless top= asks for fewer) with events, cost and share; with interval=, one row per period and
+    /// consumer instead.
+    /// </summary>
     private static async Task<IResult> CsvAsync(string workspaceId, HttpContext http, PanopticStore store, TimeProvider time)
     {
         var session = await DashboardSession.LoadAsync(http, workspaceId);
@@ -43,16 +47,34 @@ internal static class DashboardEndpoints
         var request = CostRequest.Parse(http.Request.Query, time.GetUtcNow());
         if (request.Error is { } error) return Results.BadRequest(error);
         var query = request.Query! with { WorkspaceId = workspaceId };
-        var report = CostReport.Of(query, request.Interval, request.Top, await store.QueryCostsAsync(query, request.Table!, http.RequestAborted));
+        var top = http.Request.Query.ContainsKey("top") ? request.Top : int.MaxValue;
+        var report = CostReport.Of(query, request.Interval, top, await store.QueryCostsAsync(query, request.Table!, http.RequestAborted));
         var csv = new StringBuilder();
-        csv.Append(string.Join(",", report.GroupBy.Select(Cell))).Append(",events,cost_usd,share\n");
-        foreach (var row in report.Top)
+        void Keys(IReadOnlyDictionary<string, string> key)
         {
-            foreach (var dimension in report.GroupBy) csv.Append(Cell(row.Key.GetValueOrDefault(dimension, ""))).Append(',');
-            csv.Append(row.Events.ToString(CultureInfo.InvariantCulture)).Append(',').Append(row.CostUsd.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(row.Share.ToString("0.######", CultureInfo.InvariantCulture)).Append('\n');
+            foreach (var dimension in report.GroupBy) csv.Append(Cell(key.GetValueOrDefault(dimension, ""))).Append(',');
         }
-        return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"costs-{report.From:yyyy-MM-dd}-{report.To:yyyy-MM-dd}.csv");
+        if (report.Interval is null)
+        {
+            csv.Append(string.Join(",", report.GroupBy.Select(Cell).Append("events").Append("cost_usd").Append("share"))).Append('\n');
+            foreach (var row in report.Top)
+            {
+                Keys(row.Key);
+                csv.Append(CultureInfo.InvariantCulture, $"{row.Events},{row.CostUsd},{row.Share.ToString("0.######", CultureInfo.InvariantCulture)}\n");
+            }
+        }
+        else
+        {
+            csv.Append(string.Join(",", report.GroupBy.Select(Cell).Prepend("start").Append("events").Append("cost_usd"))).Append('\n');
+            foreach (var point in report.Series)
+            {
+                csv.Append(point.Start.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)).Append(',');
+                Keys(point.Key);
+                csv.Append(CultureInfo.InvariantCulture, $"{point.Events},{point.CostUsd}\n");
+            }
+        }
+        var name = report.Interval is null ? "costs" : $"costs-per-{report.Interval}";
+        return Results.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv", $"{name}-{report.From:yyyy-MM-dd}-{report.To:yyyy-MM-dd}.csv");
     }
 
     /// <summary>A CSV cell: quoted when needed, and a leading =, +, - or @ neutralised so a spreadsheet does not run it as a formula.</summary>

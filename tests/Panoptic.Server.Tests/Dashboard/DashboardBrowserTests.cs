@@ -47,6 +47,14 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         return (tab, problems);
     }
 
+    /// <summary>A moment shortly before now and still in this month, where the pages' default window (the month to date) sees it, whenever the test runs.</summary>
+    private DateTimeOffset ShortlyBefore(TimeSpan ago)
+    {
+        var now = _server.Time.GetUtcNow();
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        return now - TimeSpan.FromTicks(Math.Min(ago.Ticks, (now - monthStart).Ticks / 2));
+    }
+
     public async Task InitializeAsync() => _server = await RunningServer.StartAsync(null, _data, new FakeTimeProvider(DateTimeOffset.UtcNow));
 
     public async Task DisposeAsync()
@@ -94,7 +102,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         var ingestionKey = (await (await api.PostAsJsonAsync("/api/v1/keys", new { name = "backend" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString();
         using var ingest = new HttpClient { BaseAddress = _server.Address };
         ingest.DefaultRequestHeaders.Authorization = new("Bearer", ingestionKey);
-        var at = DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O", CultureInfo.InvariantCulture);
+        var at = ShortlyBefore(TimeSpan.FromMinutes(5)).ToString("O", CultureInfo.InvariantCulture);
         object Event(string id, string tenant, decimal amount) => new { id, timestamp = at, provider = "openai", model = "gpt-4o-mini", tenant_id = tenant, cost = new { amount } };
         (await ingest.PostAsJsonAsync("/api/v1/events", new[] { Event("e1", "acme", 1.5m), Event("e2", "acme", 2.25m), Event("e3", "=cmd|' /C calc'!A0", 0.75m) })).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -363,23 +371,32 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheCostsChart_DrawsTheSevenBiggestConsumers_AndTheRestAsOneSeries()
+    public async Task TheCostsChart_DrawsTheSevenBiggestConsumers_AndTheRestAsOneSeries_WhileTheExportsKeepEveryOne()
     {
         var alice = await _server.OnboardAsync("alice@example.com", "Shop");
         using var key = _server.Client(alice.Key);
-        var at = _server.Time.GetUtcNow().AddHours(-1).ToString("O", CultureInfo.InvariantCulture);
-        // Ten tenants spending $1 to $10: the seven biggest get a series each, the three smallest ($1 + $2 + $3) one.
-        var events = Enumerable.Range(1, 10).Select(i => new { id = $"t{i}", timestamp = at, provider = "openai", tenant_id = $"tenant-{i:00}", cost = new { amount = i } });
+        var at = ShortlyBefore(TimeSpan.FromHours(1));
+        // Twelve tenants spending $1 to $12: the seven biggest get a series each, the five smallest ($1 + … + $5) one.
+        var events = Enumerable.Range(1, 12).Select(i => new { id = $"t{i}", timestamp = at.ToString("O", CultureInfo.InvariantCulture), provider = "openai", tenant_id = $"tenant-{i:00}", cost = new { amount = i } });
         (await key.PostAsJsonAsync("/api/v1/events", events)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         await using var browser = await Chromium.LaunchAsync();
         var (tab, problems) = await SignedInAsync(browser, alice.Token);
         await tab.GotoAsync($"/w/{alice.WorkspaceId}/costs?group_by=tenant");
-        (await tab.Locator("ul.legend li").AllTextContentsAsync()).ShouldBe([.. Enumerable.Range(4, 7).Reverse().Select(i => $"tenant-{i:00}"), "all others"]);
+        (await tab.Locator("ul.legend li").AllTextContentsAsync()).ShouldBe([.. Enumerable.Range(6, 7).Reverse().Select(i => $"tenant-{i:00}"), "all others"]);
         (await tab.Locator("svg.chart rect").CountAsync()).ShouldBe(8);
         await tab.ClickAsync("details.table-view summary");
-        (await tab.Locator("#spend-per-day tbody td").AllTextContentsAsync()).ShouldBe(["10", "9", "8", "7", "6", "5", "4", "6", "55"]);
-        (await tab.Locator("table.costs tbody tr").CountAsync()).ShouldBe(10, "the top-consumers table keeps every tenant");
+        (await tab.Locator("#spend-per-day tbody td").AllTextContentsAsync()).ShouldBe(["12", "11", "10", "9", "8", "7", "6", "15", "78"]);
+
+        // Both exports list all twelve tenants: over the range with their share, and per day.
+        var csv = (await (await tab.APIRequest.GetAsync((await tab.GetAttributeAsync("#csv", "href"))!)).TextAsync()).Trim().Split('\n');
+        csv[0].ShouldBe("tenant,events,cost_usd,share");
+        csv.Skip(1).Select(l => l.Split(',')[0]).ShouldBe(Enumerable.Range(1, 12).Reverse().Select(i => $"tenant-{i:00}"));
+        csv[1].ShouldBe($"tenant-12,1,12,{Math.Round(12 / 78.0, 4).ToString(CultureInfo.InvariantCulture)}");
+        var perDay = (await (await tab.APIRequest.GetAsync((await tab.GetAttributeAsync("#csv-per-day", "href"))!)).TextAsync()).Trim().Split('\n');
+        perDay[0].ShouldBe("start,tenant,events,cost_usd");
+        perDay.Length.ShouldBe(13);
+        perDay.ShouldContain($"{at.UtcDateTime.Date:yyyy-MM-dd}T00:00:00Z,tenant-07,1,7");
         problems.ShouldBeEmpty();
     }
 
