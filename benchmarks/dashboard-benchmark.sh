@@ -22,7 +22,8 @@ gateway_start
 dotnet "$bench" gateway-load "$url" "$gateway_key" "http://127.0.0.1:$upstream_port" 1000 8 >/dev/null
 echo "loaded: $events events, 10 scans, 20 s of traces, 50 probes, $(curl -sf "$url/metrics" | awk '/^panoptic_gateway_log_rows_written_total/ {print $2}') gateway requests"
 pages=("/w/$workspace" "/w/$workspace/costs" "/w/$workspace/costs?group_by=tenant" "/w/$workspace/costs?group_by=model" "/w/$workspace/connections"
-  "/w/$workspace/graph" "/w/$workspace/readiness" "/w/$workspace/gateway" "/w/$workspace/account" "/w/$workspace/costs.csv?group_by=tenant")
+  "/w/$workspace/graph" "/w/$workspace/readiness" "/w/$workspace/gateway" "/w/$workspace/account" "/w/$workspace/costs.csv?group_by=tenant"
+  "/w/$workspace/costs.csv?group_by=tenant&interval=day")
 for page in "${pages[@]}"; do
   curl -sf -o /dev/null -b "panoptic_session=$token" "$url$page" # warm
   for _ in $(seq 1 "$rounds"); do

@@ -79,6 +79,13 @@ public abstract partial class PanopticStore
     public async Task<Membership?> MembershipAsync(string workspaceId, string userId, CancellationToken cancellationToken = default) =>
         (await MembershipsAsync(userId, cancellationToken)).FirstOrDefault(m => m.Workspace.Id == workspaceId);
 
+    /// <summary>The workspace's members, the owner first, then by when they joined.</summary>
+    public Task<IReadOnlyList<Member>> MembersAsync(string workspaceId, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+        (IReadOnlyList<Member>)[.. (await c.QueryAsync<(string UserId, string Email, string Role, long CreatedAt)>(Command("""
+            SELECT u.id, u.email, m.role, m.created_at FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.workspace_id = @workspaceId ORDER BY CASE m.role WHEN 'owner' THEN 0 ELSE 1 END, m.created_at, u.email
+            """, new { workspaceId }, cancellationToken))).Select(r => new Member(r.UserId, r.Email, r.Role, Time(r.CreatedAt)))], cancellationToken);
+
     /// <summary>Adds an existing user to a workspace as a member; false when already one.</summary>
     public Task<bool> AddMemberAsync(string workspaceId, string userId, DateTimeOffset at, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
         await c.ExecuteAsync(Command("INSERT INTO memberships (workspace_id, user_id, role, created_at) VALUES (@workspaceId, @userId, 'member', @at) ON CONFLICT DO NOTHING",

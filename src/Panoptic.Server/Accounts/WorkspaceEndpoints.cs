@@ -10,6 +10,8 @@ internal static class WorkspaceEndpoints
 {
     public sealed record WorkspaceView(string Id, string Name, string Role, DateTimeOffset CreatedAt);
 
+    public sealed record MemberView(string Email, string Role, DateTimeOffset Since);
+
     public sealed record NewWorkspace(string? Name);
 
     public sealed record NewKey(string? Name);
@@ -30,6 +32,8 @@ internal static class WorkspaceEndpoints
         workspaces.MapPost("/", CreateAsync);
 
         var scoped = app.MapGroup("/api/v1").WithTags("Workspaces").RequireAuthorization(PanopticAuthentication.UserPolicy).WithMetadata(new WorkspaceScope.Required());
+        scoped.MapGet("/members", async (WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
+            TypedResults.Ok((await store.MembersAsync(scope.WorkspaceId, cancellationToken)).Select(m => new MemberView(m.Email, m.Role, m.Since)).ToList()));
         scoped.MapPost("/members", AddMemberAsync);
         scoped.MapGet("/keys", ListKeysAsync);
         scoped.MapPost("/keys", CreateKeyAsync);

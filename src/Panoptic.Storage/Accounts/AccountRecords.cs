@@ -12,6 +12,9 @@ public sealed record Workspace(string Id, string Name, DateTimeOffset CreatedAt)
 /// <summary>A workspace as one of its members sees it, with the member's role (owner or member).</summary>
 public sealed record Membership(Workspace Workspace, string Role);
 
+/// <summary>A member of a workspace as the workspace sees them: who, with what role, since when.</summary>
+public sealed record Member(string UserId, string Email, string Role, DateTimeOffset Since);
+
 /// <summary>
 /// A per-workspace ingestion key. The client sees the full key once; the store keeps the visible prefix (to tell keys
 /// apart in a list) and the SHA-256 of the key.

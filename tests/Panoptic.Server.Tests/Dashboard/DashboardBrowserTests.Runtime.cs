@@ -132,6 +132,8 @@ public sealed partial class DashboardBrowserTests
         details.ShouldContain("Called by api.");
         details.ShouldContain($"{firstEvidence.GetProperty("file").GetString()}:{firstEvidence.GetProperty("line").GetInt32()}");
         (await tab.Locator("svg.graph .node.undeclared").CountAsync()).ShouldBe(1, "mongodb");
+        (await tab.Locator("#edges tbody tr", new() { HasText = "postgresql" }).Locator("td").Nth(3).TextContentAsync()).ShouldBe("<0.01", "3 calls in 24 hours are not none");
+        await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-graph-node.png"), FullPage = true });
 
         // The API says the same.
         var connections = (await session.GetFromJsonAsync<JsonElement>("/api/v1/connections")).EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);

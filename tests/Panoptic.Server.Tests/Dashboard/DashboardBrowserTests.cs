@@ -173,10 +173,20 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         // The refused form answers 400, which the browser reports on its console: that one is expected.
         problems.Skip(before).ShouldBe(["console error: Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
         problems.RemoveRange(before, problems.Count - before);
-        await _server.OnboardAsync("cofounder@example.com", "Elsewhere");
+        var cofounder = await _server.OnboardAsync("cofounder@example.com", "Elsewhere");
         await tab.FillAsync("#member-email", "cofounder@example.com");
         await tab.ClickAsync("form[aria-label='Add a member'] button[type=submit]");
         (await tab.TextContentAsync("[role=status]")).ShouldBe("cofounder@example.com is now a member.");
+        var members = tab.Locator("#members tbody tr");
+        (await members.AllInnerTextsAsync()).Select(r => string.Join(" ", r.Split('\t').Take(2))).ShouldBe(["founder@example.com owner", "cofounder@example.com member"]);
+        var fromMembersApi = await api.GetFromJsonAsync<JsonElement>("/api/v1/members");
+        fromMembersApi.EnumerateArray().Select(m => (m.GetProperty("email").GetString(), m.GetProperty("role").GetString())).ShouldBe([("founder@example.com", "owner"), ("cofounder@example.com", "member")]);
+        // A member sees the members but not the form only the owner may use.
+        var (asMember, memberProblems) = await SignedInAsync(browser, cofounder.Token);
+        await asMember.GotoAsync($"/w/{workspaceId}/account");
+        (await asMember.Locator("#members tbody tr").CountAsync()).ShouldBe(2);
+        (await asMember.Locator("form[aria-label='Add a member']").CountAsync()).ShouldBe(0);
+        memberProblems.ShouldBeEmpty();
         await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-account.png"), FullPage = true });
 
         // The keyboard reaches every control of every page.
