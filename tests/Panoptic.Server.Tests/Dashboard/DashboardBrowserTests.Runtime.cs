@@ -63,10 +63,8 @@ public sealed partial class DashboardBrowserTests
         using var repo = new TempRepository("dashboard-connections")
             .With("api/requirements.txt", "fastapi==0.110\npsycopg2==2.9.9\nstripe==8.0.0\n")
             .With("api/main.py", "import os, psycopg2, stripe\nfrom fastapi import FastAPI\ndb = psycopg2.connect(os.environ['DATABASE_URL'])\nstripe.api_key = os.environ['STRIPE_SECRET_KEY']\napp = FastAPI()\n");
-        var scanner = new Panoptic.Scanner.RepositoryScanner(Panoptic.Scanner.Catalog.TechnologyCatalog.LoadEmbedded());
-        var registry = Panoptic.Scanner.Reports.JsonReport.Write(scanner.Scan(new Panoptic.Scanner.ScanOptions(repo.Root)));
         using var key = _server.Client(alice.Key);
-        (await key.PostAsync("/api/v1/registries", new StringContent(registry, Encoding.UTF8, "application/json"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        var registry = await PushScanAsync(key, repo);
         using var document = JsonDocument.Parse(registry);
         var postgres = document.RootElement.GetProperty("backend_connections").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "postgresql");
         var firstEvidence = postgres.GetProperty("evidence")[0];
