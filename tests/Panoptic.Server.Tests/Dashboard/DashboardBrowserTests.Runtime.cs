@@ -140,4 +140,44 @@ public sealed partial class DashboardBrowserTests
         connections["mongodb"].GetProperty("undeclared").GetBoolean().ShouldBeTrue();
         problems.ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task HostileFileAndServiceNames_FromAScanAndFromTraces_RenderAsText()
+    {
+        const string file = "<script>alert('file')</script>.py";
+        const string service = "<img src=x onerror=alert('service')>";
+        var alice = await _server.OnboardAsync("alice@example.com", "Shop");
+        using var repo = new TempRepository("dashboard-hostile")
+            .With("api/requirements.txt", "fastapi==0.110\npsycopg2==2.9.9\n")
+            .With($"api/{file}", "import psycopg2\nKEY = 'AKIAIOSFODNN7EXAMPLE'\n");
+        using var key = _server.Client(alice.Key);
+        await PushScanAsync(key, repo);
+        var trace = new string('d', 32);
+        await ExportAsync(key, service, Span(trace, "00000000000000d1", "", 2, 5), Span(trace, "00000000000000d2", "00000000000000d1", 3, 1, attributes: ("db.system", "postgresql")));
+        await FlushGraphAsync();
+
+        await using var browser = await Chromium.LaunchAsync();
+        var (tab, problems) = await SignedInAsync(browser, alice.Token);
+        tab.Dialog += (_, dialog) => problems.Add($"dialog: {dialog.Message}");
+        await tab.GotoAsync($"/w/{alice.WorkspaceId}/readiness");
+        await tab.Locator("details[data-check='security.no_hardcoded_secrets'] summary").ClickAsync();
+        (await tab.Locator("details[data-check='security.no_hardcoded_secrets'] ul.evidence").TextContentAsync())!.ShouldContain($"api/{file}:2");
+        await tab.GotoAsync($"/w/{alice.WorkspaceId}/connections");
+        (await tab.Locator("tr[data-connection='postgresql'] .used-by").TextContentAsync())!.ShouldContain(service);
+        await tab.Locator("tr[data-connection='postgresql'] details.evidence summary").ClickAsync();
+        (await tab.Locator("tr[data-connection='postgresql'] details.evidence").TextContentAsync())!.ShouldContain(file);
+        await tab.GotoAsync($"/w/{alice.WorkspaceId}/graph");
+        (await tab.Locator("#edges tbody").TextContentAsync())!.ShouldContain(service);
+        await tab.Locator($"svg.graph a[aria-label=\"{service}: service\"]").ClickAsync();
+        (await tab.TextContentAsync("#node-details h2")).ShouldBe(service);
+        foreach (var page in new[] { "/readiness", "/connections", "/graph" })
+        {
+            await tab.GotoAsync($"/w/{alice.WorkspaceId}{page}");
+            var html = await tab.ContentAsync();
+            html.ShouldNotContain("<script>alert", Case.Sensitive, page);
+            html.ShouldNotContain("<img src=x", Case.Sensitive, page);
+            (await tab.Locator("img").CountAsync()).ShouldBe(0, page);
+        }
+        problems.ShouldBeEmpty("no dialog opened: nothing ran");
+    }
 }

@@ -205,11 +205,22 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
             await KeyboardReachesEveryControlAsync(tab);
         }
 
-        // On a phone the page fits its width.
+        // On a phone every page fits its width (wide tables scroll inside their card).
         await tab.SetViewportSizeAsync(390, 844);
-        await tab.GotoAsync($"/w/{workspaceId}");
-        (await tab.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1")).ShouldBeTrue();
-        await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, "dashboard-overview-phone.png"), FullPage = true });
+        foreach (var page in new[] { "/costs", "/connections", "/gateway", "/account", "/readiness", "/graph", "" })
+        {
+            await tab.GotoAsync($"/w/{workspaceId}{page}");
+            // The page scrolls sideways when something sticks out past the window's edge, outside a card that scrolls by itself.
+            var outside = await tab.EvaluateAsync<string[]>("""
+                () => document.documentElement.scrollWidth <= window.innerWidth + 1 ? [] : [...document.querySelectorAll('body *')]
+                  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.parentElement.closest('.card'))
+                  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ').join('.') : ''))
+                """);
+            outside.ShouldBeEmpty($"{page} is wider than a phone");
+            // What a person sees: the whole page's picture is as wide as the phone (a PNG's width is the big-endian int at byte 16).
+            var shot = await tab.ScreenshotAsync(new() { Path = Path.Combine(shots, $"dashboard-phone-{(page.Length == 0 ? "overview" : page[1..])}.png"), FullPage = true });
+            System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(shot.AsSpan(16, 4)).ShouldBe(390, $"{page}: the full-page picture is wider than the phone");
+        }
 
         await tab.ClickAsync("text=Log out");
         tab.Url.ShouldEndWith("/login");
