@@ -20,7 +20,7 @@ public sealed class ServeCommand(ConsoleStreams streams)
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, separated by ';'", DefaultValueFactory = _ => PanopticServer.DefaultUrl };
         var logFormat = new Option<string>("--log-format") { Description = "Log lines as text or as JSON objects (one per line)", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
-        var command = new Command("serve", "Run the Panoptic server: cost event ingestion, the cost ledger and its queries, accounts and workspaces.") { data, db, urls, logFormat };
+        var command = new Command("serve", "Run the Panoptic server: the dashboard, cost and trace ingestion, budgets and alerts, health probes, the LLM gateway.") { data, db, urls, logFormat };
         command.SetAction((parse, cancellationToken) => new ServeCommand(streams).ExecuteAsync(
             parse.GetValue(data)!, parse.GetValue(db) ?? Environment.GetEnvironmentVariable(DatabaseVariable), parse.GetValue(urls)!, parse.GetValue(logFormat) == "json", cancellationToken));
         return command;
@@ -28,7 +28,8 @@ public sealed class ServeCommand(ConsoleStreams streams)
 
     /// <summary>What a new user does next, with this server's own address (docs/server.md walks through it).</summary>
     internal static string FirstRun(string url) => $$"""
-        panoptic: no account yet. Create the first one, then a workspace and an ingestion key:
+        panoptic: no account yet. Open {{url}}/signup in a browser to create the first one, then a workspace and an
+        ingestion key on the dashboard — or do the same with curl:
           curl -X POST {{url}}/api/v1/auth/signup -H 'Content-Type: application/json' -d '{"email":"you@example.com","password":"at least 12 characters"}'
           curl -X POST {{url}}/api/v1/auth/login  -H 'Content-Type: application/json' -d '{"email":"you@example.com","password":"at least 12 characters"}'
           curl -X POST {{url}}/api/v1/workspaces -H 'Authorization: Bearer <token from login>' -H 'Content-Type: application/json' -d '{"name":"My product"}'
@@ -47,7 +48,7 @@ public sealed class ServeCommand(ConsoleStreams streams)
             });
             await using var app = PanopticServer.Build(builder);
             await app.StartAsync(cancellationToken);
-            await streams.Error.WriteLineAsync($"panoptic: serving on {string.Join(", ", app.Urls)} (Ctrl+C to stop)");
+            await streams.Error.WriteLineAsync($"panoptic: serving on {string.Join(", ", app.Urls)} — the dashboard is at {app.Urls.First()}/ (Ctrl+C to stop)");
             if (!await app.Services.GetRequiredService<PanopticStore>().AnyUserAsync(cancellationToken)) await streams.Error.WriteLineAsync(FirstRun(app.Urls.First()));
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Success;

@@ -89,7 +89,9 @@ public sealed class ServeCommandTests : IDisposable
 
     [Fact]
     public void FirstRun_ShowsTheCommandsWithThisServersAddress() =>
-        ServeCommand.FirstRun("http://127.0.0.1:7400").ShouldContain("curl -X POST http://127.0.0.1:7400/api/v1/auth/signup");
+        ServeCommand.FirstRun("http://127.0.0.1:7400").ShouldSatisfyAllConditions(
+            text => text.ShouldContain("Open http://127.0.0.1:7400/signup in a browser"),
+            text => text.ShouldContain("curl -X POST http://127.0.0.1:7400/api/v1/auth/signup"));
 
     private async Task<Process> StartAsync(string url)
     {
