@@ -51,6 +51,18 @@ public sealed partial class DashboardBrowserTests
         (await tab.TextContentAsync("#node-details h2")).ShouldBe("api");
         (await tab.TextContentAsync("#node-details p"))!.ShouldContain("2 requests in (1 failed)");
         (await tab.Locator("#node-details p").Nth(1).TextContentAsync()).ShouldBe("Called by web.");
+        (await tab.Locator("header nav a[aria-current=page]").AllTextContentsAsync()).ShouldBe(["Graph"]);
+
+        // Left open on a screen, the page reloads itself once a minute when asked to, keeping what it shows.
+        (await tab.Locator("meta[http-equiv=refresh]").CountAsync()).ShouldBe(0);
+        await tab.ClickAsync("#auto-refresh");
+        tab.Url.ShouldContain("refresh=60");
+        tab.Url.ShouldContain("node=api");
+        (await tab.GetAttributeAsync("meta[http-equiv=refresh]", "content")).ShouldBe("60");
+        (await tab.TextContentAsync("#node-details h2")).ShouldBe("api");
+        await tab.ClickAsync("#auto-refresh");
+        tab.Url.ShouldNotContain("refresh=");
+        (await tab.Locator("meta[http-equiv=refresh]").CountAsync()).ShouldBe(0);
         await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-graph.png"), FullPage = true });
         await KeyboardReachesEveryControlAsync(tab);
         problems.ShouldBeEmpty();
