@@ -58,5 +58,32 @@ public sealed partial class DashboardBrowserTests
         perDay.Length.ShouldBe(13);
         perDay.ShouldContain($"{at.UtcDateTime.Date:yyyy-MM-dd}T00:00:00Z,tenant-07,1,7");
         problems.ShouldBeEmpty();
+
+        // A budget for one tenant, added and removed on the page; a budget without its tenant is refused clearly.
+        (await tab.GetAttributeAsync("details.manage", "open")).ShouldNotBeNull("with no budget yet, the form is open");
+        await tab.FillAsync("#budget-name", "big tenant");
+        await tab.FillAsync("#budget-amount", "10");
+        await tab.SelectOptionAsync("#budget-scope", "tenant");
+        await tab.ClickAsync("form[aria-label='New budget'] button[type=submit]");
+        (await tab.Locator("#budget-scope-value").EvaluateAsync<bool>("e => e.validity.valid")).ShouldBeTrue("the browser does not require the tenant: the server says what is missing");
+        (await tab.TextContentAsync("[role=alert]"))!.ShouldContain("scope_value: which tenant the budget is for");
+        problems.ShouldBe(["console error: Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
+        problems.Clear();
+        await tab.FillAsync("#budget-name", "big tenant");
+        await tab.FillAsync("#budget-amount", "10");
+        await tab.SelectOptionAsync("#budget-scope", "tenant");
+        await tab.FillAsync("#budget-scope-value", "tenant-12");
+        await tab.ClickAsync("form[aria-label='New budget'] button[type=submit]");
+        (await tab.TextContentAsync("[role=status]")).ShouldBe("Budget big tenant added.");
+        (await tab.Locator("ul.gauges li[data-budget='big tenant'] .gauge-text").TextContentAsync())!.ShouldContain("12 of 10 usd (120 %)");
+        using var session = _server.Client(alice.Token, alice.WorkspaceId);
+        var budgets = await session.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/budgets");
+        (budgets[0].GetProperty("scope").GetString(), budgets[0].GetProperty("scope_value").GetString(), budgets[0].GetProperty("spent").GetDecimal()).ShouldBe(("tenant", "tenant-12", 12m));
+        await tab.ClickAsync("details.manage summary");
+        await tab.ClickAsync("form[aria-label='Remove big tenant'] button");
+        (await tab.TextContentAsync("[role=status]")).ShouldBe("Budget big tenant removed.");
+        (await session.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/v1/budgets")).GetArrayLength().ShouldBe(0);
+        await KeyboardReachesEveryControlAsync(tab);
+        problems.ShouldBeEmpty();
     }
 }
