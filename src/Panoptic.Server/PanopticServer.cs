@@ -91,6 +91,7 @@ public static class PanopticServer
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        app.Use(SecurityHeaders.Middleware);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

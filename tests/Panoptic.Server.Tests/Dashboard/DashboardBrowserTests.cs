@@ -250,7 +250,14 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
             var anonymous = await Get(page, null);
             (anonymous.StatusCode, anonymous.Headers.Location?.AbsolutePath).ShouldBe((HttpStatusCode.Redirect, "/login"), page);
         }
-        (await Get("/login", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var login = await Get("/login", null);
+        login.StatusCode.ShouldBe(HttpStatusCode.OK);
+        // No script may run and no other site may frame a page (its buttons cannot be clicked through a decoy).
+        var policy = login.Headers.GetValues("Content-Security-Policy").Single();
+        policy.ShouldContain("default-src 'none'");
+        policy.ShouldContain("frame-ancestors 'none'");
+        policy.ShouldContain("form-action 'self'");
+        login.Headers.GetValues("X-Frame-Options").ShouldBe(["DENY"]);
         (await Get("/signup", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         // Every page answers for a member of an empty workspace (no events, traces, probes or scans yet).
@@ -395,5 +402,35 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         using var session = _server.Client(alice.Token, alice.WorkspaceId);
         foreach (var api in new[] { "/api/v1/connections", "/api/v1/graph", "/api/v1/registries/latest", "/api/v1/registries/diff" })
             (await session.GetAsync(api)).StatusCode.ShouldBe(HttpStatusCode.OK, api);
+    }
+
+    [Fact]
+    public async Task HostileQueryStrings_OnEveryPage_AreClearErrorsOrIgnored_NeverAFailureOrReflectedMarkup()
+    {
+        var alice = await _server.OnboardAsync("alice@example.com", "Shop");
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+        using var http = new HttpClient(handler) { BaseAddress = _server.Address };
+        const string markup = "<script>alert(1)</script>";
+        var hostile = Uri.EscapeDataString(markup);
+        var queries = new[]
+        {
+            $"?from={hostile}", "?from=2026-13-45&to=yesterday", "?from=1900-01-01&to=2999-01-01", "?to=2026-01-01&from=2026-02-01", $"?group_by={hostile}",
+            "?group_by=tenant,tenant,model", $"?filter.tenant={hostile}", $"?filter.{hostile}=x", "?top=-1", "?top=99999999999", $"?window={hostile}",
+            $"?node={hostile}", $"?usage_by={hostile}", $"?model={hostile}&tenant={hostile}", "?refresh=60&refresh=61", $"?refresh={hostile}",
+            "?from=" + new string('9', 5000), "?%ZZ=1&a=%E0%A4%A",
+        };
+        foreach (var page in new[] { "", "/costs", "/costs.csv", "/connections", "/graph", "/readiness", "/gateway", "/account" })
+        foreach (var query in queries)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/w/{alice.WorkspaceId}{page}{query}");
+            request.Headers.Add("Cookie", $"panoptic_session={alice.Token}");
+            using var response = await http.SendAsync(request);
+            ((int)response.StatusCode).ShouldBeOneOf([200, 400], $"{page}{query}");
+            // A page never carries the markup; an error in another type (the CSV's JSON problem) may quote it, but a browser never reads it as a page.
+            if (response.Content.Headers.ContentType?.MediaType == "text/html")
+                (await response.Content.ReadAsStringAsync()).ShouldNotContain(markup, Case.Insensitive, $"{page}{query}");
+            response.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
+            response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("default-src 'none'");
+        }
     }
 }
