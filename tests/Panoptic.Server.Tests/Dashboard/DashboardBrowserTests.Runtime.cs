@@ -91,22 +91,36 @@ public sealed partial class DashboardBrowserTests
             Span(trace, "00000000000000c4", "00000000000000c1", 3, 4, status: 2, attributes: Db("postgresql")),
             Span(trace, "00000000000000c5", "00000000000000c1", 3, 1, attributes: Db("mongodb")));
         await FlushGraphAsync();
-        // PostgreSQL is also probed: a real listener answers its one check.
+        await using var browser = await Chromium.LaunchAsync();
+        var (tab, problems) = await SignedInAsync(browser, alice.Token);
+        await tab.GotoAsync($"/w/{alice.WorkspaceId}/connections");
+
+        // PostgreSQL gets a probe from the page (a target that is not host:port first, refused with the reason); a real listener answers its one check.
         using var session = _server.Client(alice.Token, alice.WorkspaceId);
         var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         try
         {
-            (await session.PostAsJsonAsync("/api/v1/probes", new { name = "postgresql", kind = "tcp", target = listener.LocalEndpoint.ToString() })).StatusCode.ShouldBe(HttpStatusCode.Created);
+            (await tab.GetAttributeAsync("details.manage", "open")).ShouldNotBeNull("nothing is probed yet: the form is open");
+            (await tab.Locator("#unprobed option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)")).ShouldContain("postgresql");
+            await tab.FillAsync("#probe-name", "postgresql");
+            await tab.SelectOptionAsync("#probe-kind", "tcp");
+            await tab.FillAsync("#probe-target", "not a host and port");
+            await tab.ClickAsync("form[aria-label='New probe'] button[type=submit]");
+            (await tab.TextContentAsync("[role=alert]"))!.ShouldContain("target: a tcp target is host:port");
+            problems.ShouldBe(["console error: Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
+            problems.Clear();
+            await tab.FillAsync("#probe-name", "postgresql");
+            await tab.SelectOptionAsync("#probe-kind", "tcp");
+            await tab.FillAsync("#probe-target", listener.LocalEndpoint.ToString()!);
+            await tab.ClickAsync("form[aria-label='New probe'] button[type=submit]");
+            (await tab.TextContentAsync("[role=status]")).ShouldBe("Probing postgresql: the first check runs now.");
             (await _server.Services.GetRequiredService<Panoptic.Server.Probes.ProbeRunner>().RunDueAsync(CancellationToken.None)).ShouldBe(1);
         }
         finally
         {
             listener.Stop();
         }
-
-        await using var browser = await Chromium.LaunchAsync();
-        var (tab, problems) = await SignedInAsync(browser, alice.Token);
         await tab.GotoAsync($"/w/{alice.WorkspaceId}/connections");
 
         var row = tab.Locator("tr[data-connection='postgresql']");
@@ -115,8 +129,8 @@ public sealed partial class DashboardBrowserTests
         (await row.Locator(".flag").CountAsync()).ShouldBe(0);
         (await row.Locator(".status").TextContentAsync()).ShouldBe("up");
         (await row.Locator(".availability").TextContentAsync()).ShouldBe("100 % · 100 % · 100 %");
-        (await row.Locator(".slo").TextContentAsync()).ShouldBe("99.9 %, p95 ≤ 250 ms");
-        (await row.Locator(".budget").TextContentAsync()).ShouldBe("100 %");
+        (await row.Locator(".slo .objective").TextContentAsync()).ShouldBe("99.9 %, p95 ≤ 250 ms");
+        (await row.Locator(".budget").TextContentAsync()).ShouldBe("100 % left");
         (await row.Locator(".latency").TextContentAsync())!.ShouldNotContain("traces", Case.Sensitive, "a probed connection's latency is the probe's");
         await row.Locator("details.evidence summary").ClickAsync();
         (await row.Locator("details.evidence").TextContentAsync())!.ShouldContain($"{firstEvidence.GetProperty("file").GetString()}:{firstEvidence.GetProperty("line").GetInt32()}");
@@ -129,7 +143,7 @@ public sealed partial class DashboardBrowserTests
         (await mongo.Locator(".flag.undeclared").TextContentAsync()).ShouldBe("not in the registry");
         (await mongo.Locator(".used-by").TextContentAsync()).ShouldBe("api");
         (await mongo.Locator(".calls").TextContentAsync()).ShouldBe("1");
-        (await mongo.Locator(".slo").TextContentAsync()).ShouldBe("99.9 %, p95 ≤ 250 ms", "a database's objectives, though the registry does not know it");
+        (await mongo.Locator(".slo .objective").TextContentAsync()).ShouldBe("99.9 %, p95 ≤ 250 ms", "a database's objectives, though the registry does not know it");
         (await mongo.Locator(".latency").TextContentAsync())!.ShouldEndWith("(traces)", Case.Sensitive, "nothing probes it: its latency is what its caller measured");
         await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-connections-traffic.png"), FullPage = true });
         await KeyboardReachesEveryControlAsync(tab);
@@ -144,6 +158,13 @@ public sealed partial class DashboardBrowserTests
         (await tab.Locator("svg.graph .node.undeclared").CountAsync()).ShouldBe(1, "mongodb");
         (await tab.Locator("#edges tbody tr", new() { HasText = "postgresql" }).Locator("td").Nth(3).TextContentAsync()).ShouldBe("<0.01", "3 calls in 24 hours are not none");
         await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-graph-node.png"), FullPage = true });
+
+        // Stopping the probe from the page: the API has none left.
+        await tab.GotoAsync($"/w/{alice.WorkspaceId}/connections");
+        await tab.ClickAsync("form[aria-label='Stop probing postgresql'] button");
+        (await tab.TextContentAsync("[role=status]")).ShouldBe("Stopped probing postgresql.");
+        (await tab.Locator("tr[data-connection='postgresql'] .status").TextContentAsync()).ShouldBe("unprobed");
+        (await session.GetFromJsonAsync<JsonElement>("/api/v1/probes")).GetArrayLength().ShouldBe(0);
 
         // The API says the same.
         var connections = (await session.GetFromJsonAsync<JsonElement>("/api/v1/connections")).EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
