@@ -96,7 +96,9 @@ public abstract partial class PanopticStore
     /// <summary>
     /// Sums over [From, To) from <paramref name="table"/> plus the events not rolled up yet, read in one snapshot:
     /// exact whenever it runs. The caller aligns the window to the table's grain and uses the user table only for
-    /// the dimensions it has (tenant, user, provider).
+    /// the dimensions it has (tenant, user, provider). An hourly table asked for days or totals reads only the
+    /// window's partial first and last days by the hour, and the whole days between from a day table: month-to-now
+    /// by tenant reads ~30 rows a tenant instead of ~700.
     /// </summary>
     public Task<IReadOnlyList<CostRow>> QueryCostsAsync(CostQuery query, RollupTable table, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
     {
@@ -104,9 +106,10 @@ public abstract partial class PanopticStore
         if (missing is not null) throw new ArgumentException($"{table.Name} has no {missing} column", nameof(table));
         await using var transaction = await BeginSnapshotAsync(c, cancellationToken);
         var merged = new Dictionary<string, CostRow>(StringComparer.Ordinal);
-        foreach (var pending in RollupsThenPending)
+        // The rollup tables over their parts of the window, then the events not rolled up yet over all of it.
+        foreach (var (part, source, pending) in Parts(query, table).Select(p => (p.Query, p.Table, false)).Append((query, table, true)))
         {
-            var (sql, parameters) = CostSql(query, table, pending);
+            var (sql, parameters) = CostSql(part, source, pending);
             await using var reader = await c.ExecuteReaderAsync(Command(sql, parameters, cancellationToken, transaction));
             var n = query.GroupBy.Count;
             while (await reader.ReadAsync(cancellationToken))
@@ -137,7 +140,30 @@ public abstract partial class PanopticStore
             return (IReadOnlyList<(string, string, long, long)>)[.. rows];
         }, cancellationToken);
 
-    private static readonly bool[] RollupsThenPending = [false, true];
+    /// <summary>
+    /// The window split by table: whole UTC days from a day table with the dimensions asked for, the partial days at
+    /// either end from the hourly one; the whole window from <paramref name="table"/> when no split saves anything
+    /// (a day table already, an hourly series, no whole day inside, or no day table for these dimensions).
+    /// </summary>
+    internal static IEnumerable<(CostQuery Query, RollupTable Table)> Parts(CostQuery query, RollupTable table)
+    {
+        const long day = 86_400_000;
+        var from = query.From.ToUnixTimeMilliseconds();
+        var to = query.To.ToUnixTimeMilliseconds();
+        var firstWholeDay = from % day == 0 ? from : from - from % day + day;
+        var endOfWholeDays = to - to % day;
+        var days = table.Grain == RollupGrain.Hour && query.Bucket != RollupGrain.Hour && firstWholeDay < endOfWholeDays
+            ? RollupTable.For(query.GroupBy.Concat(query.Filters.Keys), hourly: false) : null;
+        // Every rollup table sums every event, so any day table with the dimensions asked for gives the same numbers.
+        if (days is not { Grain: RollupGrain.Day })
+        {
+            yield return (query, table);
+            yield break;
+        }
+        if (from < firstWholeDay) yield return (query with { To = DateTimeOffset.FromUnixTimeMilliseconds(firstWholeDay) }, table);
+        yield return (query with { From = DateTimeOffset.FromUnixTimeMilliseconds(firstWholeDay), To = DateTimeOffset.FromUnixTimeMilliseconds(endOfWholeDays) }, days);
+        if (endOfWholeDays < to) yield return (query with { From = DateTimeOffset.FromUnixTimeMilliseconds(endOfWholeDays) }, table);
+    }
 
     private (string Sql, DynamicParameters Parameters) CostSql(CostQuery query, RollupTable table, bool pending)
     {

@@ -194,6 +194,33 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rollups_AWindowThatStartsAndEndsInsideDays_IsExact_ByDayAndInTotal()
+    {
+        var store = await CreateStoreAsync();
+        var day = new DateTimeOffset(2026, 11, 10, 0, 0, 0, TimeSpan.Zero);
+        // Every 50 minutes for four days, on two tenants; the window starts at 13:00 on the first day and ends at 09:00 on the last.
+        var events = Enumerable.Range(0, 4 * 24 * 60 / 50).Select(i => Event($"e{i}", day.AddMinutes(i * 50), costNanos: 1000 + i, tenant: i % 2 == 0 ? "acme" : "beta")).ToList();
+        await store.AppendEventsAsync("w1", events, Now);
+        var (from, to) = (day.AddHours(13), day.AddDays(3).AddHours(9));
+        var inside = events.Where(e => e.Timestamp >= from && e.Timestamp < to).ToList();
+        var expectedByDay = inside.GroupBy(e => (Day: new DateTimeOffset(e.Timestamp.UtcDateTime.Date, TimeSpan.Zero).ToUnixTimeMilliseconds(), e.TenantId))
+            .Select(g => (g.Key.Day, g.Key.TenantId, (long)g.Count(), g.Sum(e => e.CostNanos!.Value))).Order().ToList();
+        var expectedTotals = inside.GroupBy(e => e.TenantId).Select(g => (0L, g.Key, (long)g.Count(), g.Sum(e => e.CostNanos!.Value))).Order().ToList();
+        async Task Agree()
+        {
+            var byDay = await store.QueryCostsAsync(new CostQuery("w1", from, to, [CostDimension.Tenant], RollupGrain.Day, new Dictionary<CostDimension, string>()), RollupTable.TenantHour);
+            byDay.Select(r => (r.Bucket, r.Keys[0], r.Events, r.CostNanos)).Order().ToList().ShouldBe(expectedByDay);
+            var totals = await store.QueryCostsAsync(new CostQuery("w1", from, to, [CostDimension.Tenant], null, new Dictionary<CostDimension, string>()), RollupTable.TenantHour);
+            totals.Select(r => (r.Bucket, r.Keys[0], r.Events, r.CostNanos)).Order().ToList().ShouldBe(expectedTotals);
+        }
+        await Agree();
+        (await store.RollUpAsync(max: 40)).ShouldBe(40); // halfway: some days rolled up, the rest pending
+        await Agree();
+        await store.RollUpAsync();
+        await Agree();
+    }
+
+    [Fact]
     public async Task RollUp_HalfwayAndByUser_KeepsQueriesExact()
     {
         var store = await CreateStoreAsync();
