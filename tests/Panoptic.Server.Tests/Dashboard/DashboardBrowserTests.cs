@@ -288,7 +288,14 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
             request.Headers.Add("X-Panoptic-Tenant", tenant);
             (await http.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.OK);
         }
-        for (var i = 0; i < 200 && (await session.GetFromJsonAsync<JsonElement>("/api/v1/gateway/logs")).GetProperty("data").GetArrayLength() < 3; i++) await Task.Delay(10);
+        // A second key asks for a model no provider key serves: refused, and logged with the reason.
+        var batchKey = (await (await session.PostAsJsonAsync("/api/v1/gateway/keys", new { name = "batch" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString();
+        using (var refused = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent("""{"model":"llama-3-70b","messages":[]}""", System.Text.Encoding.UTF8, "application/json") })
+        {
+            refused.Headers.Authorization = new("Bearer", batchKey);
+            ((int)(await http.SendAsync(refused)).StatusCode).ShouldBeGreaterThanOrEqualTo(400);
+        }
+        for (var i = 0; i < 200 && (await session.GetFromJsonAsync<JsonElement>("/api/v1/gateway/logs")).GetProperty("data").GetArrayLength() < 4; i++) await Task.Delay(10);
 
         await using var browser = await Chromium.LaunchAsync();
         var (tab, problems) = await SignedInAsync(browser, alice.Token);
@@ -298,10 +305,20 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         var rows = await tab.Locator("#gateway-usage tbody tr").AllAsync();
         var usage = new Dictionary<string, string>();
         foreach (var row in rows) usage[(await row.Locator("th").TextContentAsync())!] = (await row.Locator("td").First.TextContentAsync())!;
-        usage.ShouldBe(new Dictionary<string, string> { ["acme"] = "2", ["globex"] = "1" });
+        usage.ShouldBe(new Dictionary<string, string> { ["acme"] = "2", ["globex"] = "1", ["(none)"] = "1" }, "the refused request counts too (as an error)");
         await tab.FillAsync("#log-tenant", "globex");
         await tab.ClickAsync("form[aria-label='Filter requests'] button");
         (await tab.Locator("#gateway-logs tbody tr").CountAsync()).ShouldBe(1);
+        tab.Url.ShouldContain("usage_by=tenant", Case.Sensitive, "filtering the requests keeps the usage grouping");
+        await tab.FillAsync("#log-tenant", "");
+        await tab.SelectOptionAsync("#log-key", new SelectOptionValue { Label = "batch" });
+        await tab.ClickAsync("form[aria-label='Filter requests'] button");
+        var failed = tab.Locator("#gateway-logs tbody tr");
+        (await failed.CountAsync()).ShouldBe(1);
+        (await failed.GetAttributeAsync("class")).ShouldBe("warn");
+        (await failed.Locator("td").Nth(1).TextContentAsync()).ShouldBe("batch");
+        (await failed.Locator("td").Nth(2).TextContentAsync()).ShouldBe("llama-3-70b");
+        (await failed.Locator(".error-text").TextContentAsync()).ShouldNotBeNullOrWhiteSpace("a refused request says why");
         await tab.ScreenshotAsync(new() { Path = Path.Combine(Chromium.ScreenshotFolder, "dashboard-gateway-usage.png"), FullPage = true });
 
         // Provider keys: added, rotated and removed from the page, never shown back.
