@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Panoptic.TestUtilities;
 
 namespace Panoptic.Server.Tests.Dashboard;
 
@@ -114,5 +115,35 @@ public sealed partial class DashboardBrowserTests
             response.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
             response.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("default-src 'none'");
         }
+    }
+
+    [Fact]
+    public async Task AWrongPassword_OrATakenEmail_IsRefusedOnThePage_WithNoSession()
+    {
+        await _server.OnboardAsync("alice@example.com", "Shop");
+        await using var browser = await Chromium.LaunchAsync();
+        var tab = await browser.NewPageAsync(new() { BaseURL = _server.Address.ToString() });
+        var problems = new List<string>();
+        tab.Console += (_, message) => { if (message.Type is "error" or "warning") problems.Add(message.Text); };
+
+        await tab.GotoAsync("/login");
+        await tab.FillAsync("#email", "alice@example.com");
+        await tab.FillAsync("#password", "not alice's password at all");
+        await tab.ClickAsync("button[type=submit]");
+        (await tab.TextContentAsync("[role=alert]")).ShouldBe("wrong email or password");
+        new Uri(tab.Url).AbsolutePath.ShouldBe("/login");
+        (await tab.Context.CookiesAsync()).ShouldNotContain(c => c.Name == "panoptic_session");
+
+        await tab.GotoAsync("/signup");
+        await tab.FillAsync("#email", "alice@example.com");
+        await tab.FillAsync("#password", "a long enough password");
+        await tab.ClickAsync("button[type=submit]");
+        (await tab.TextContentAsync("[role=alert]")).ShouldBe("an account with this email already exists");
+        (await tab.Context.CookiesAsync()).ShouldNotContain(c => c.Name == "panoptic_session");
+        await tab.GotoAsync("/");
+        new Uri(tab.Url).AbsolutePath.ShouldBe("/login", "still nobody signed in");
+        // The two refusals are the only console messages: the browser reports their status codes.
+        problems.ShouldBe(["Failed to load resource: the server responded with a status of 401 (Unauthorized)",
+            "Failed to load resource: the server responded with a status of 409 (Conflict)"]);
     }
 }
