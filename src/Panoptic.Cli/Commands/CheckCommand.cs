@@ -47,7 +47,7 @@ public sealed class CheckCommand(ConsoleStreams streams)
             _ => Table(readiness),
         };
         await runner.WriteAsync(text, outFile, cancellationToken);
-        await streams.Error.WriteLineAsync($"{Verdict(readiness.Verdict)}: score {readiness.Score.ToString("0.#", CultureInfo.InvariantCulture)}, coverage {readiness.Coverage.ToString("0.#", CultureInfo.InvariantCulture)} %, {readiness.Blocking.Count} blocking items");
+        await streams.Error.WriteLineAsync($"{Verdicts.Title(readiness.Verdict)}: score {readiness.Score.ToString("0.#", CultureInfo.InvariantCulture)}, coverage {readiness.Coverage.ToString("0.#", CultureInfo.InvariantCulture)} %, {readiness.Blocking.Count} blocking items");
         var failed = failOn switch
         {
             "blocking" => readiness.Checks.Any(c => c.Blocking && c.Status == "fail" && c.Waived is null),
@@ -60,7 +60,7 @@ public sealed class CheckCommand(ConsoleStreams streams)
     private static string Table(ReadinessSection readiness)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{Verdict(readiness.Verdict)} — score {readiness.Score:0.#} / 100, coverage {readiness.Coverage:0.#} % ({readiness.Profile} profile)");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{Verdicts.Title(readiness.Verdict)} — score {readiness.Score:0.#} / 100, coverage {readiness.Coverage:0.#} % ({readiness.Profile} profile)");
         sb.AppendLine();
         foreach (var category in readiness.Categories)
         {
@@ -88,7 +88,7 @@ public sealed class CheckCommand(ConsoleStreams streams)
     {
         static string Cell(string s) => s.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"## {Verdict(readiness.Verdict)}");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"## {Verdicts.Title(readiness.Verdict)}");
         sb.AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Score **{readiness.Score:0.#}** / 100, coverage {readiness.Coverage:0.#} % ({readiness.Profile} profile), {readiness.Blocking.Count} blocking items.");
         sb.AppendLine();
@@ -112,11 +112,4 @@ public sealed class CheckCommand(ConsoleStreams streams)
         if (confirm > 0) sb.AppendLine(CultureInfo.InvariantCulture, $"\n{confirm} checks cannot be answered from code and need a person to confirm them (`panoptic check` lists them).");
         return sb.ToString();
     }
-
-    private static string Verdict(string verdict) => verdict switch
-    {
-        "not_ready_to_sell" => "Not ready to sell",
-        "ready_pending_confirmation" => "Ready pending confirmation",
-        _ => "Ready to sell",
-    };
 }

@@ -51,9 +51,9 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
         var weights = checks.Checks.ToDictionary(c => c.Id, c => c.Weight);
         double Credit(CheckResult r) => r.Status switch { "pass" => 1, "partial" => 0.5, _ => 0 };
         var score = conclusive.Count == 0 ? 0 : Math.Round(100 * conclusive.Sum(r => weights[r.Id] * Credit(r)) / conclusive.Sum(r => weights[r.Id]), 1);
-        var verdict = counted.Any(r => r.Blocking && r.Status == "fail") ? "not_ready_to_sell"
-            : counted.Any(r => r.Blocking && r.Status == "needs_manual_confirmation") ? "ready_pending_confirmation"
-            : "ready_to_sell";
+        var verdict = counted.Any(r => r.Blocking && r.Status == "fail") ? Verdicts.NotReady
+            : counted.Any(r => r.Blocking && r.Status == "needs_manual_confirmation") ? Verdicts.Pending
+            : Verdicts.Ready;
         return new ReadinessSection
         {
             Verdict = verdict,

@@ -85,7 +85,7 @@ public static class HtmlReport
             html.Append("<p class=\"empty\">Not evaluated in this run: <code>panoptic check --format html</code> writes this page with the scorecard.</p>\n</section>\n\n");
             return;
         }
-        var verdict = readiness.Verdict switch { "not_ready_to_sell" => "Not ready to sell", "ready_pending_confirmation" => "Ready pending confirmation", _ => "Ready to sell" };
+        var verdict = Verdicts.Title(readiness.Verdict);
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"verdict {Encode(readiness.Verdict)}\" id=\"verdict\">{verdict}</p>\n");
         html.Append(CultureInfo.InvariantCulture, $"<p>Score <strong id=\"score\">{readiness.Score:0.#}</strong> / 100 · coverage <strong id=\"coverage\">{readiness.Coverage:0.#} %</strong> · {Encode(readiness.Profile)} profile · <strong>{readiness.Blocking.Count}</strong> blocking items</p>\n");
         html.Append("<ul class=\"bars\">\n");

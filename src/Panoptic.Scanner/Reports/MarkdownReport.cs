@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Panoptic.Scanner.Readiness;
 using Panoptic.Scanner.Registry;
 
 namespace Panoptic.Scanner.Reports;
@@ -41,7 +42,7 @@ public static class MarkdownReport
         }
         if (document.CommercialReadiness is { } readiness)
         {
-            var verdict = readiness.Verdict switch { "not_ready_to_sell" => "not ready to sell", "ready_pending_confirmation" => "ready pending confirmation", _ => "ready to sell" };
+            var verdict = Verdicts.Title(readiness.Verdict).ToLowerInvariant();
             sb.Append("### Commercial readiness: ").Append(verdict).Append(", score ").Append(readiness.Score.ToString("0.#", CultureInfo.InvariantCulture))
                 .Append(" / 100, coverage ").Append(readiness.Coverage.ToString("0.#", CultureInfo.InvariantCulture)).AppendLine(" %").AppendLine();
             foreach (var check in readiness.Checks.Where(c => c.Blocking && c.Waived is null && c.Status is "fail" or "needs_manual_confirmation"))

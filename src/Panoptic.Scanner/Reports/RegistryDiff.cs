@@ -48,8 +48,7 @@ public sealed record RegistryDiff(
         {
             throw new RegistryDiffException($"{name}: not a JSON registry ({e.Message}); write one with `panoptic scan --format json --out FILE`");
         }
-        if (node is not JsonObject registry || registry["schema"]?.GetValueKind() != JsonValueKind.String
-            || !registry["schema"]!.GetValue<string>().StartsWith("panoptic/registry@", StringComparison.Ordinal))
+        if (node is not JsonObject registry || registry["schema"].AsText()?.StartsWith("panoptic/registry@", StringComparison.Ordinal) != true)
             throw new RegistryDiffException($"{name}: not a Panoptic registry (no \"schema\": \"panoptic/registry@1\")");
         return registry;
     }
