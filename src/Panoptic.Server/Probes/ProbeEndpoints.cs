@@ -87,16 +87,20 @@ internal static class ProbeEndpoints
     }
 
     public static async Task<Ok<List<ConnectionView>>> ConnectionsAsync(WorkspaceScope scope, PanopticStore store, TechnologyCatalog catalog, TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ConnectionsOfAsync(scope.WorkspaceId, await RegistryEntry.LatestAsync(store, scope.WorkspaceId, cancellationToken), store, catalog, time, cancellationToken));
+
+    /// <summary>The connections against a registry the caller already read (the overview reads it once for this and for readiness).</summary>
+    internal static async Task<List<ConnectionView>> ConnectionsOfAsync(string workspaceId, (string? RegistryId, List<RegistryEntry> Entries) registry, PanopticStore store,
+        TechnologyCatalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var probes = (await store.ProbesAsync(scope.WorkspaceId, cancellationToken)).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
-        var registry = await RegistryEntry.LatestAsync(store, scope.WorkspaceId, cancellationToken);
+        var probes = (await store.ProbesAsync(workspaceId, cancellationToken)).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
         var windows = new Windows(
-            await store.ProbeWindowsAsync(scope.WorkspaceId, now.AddHours(-1), now.AddMinutes(1), cancellationToken),
-            await store.ProbeWindowsAsync(scope.WorkspaceId, now.AddDays(-1), now.AddMinutes(1), cancellationToken),
-            await store.ProbeWindowsAsync(scope.WorkspaceId, now.AddDays(-30), now.AddMinutes(1), cancellationToken));
-        var traffic = new Traffic(await GraphEndpoints.BuildAsync(store, catalog, scope.WorkspaceId, now.AddDays(-1), now, perMinute: false, registry, cancellationToken));
+            await store.ProbeWindowsAsync(workspaceId, now.AddHours(-1), now.AddMinutes(1), cancellationToken),
+            await store.ProbeWindowsAsync(workspaceId, now.AddDays(-1), now.AddMinutes(1), cancellationToken),
+            await store.ProbeWindowsAsync(workspaceId, now.AddDays(-30), now.AddMinutes(1), cancellationToken));
+        var traffic = new Traffic(await GraphEndpoints.BuildAsync(store, catalog, workspaceId, now.AddDays(-1), now, perMinute: false, registry, cancellationToken));
         var views = new List<ConnectionView>();
         foreach (var entry in registry.Entries.Where(e => e.Section != RegistryEntry.Service))
         {
@@ -118,7 +122,7 @@ internal static class ProbeEndpoints
         }
         foreach (var probe in probes.Values)
             views.Add(traffic.Add(View(null, probe, windows) with { Undeclared = true }, []));
-        return TypedResults.Ok(views);
+        return views;
     }
 
     /// <summary>The service graph of the last 24 hours, asked per connection: how often it was called, by whom and how fast.</summary>

@@ -24,8 +24,13 @@ internal sealed record RegistryEntry(string Section, string Id, string Name, str
     public static async Task<(string? RegistryId, List<RegistryEntry> Entries)> LatestAsync(PanopticStore store, string workspaceId, CancellationToken cancellationToken)
     {
         var stored = await store.RegistryAsync(workspaceId, "latest", cancellationToken);
+        return (stored?.Id, stored?.Document is { } document && JsonNode.Parse(document) is JsonObject registry ? Of(registry) : []);
+    }
+
+    /// <summary>The services, backend connections and external APIs of a parsed registry (items without an id are skipped).</summary>
+    public static List<RegistryEntry> Of(JsonObject registry)
+    {
         var entries = new List<RegistryEntry>();
-        if (stored?.Document is not { } document || JsonNode.Parse(document) is not JsonObject registry) return (stored?.Id, entries);
         foreach (var (array, section) in new[] { ("services", Service), ("backend_connections", Connection), ("external_apis", ExternalApi) })
         {
             foreach (var item in registry[array].Objects())
@@ -42,7 +47,7 @@ internal sealed record RegistryEntry(string Section, string Id, string Name, str
                 });
             }
         }
-        return (stored.Id, entries);
+        return entries;
     }
 }
 
