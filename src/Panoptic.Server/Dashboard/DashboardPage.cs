@@ -21,6 +21,9 @@ public abstract class DashboardPage : ComponentBase
 
     protected bool Ready => Workspace is not null;
 
+    /// <summary>The page's workspace with the signed-in user acting, as the API's handlers take it (so their owner-only rules apply here too).</summary>
+    private protected Accounts.WorkspaceScope Scope => new(Workspace!.Id, User!.Id, null);
+
     protected override async Task OnInitializedAsync()
     {
         var session = await DashboardSession.LoadAsync(HttpContext, WorkspaceId);
