@@ -32,7 +32,7 @@ internal static class ComposeReader
                     service.Image = imageRef;
                     var normalized = ImageName.Normalize(imageRef);
                     foreach (var tech in normalized is null ? [] : catalog.ByImage(normalized))
-                        report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, image.Line(), normalized!) { ComposeService = name, Optional = optional, InTest = inTest });
+                        report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, image.Line(), normalized!) { ComposeService = name, Guard = optional ? $"the compose profile `{service.Profiles[0]}`" : null, InTest = inTest });
                 }
 
                 var build = node.Get("build");

@@ -149,7 +149,7 @@ internal static partial class DeploymentReader
                     var chart = dependency.Get("name").Text();
                     var techs = chart is null ? [] : catalog[chart] is { } byId ? [byId] : catalog.ByImage(chart);
                     foreach (var tech in techs)
-                        report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, dependency.Line(), "helm chart " + chart) { Optional = dependency.Get("condition") is not null, InTest = inTest });
+                        report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, dependency.Line(), "helm chart " + chart) { Guard = dependency.Get("condition").Text() is { } condition ? $"the Helm condition `{condition}`" : null, InTest = inTest });
                 }
             }
             else if (isKustomization)

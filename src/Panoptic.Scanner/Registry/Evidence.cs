@@ -8,20 +8,24 @@ internal static class Evidence
         SignalKind.Aspire => 0.7,
         SignalKind.Import or SignalKind.Code or SignalKind.ConnectionString or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile => 0.6,
         SignalKind.ApiHost => 0.5,
-        SignalKind.Dependency or SignalKind.Model => 0.4,
+        SignalKind.Dependency or SignalKind.Model or SignalKind.Selected => 0.4,
         SignalKind.EnvVar => 0.3,
         SignalKind.OptionalDependency => 0.2,
         _ => 0.1,
     };
 
-    public static bool IsStrong(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ConnectionString
-        or SignalKind.ApiHost or SignalKind.Aspire or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile;
+    private static readonly string[] Labels = [.. Enum.GetValues<SignalKind>().SelectMany(k => new[] { Name(k), Name(k) + "_in_dev", Name(k) + "_in_test", Name(k) + "_in_ci" })];
 
-    private static readonly string[] Labels = [.. Enum.GetValues<SignalKind>().SelectMany(k => new[] { Name(k), Name(k) + "_in_test" })];
-
-    /// <summary>The evidence kind as the registry spells it; evidence from test paths carries "_in_test" (dev dependencies are test-only by nature).</summary>
-    public static string Label(Signal signal) =>
-        Labels[(int)signal.Kind * 2 + (signal.InTest && signal.Kind != SignalKind.DevDependency ? 1 : 0)];
+    /// <summary>
+    /// The evidence kind as the registry spells it; evidence outside the product carries where it was seen:
+    /// "_in_dev", "_in_test" or "_in_ci" (a dev dependency says so by its name).
+    /// </summary>
+    public static string Label(Signal signal)
+    {
+        var place = StatusRule.PlaceOf(signal);
+        if (signal.Kind == SignalKind.DevDependency && place == Place.Dev) place = Place.Product;
+        return Labels[(int)signal.Kind * 4 + (int)place];
+    }
 
     public static string Name(SignalKind kind) => kind switch
     {
@@ -40,6 +44,7 @@ internal static class Evidence
         SignalKind.PlatformFile => "platform_file",
         SignalKind.Aspire => "aspire_resource",
         SignalKind.Model => "model_name",
+        SignalKind.Selected => "selected_by_config",
         _ => kind.ToString().ToLowerInvariant(),
     };
 
@@ -48,14 +53,5 @@ internal static class Evidence
     {
         var doubt = signals.Select(s => s.Kind).Distinct().Aggregate(1.0, (d, kind) => d * (1 - Weight(kind)));
         return Math.Round(1 - doubt, 2);
-    }
-
-    public static string Status(IReadOnlyList<Signal> signals)
-    {
-        var product = signals.Where(s => !s.InTest).ToList();
-        if (product.Count == 0) return Statuses.TestOnly;
-        if (product.Any(s => IsStrong(s.Kind) && !s.Optional)) return Statuses.Core;
-        if (product.Any(s => s.Optional || s.Kind is SignalKind.EnvVar or SignalKind.Model or SignalKind.OptionalDependency || IsStrong(s.Kind))) return Statuses.Optional;
-        return Statuses.Unconfirmed;
     }
 }

@@ -15,7 +15,8 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         var services = new ServiceDetector(catalog, project.Name).Detect(reports);
         var owner = ServiceDetector.OwnerLookup(services);
         var usage = new UsageMap(services, reports);
-        var signals = reports.SelectMany(r => r.Signals).Where(s => catalog[s.TechnologyId] is not null).ToList();
+        // Documentation illustrates; it is never evidence of use.
+        var signals = reports.SelectMany(r => r.Signals).Where(s => catalog[s.TechnologyId] is not null && !Source.SourceFiles.IsDocsPath(s.File)).ToList();
         var dependsOn = reports.SelectMany(r => r.ComposeServices)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
@@ -53,9 +54,10 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     private (RegistrySection Section, TechnologyEntry Entry) Entry(
         Technology tech, List<Signal> signals, List<ServiceDetector.DetectedService> services, UsageMap usage, Dictionary<string, HashSet<string>> dependsOn)
     {
-        var product = signals.Where(s => !s.InTest).ToList();
-        var status = tech.Section == RegistrySection.Tooling ? Statuses.Tooling : Evidence.Status(signals);
-        if (config.Overrides.TryGetValue(tech.Id, out var forced)) status = forced;
+        var product = signals.Where(s => StatusRule.PlaceOf(s) == Place.Product).ToList();
+        var decision = StatusRule.Decide(signals);
+        var (status, reason) = tech.Section == RegistrySection.Tooling ? (Statuses.Tooling, "tooling: a developer tool, never a production connection") : (decision.Status, decision.Reason);
+        if (config.Overrides.TryGetValue(tech.Id, out var forced)) (status, reason) = (forced, $"{forced}: set in panoptic.yaml (the evidence says {decision.Status})");
 
         var usedBy = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var signal in product)
@@ -72,7 +74,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             }
         }
 
-        var evidence = SortedEvidence(signals);
+        var evidence = OrderedEvidence(signals, decision.Deciding);
 
         var models = tech.Section == RegistrySection.ExternalApi && tech.Models.Count > 0
             ? signals.Where(s => s.Model is not null).Select(s => s.Model!).Distinct().Order(StringComparer.Ordinal).ToList()
@@ -85,6 +87,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             Category = tech.Category,
             Provider = tech.Section == RegistrySection.ExternalApi ? tech.Provider ?? tech.Name : null,
             Status = status,
+            StatusReason = reason,
             Confidence = Evidence.Confidence(product.Count > 0 ? product : signals),
             UsedBy = [.. usedBy],
             EnvVars = [.. signals.Where(s => s.EnvVar is not null).Select(s => s.EnvVar!).Distinct().Order(StringComparer.Ordinal)],
@@ -96,25 +99,19 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         return (tech.Section, entry);
     }
 
-    /// <summary>Distinct evidence sorted by file, line, kind and detail; duplicates end up adjacent and are dropped in one pass.</summary>
-    private static List<Signal> SortedEvidence(List<Signal> signals)
+    /// <summary>Distinct evidence, the deciding piece first and the rest strongest first (StatusRule.Order).</summary>
+    private static List<Signal> OrderedEvidence(List<Signal> signals, Signal deciding)
     {
-        var sorted = new List<Signal>(signals);
-        sorted.Sort(CompareEvidence);
-        var unique = new List<Signal>(sorted.Count);
-        foreach (var signal in sorted)
+        var seen = new HashSet<(string, int, SignalKind, string, bool)>();
+        var unique = new List<Signal>(signals.Count) { deciding };
+        seen.Add(Key(deciding));
+        foreach (var signal in StatusRule.Order(signals))
         {
-            if (unique.Count == 0 || CompareEvidence(unique[^1], signal) != 0) unique.Add(signal);
+            if (seen.Add(Key(signal))) unique.Add(signal);
         }
         return unique;
-    }
 
-    private static int CompareEvidence(Signal a, Signal b)
-    {
-        var order = string.CompareOrdinal(a.File, b.File);
-        if (order == 0) order = a.Line.CompareTo(b.Line);
-        if (order == 0) order = string.CompareOrdinal(Evidence.Label(a), Evidence.Label(b));
-        return order != 0 ? order : string.CompareOrdinal(a.Detail, b.Detail);
+        static (string, int, SignalKind, string, bool) Key(Signal s) => (s.File, s.Line, s.Kind, s.Detail, s.InTest);
     }
 
     /// <summary>Keeps the list readable: a sample across every kind of evidence when there is too much of it.</summary>

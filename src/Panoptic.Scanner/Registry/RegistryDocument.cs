@@ -50,8 +50,10 @@ public sealed record TechnologyEntry
     public required string Name { get; init; }
     public required string Category { get; init; }
     public string? Provider { get; init; }
-    /// <summary>core, optional, unconfirmed, test_only, or tooling.</summary>
+    /// <summary>core, optional, unconfirmed, dev_only, test_only, ci_only, or tooling (Statuses).</summary>
     public required string Status { get; init; }
+    /// <summary>One line naming the evidence that decided the status ("optional: ... only with `useOpenAI`, src/AppHost/Program.cs:12").</summary>
+    public string? StatusReason { get; init; }
     public required double Confidence { get; init; }
     public required IReadOnlyList<string> UsedBy { get; init; }
     public required IReadOnlyList<string> EnvVars { get; init; }

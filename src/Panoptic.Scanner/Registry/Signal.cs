@@ -7,8 +7,15 @@ public sealed record Signal(string TechnologyId, SignalKind Kind, string File, i
     public string? Model { get; init; }
     /// <summary>Seen in a test, e2e, load-test or fixture path: evidence of a test-only use.</summary>
     public bool InTest { get; init; }
-    /// <summary>Seen in an optional deployment component (a compose profile, a disabled Helm dependency).</summary>
-    public bool Optional { get; init; }
+    /// <summary>
+    /// What this use depends on when it is conditional: "a compose profile `ai`", "`STORAGE_BACKEND == "gcs"`",
+    /// "one of several plugins in saleor/plugins/". Null when nothing guards it.
+    /// </summary>
+    public string? Guard { get; init; }
+    /// <summary>The guard is a development switch (IsDevelopment(), DEBUG): the use is local tooling, not production.</summary>
+    public bool DevGuard { get; init; }
+    /// <summary>Seen in an optional deployment component, behind a flag or as one of several alternatives.</summary>
+    public bool Optional => Guard is not null;
     /// <summary>The compose service that declared a container image, to link it to the services that depend on it.</summary>
     public string? ComposeService { get; init; }
 }
@@ -32,4 +39,6 @@ public enum SignalKind
     PlatformFile,
     Aspire,
     Model,
+    /// <summary>A setting that picks this technology by name: `FILESYSTEM_DISK=s3` in .env.example, `env('MAIL_MAILER', 'smtp')`.</summary>
+    Selected,
 }

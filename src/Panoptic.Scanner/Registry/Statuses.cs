@@ -11,8 +11,12 @@ public static class Statuses
     public const string Unconfirmed = "unconfirmed";
     /// <summary>Seen only in tests, fixtures, e2e or load-test harnesses.</summary>
     public const string TestOnly = "test_only";
+    /// <summary>Seen only in CI definitions (workflows, pipelines).</summary>
+    public const string CiOnly = "ci_only";
+    /// <summary>Seen only in local development: tooling scripts, dev compose overrides, dev containers, dev dependencies.</summary>
+    public const string DevOnly = "dev_only";
     /// <summary>Developer tooling: not a production connection.</summary>
     public const string Tooling = "tooling";
 
-    public static readonly IReadOnlyList<string> All = [Core, Optional, Unconfirmed, TestOnly, Tooling];
+    public static readonly IReadOnlyList<string> All = [Core, Optional, Unconfirmed, DevOnly, TestOnly, CiOnly, Tooling];
 }

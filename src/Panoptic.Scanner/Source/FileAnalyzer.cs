@@ -103,6 +103,8 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
             foreach (var tech in catalog.ByEnvVar(env.Name))
                 report.Signals.Add(new Signal(tech.Id, SignalKind.EnvVar, file.Path, env.Line, env.Name) { EnvVar = env.Name, InTest = inTest });
         }
+        if ((report.Signals.Count > 0 || report.EnvVars.Count > 0) && CodeText.StyleOf(name, language) is var style and not CommentStyle.None)
+            SignalContext.Refine(new CodeText(text, style), name, language, report);
         KeepFirstOfEach(report);
     }
 
@@ -249,7 +251,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
             };
             var isTest = inTest || manifest.IsTestProject || dependency.Scope == DependencyScope.Dev;
             foreach (var tech in catalog.ByPackage(manifest.Ecosystem, dependency.Name))
-                report.Signals.Add(new Signal(tech.Id, kind, report.Path, dependency.Line, Describe(dependency)) { InTest = isTest, Optional = dependency.Scope == DependencyScope.Optional });
+                report.Signals.Add(new Signal(tech.Id, kind, report.Path, dependency.Line, Describe(dependency)) { InTest = isTest, Guard = dependency.Scope == DependencyScope.Optional ? "an optional dependency" : null });
         }
     }
 

@@ -14,6 +14,56 @@ internal static class SourceFiles
         ".github", ".gitlab", ".circleci", ".buildkite", ".devcontainer",
     ];
 
+    private static readonly string[] CiFolders = [".github", ".gitlab", ".circleci", ".buildkite", ".woodpecker", ".drone", ".azure-pipelines"];
+    private static readonly string[] CiFiles = [".gitlab-ci.yml", "azure-pipelines.yml", "Jenkinsfile", "bitbucket-pipelines.yml", ".travis.yml", ".drone.yml", "cloudbuild.yaml", "cloudbuild.yml", "buildspec.yml"];
+    // Tooling a developer runs by hand, and the folders coding agents and editors keep their own scripts in.
+    private static readonly string[] DevFolders =
+    [
+        "scripts", "script", "tools", "tooling", "hack", "dev", "devtools", "dev-tools", "local", "examples", "example", "samples", "sample", "demo",
+        ".devcontainer", ".vscode", ".idea", ".claude", ".cursor", ".codex", ".agents", ".windsurf", ".aider", ".husky",
+    ];
+
+    /// <summary>
+    /// Where a file sits: CI definitions, local tooling and dev overrides, tests, or the product. CI wins over tests
+    /// (a workflow under .github/ is CI), tests over tooling (scripts/tests/ is a test).
+    /// </summary>
+    public static Registry.Place PlaceOf(string path)
+    {
+        var segments = path.Split('/');
+        var name = segments[^1];
+        if (Array.IndexOf(CiFiles, name) >= 0 && segments.Length <= 2) return Registry.Place.Ci;
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            if (Array.IndexOf(CiFolders, segments[i]) >= 0) return Registry.Place.Ci;
+        }
+        if (IsTestPath(path) && !path.StartsWith(".devcontainer/", StringComparison.Ordinal)) return Registry.Place.Test;
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            if (Array.IndexOf(DevFolders, segments[i].ToLowerInvariant()) >= 0) return Registry.Place.Dev;
+        }
+        return IsDevOverride(name) ? Registry.Place.Dev : Registry.Place.Product;
+    }
+
+    /// <summary>Compose files for local development: docker-compose.dev.yml, compose.override.yaml, docker-compose.local.yml.</summary>
+    public static bool IsDevOverride(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        if (!(lower.StartsWith("docker-compose", StringComparison.Ordinal) || lower.StartsWith("compose", StringComparison.Ordinal))) return false;
+        return lower.Contains(".dev", StringComparison.Ordinal) || lower.Contains("-dev", StringComparison.Ordinal) || lower.Contains(".override", StringComparison.Ordinal)
+            || lower.Contains(".local", StringComparison.Ordinal) || lower.Contains("-local", StringComparison.Ordinal) || lower.Contains("development", StringComparison.Ordinal);
+    }
+
+    /// <summary>Documentation folders: code there illustrates, it is not the product, and it is no evidence at all.</summary>
+    public static bool IsDocsPath(string path)
+    {
+        var segments = path.Split('/');
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            if (segments[i].ToLowerInvariant() is "docs" or "doc" or "documentation" or "website" or "docs-site") return true;
+        }
+        return false;
+    }
+
     public static SourceLanguage? LanguageOf(string name)
     {
         var ext = Path.GetExtension(name).ToLowerInvariant();

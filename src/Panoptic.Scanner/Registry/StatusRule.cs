@@ -1,0 +1,102 @@
+namespace Panoptic.Scanner.Registry;
+
+/// <summary>The status of an entry and the one-line reason for it, with the piece of evidence that decided it.</summary>
+public sealed record StatusDecision(string Status, string Reason, Signal Deciding);
+
+/// <summary>
+/// The status rule, one pure function over an entry's evidence (docs/scan.md#status). <c>core</c> needs a production
+/// signal: a use in product code on a path no flag guards, the default deployment, or a committed setting that
+/// selects the technology. Tests, CI, tooling and dev overrides can never make an entry core.
+/// </summary>
+public static class StatusRule
+{
+    public static StatusDecision Decide(IReadOnlyList<Signal> signals)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(signals.Count);
+        var ordered = Order(signals);
+        var production = ordered.Where(s => PlaceOf(s) == Place.Product).ToList();
+        if (production.FirstOrDefault(s => IsProductionSignal(s.Kind) && !s.Optional) is { } core)
+            return new(Statuses.Core, $"core: {Describe(core)}, {Where(core)}", core);
+        if (production.FirstOrDefault(s => s.Optional && (IsProductionSignal(s.Kind) || s.Kind == SignalKind.OptionalDependency)) is { } guarded)
+            return new(Statuses.Optional, $"optional: {Describe(guarded)} only with {guarded.Guard}, {Where(guarded)}", guarded);
+        if (production.FirstOrDefault(s => s.Kind is SignalKind.EnvVar or SignalKind.Model) is { } hint)
+            return new(Statuses.Optional, $"optional: only {(hint.Kind == SignalKind.EnvVar ? "the env var " : "the model name ")}`{hint.Detail}` names it, {Where(hint)}", hint);
+        if (production.Count > 0)
+            return new(Statuses.Unconfirmed, $"unconfirmed: {Describe(production[0])} with no code, config or deployment behind it, {Where(production[0])}", production[0]);
+        var first = ordered[0];
+        return PlaceOf(first) switch
+        {
+            Place.Dev => new(Statuses.DevOnly, $"dev_only: only in local tooling or development set-up, {Where(first)}", first),
+            Place.Ci => new(Statuses.CiOnly, $"ci_only: only in CI definitions, {Where(first)}", first),
+            _ => new(Statuses.TestOnly, $"test_only: only in tests, {Where(first)}", first),
+        };
+    }
+
+    /// <summary>Where the evidence sits: a dev guard or a dev dependency is local tooling, whatever the path says.</summary>
+    public static Place PlaceOf(Signal signal)
+    {
+        var place = Source.SourceFiles.PlaceOf(signal.File);
+        if (place != Place.Product) return place;
+        if (signal.DevGuard || signal.Kind == SignalKind.DevDependency) return Place.Dev;
+        return signal.InTest ? Place.Test : Place.Product;
+    }
+
+    /// <summary>
+    /// The evidence, strongest first: client construction in production source, then the default deployment, then
+    /// configuration and committed env examples, then manifest dependencies, then development, tests and CI; an
+    /// unguarded use before a guarded one of the same kind.
+    /// </summary>
+    public static List<Signal> Order(IEnumerable<Signal> signals)
+    {
+        var list = new List<Signal>(signals);
+        list.Sort(static (a, b) =>
+        {
+            var order = PlaceOf(a).CompareTo(PlaceOf(b));
+            if (order == 0) order = Strength(a.Kind).CompareTo(Strength(b.Kind));
+            if (order == 0) order = a.Optional.CompareTo(b.Optional);
+            if (order == 0) order = string.CompareOrdinal(a.File, b.File);
+            if (order == 0) order = a.Line.CompareTo(b.Line);
+            if (order == 0) order = a.Kind.CompareTo(b.Kind);
+            return order != 0 ? order : string.CompareOrdinal(a.Detail, b.Detail);
+        });
+        return list;
+    }
+
+    /// <summary>Rank of a kind of evidence, 0 the strongest.</summary>
+    public static int Strength(SignalKind kind) => kind switch
+    {
+        SignalKind.Code or SignalKind.Aspire => 0,
+        SignalKind.Import => 1,
+        SignalKind.ConnectionString => 2,
+        SignalKind.ApiHost => 3,
+        SignalKind.ContainerImage or SignalKind.Terraform or SignalKind.PlatformFile => 4,
+        SignalKind.Selected => 5,
+        SignalKind.Model => 6,
+        SignalKind.EnvVar => 7,
+        SignalKind.Dependency => 8,
+        SignalKind.OptionalDependency => 9,
+        SignalKind.PinnedVersion or SignalKind.IndirectDependency => 10,
+        _ => 11,
+    };
+
+    /// <summary>Kinds that show the technology in use (not merely declared): enough for core when nothing guards them.</summary>
+    public static bool IsProductionSignal(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ConnectionString
+        or SignalKind.ApiHost or SignalKind.Aspire or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile or SignalKind.Selected;
+
+    private static string Where(Signal signal) => signal.Line > 0 ? $"{signal.File}:{signal.Line}" : signal.File;
+
+    private static string Describe(Signal signal) => signal.Kind switch
+    {
+        SignalKind.Import => $"imported (`{signal.Detail}`)",
+        SignalKind.Code => $"client code `{signal.Detail}`",
+        SignalKind.Aspire => $"Aspire resource `{signal.Detail}`",
+        SignalKind.ConnectionString => $"connection string `{signal.Detail}`",
+        SignalKind.ApiHost => $"API host `{signal.Detail}`",
+        SignalKind.ContainerImage => $"deployed (`{signal.Detail}`)",
+        SignalKind.Terraform => $"infrastructure resource `{signal.Detail}`",
+        SignalKind.PlatformFile => $"platform file `{signal.Detail}`",
+        SignalKind.Selected => $"selected by `{signal.Detail}`",
+        SignalKind.OptionalDependency => $"optional dependency `{signal.Detail}`",
+        _ => $"declared dependency `{signal.Detail}`",
+    };
+}

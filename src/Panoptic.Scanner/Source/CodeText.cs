@@ -1,0 +1,186 @@
+using Panoptic.Scanner.Catalog;
+
+namespace Panoptic.Scanner.Source;
+
+/// <summary>How a file writes its comments.</summary>
+internal enum CommentStyle
+{
+    None,
+    /// <summary><c>//</c> and <c>/* */</c>: JavaScript, C#, Go, Java, Kotlin, Rust.</summary>
+    CLike,
+    /// <summary><c>#</c> anywhere outside a string: Python, Ruby, shell, Elixir.</summary>
+    Hash,
+    /// <summary><c>#</c> at the start of a line or after blanks: YAML, TOML, .env, Dockerfile, properties, INI.</summary>
+    HashAfterBlank,
+    /// <summary><c>//</c>, <c>#</c> and <c>/* */</c>: PHP, Terraform/HCL.</summary>
+    CLikeAndHash,
+}
+
+/// <summary>
+/// A file's text with its line starts, asked questions a line at a time: is this spot inside a comment, what is this
+/// line's indentation. Built only for files that produced evidence, so the cost is one pass over those files.
+/// </summary>
+internal sealed class CodeText
+{
+    private readonly string _text;
+    private readonly List<int> _starts = [0];
+
+    public CodeText(ReadOnlySpan<char> text, CommentStyle style)
+    {
+        _text = text.ToString();
+        Style = style;
+        var at = 0;
+        int next;
+        while ((next = _text.AsSpan(at).IndexOf('\n')) >= 0)
+        {
+            at += next + 1;
+            _starts.Add(at);
+        }
+    }
+
+    public CommentStyle Style { get; }
+    public string Text => _text;
+    public int LineCount => _starts.Count;
+
+    /// <summary>The 1-based line, without its line break.</summary>
+    public ReadOnlySpan<char> Line(int number)
+    {
+        if (number < 1 || number > _starts.Count) return [];
+        var start = _starts[number - 1];
+        var end = number < _starts.Count ? _starts[number] - 1 : _text.Length;
+        if (end > start && _text[end - 1] == '\r') end--;
+        return _text.AsSpan(start, Math.Max(0, end - start));
+    }
+
+    public int LineOfOffset(int offset)
+    {
+        var index = _starts.BinarySearch(offset);
+        return index >= 0 ? index + 1 : ~index;
+    }
+
+    /// <summary>Leading blanks, a tab counting as four; -1 for a blank line.</summary>
+    public int Indent(int number)
+    {
+        var line = Line(number);
+        var indent = 0;
+        foreach (var c in line)
+        {
+            if (c == ' ') indent++;
+            else if (c == '\t') indent += 4;
+            else return indent;
+        }
+        return -1;
+    }
+
+    /// <summary>True when the line holds nothing but a comment (or continues a block comment).</summary>
+    public bool IsCommentOnly(int number)
+    {
+        var line = Line(number);
+        var first = line.Length - line.TrimStart().Length;
+        return first < line.Length && CommentedAt(number, Math.Min(line.Length, first + 2));
+    }
+
+    /// <summary>True when <paramref name="needle"/> (or, when absent, the line's first character) sits inside a comment on the line.</summary>
+    public bool IsCommented(int number, string? needle)
+    {
+        var line = Line(number);
+        var position = needle is { Length: > 0 } ? line.IndexOf(needle, StringComparison.OrdinalIgnoreCase) : -1;
+        // Without the needle, a comment token opening the line decides.
+        if (position < 0) position = Math.Min(line.Length, line.Length - line.TrimStart().Length + 2);
+        return CommentedAt(number, position);
+    }
+
+    private bool CommentedAt(int number, int position)
+    {
+        if (Style == CommentStyle.None) return false;
+        var line = Line(number);
+        if (LineComment(line, position)) return true;
+        return Style is CommentStyle.CLike or CommentStyle.CLikeAndHash && InBlockComment(_starts[number - 1] + position);
+    }
+
+    /// <summary>Walks the line up to <paramref name="position"/> keeping track of strings; true when a comment opens before it.</summary>
+    private bool LineComment(ReadOnlySpan<char> line, int position)
+    {
+        var quote = '\0';
+        var end = Math.Min(position, line.Length);
+        for (var i = 0; i < end; i++)
+        {
+            var c = line[i];
+            if (quote != '\0')
+            {
+                if (c == '\\') i++;
+                else if (c == quote) quote = '\0';
+                continue;
+            }
+            if (c is '"' or '`' || (c == '\'' && QuotesWithApostrophe)) { quote = c; continue; }
+            var slashes = Style is CommentStyle.CLike or CommentStyle.CLikeAndHash;
+            if (slashes && c == '/' && i + 1 < line.Length && line[i + 1] == '/' && (i == 0 || line[i - 1] != ':')) return true;
+            if (slashes && c == '/' && i + 1 < line.Length && line[i + 1] == '*')
+            {
+                var close = line[(i + 2)..].IndexOf("*/");
+                if (close < 0 || i + 2 + close + 2 > position) return true;
+                i += close + 3;
+                continue;
+            }
+            if (c == '#' && Style is CommentStyle.Hash or CommentStyle.CLikeAndHash && (Style == CommentStyle.Hash || i + 1 >= line.Length || line[i + 1] != '[')) return true;
+            if (c == '#' && Style == CommentStyle.HashAfterBlank && (i == 0 || char.IsWhiteSpace(line[i - 1]))) return true;
+        }
+        return false;
+    }
+
+    // Rust lifetimes ('a) and English in YAML values would open strings that never close.
+    private bool QuotesWithApostrophe => Style is CommentStyle.Hash or CommentStyle.CLikeAndHash;
+
+    /// <summary>True when the last "/*" before the offset (outside a string) is not closed before it.</summary>
+    private bool InBlockComment(int offset)
+    {
+        var window = Math.Max(0, offset - 65_536);
+        var before = _text.AsSpan(window, offset - window);
+        var open = before.LastIndexOf("/*");
+        if (open < 0) return false;
+        var close = before.LastIndexOf("*/");
+        if (close > open) return false;
+        var at = window + open;
+        var number = LineOfOffset(at + 1);
+        var line = Line(number);
+        var column = at - _starts[number - 1];
+        // "/*" inside a string ("*/*", "src/**/*.ts") or after a line comment opens nothing.
+        return !InString(line, column) && !LineComment(line, column);
+    }
+
+    private bool InString(ReadOnlySpan<char> line, int position)
+    {
+        var quote = '\0';
+        for (var i = 0; i < Math.Min(position, line.Length); i++)
+        {
+            var c = line[i];
+            if (quote != '\0')
+            {
+                if (c == '\\') i++;
+                else if (c == quote) quote = '\0';
+            }
+            else if (c is '"' or '`' || (c == '\'' && QuotesWithApostrophe)) quote = c;
+        }
+        return quote != '\0';
+    }
+
+    public static CommentStyle StyleOf(string name, SourceLanguage? language)
+    {
+        switch (language)
+        {
+            case SourceLanguage.Python or SourceLanguage.Ruby: return CommentStyle.Hash;
+            case SourceLanguage.Php: return CommentStyle.CLikeAndHash;
+            case not null: return CommentStyle.CLike;
+        }
+        var lower = name.ToLowerInvariant();
+        var ext = Path.GetExtension(lower);
+        if (ext is ".tf" or ".hcl" or ".tfvars") return CommentStyle.CLikeAndHash;
+        if (ext is ".ex" or ".exs" or ".sh" or ".bash" or ".zsh" or ".pl" or ".r") return CommentStyle.Hash;
+        if (ext is ".yml" or ".yaml" or ".toml" or ".properties" or ".ini" or ".cfg" or ".conf" or ".env" or ".in"
+            || lower.StartsWith(".env", StringComparison.Ordinal) || lower is "dockerfile" or "containerfile" or "procfile" or "makefile" or "gemfile"
+            || lower.StartsWith("dockerfile", StringComparison.Ordinal) || lower.StartsWith("requirements", StringComparison.Ordinal))
+            return CommentStyle.HashAfterBlank;
+        if (ext is ".gradle" or ".kts" or ".swift" or ".scala" or ".dart" or ".bicep" or ".jsonc") return CommentStyle.CLike;
+        return CommentStyle.None;
+    }
+}

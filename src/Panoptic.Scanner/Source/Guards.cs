@@ -1,0 +1,200 @@
+using System.Text.RegularExpressions;
+
+namespace Panoptic.Scanner.Source;
+
+/// <summary>What a use of a technology in code depends on: the condition of the block around it.</summary>
+internal readonly record struct GuardFound(string Text, bool Dev);
+
+/// <summary>
+/// Finds the condition a line of code runs under by walking up to the headers of the blocks around it (by
+/// indentation, which every language the scanner reads keeps): an <c>if</c> over an env var, a setting or a flag, a
+/// <c>case</c> of a switch over a provider setting, a ternary over an env var, a Python <c>try:</c> around an import.
+/// A condition that tests only for development makes the use dev-only; one that tests for production guards nothing.
+/// </summary>
+internal static partial class Guards
+{
+    private const int MaxWalk = 400;
+    private const int MaxText = 80;
+
+    public static GuardFound? Find(CodeText code, int line, bool isImport)
+    {
+        var own = code.Line(line).Trim();
+        if (Inline(own) is { } inline) return inline;
+        var indent = code.Indent(line);
+        if (indent < 0) return null;
+        // A line that continues a ternary ("? [Provider()]", "&& new Client()") is guarded by the line that opens it.
+        if (own.StartsWith("?") || own.StartsWith("&&") || own.StartsWith(":"))
+        {
+            var opener = Previous(code, line);
+            if (opener > 0 && Judge(code.Line(opener).Trim().ToString(), negated: false) is { } found) return found;
+        }
+        string? caseLabel = null;
+        for (var k = line - 1; k >= 1 && line - k <= MaxWalk; k--)
+        {
+            var ind = code.Indent(k);
+            if (ind < 0 || ind >= indent || code.IsCommentOnly(k)) continue;
+            indent = ind;
+            var header = Header(code.Line(k));
+            if (header.StartsWith(')') || header is "{" or ":" or "")
+            {
+                // The condition opened a few lines above: "if (\n  process.env.X\n) {".
+                var opener = Opener(code, k, ind);
+                if (opener > 0) header = Header(code.Line(opener)) + " " + header;
+            }
+            GuardFound? guard = null;
+            if (ElseHeader().IsMatch(header))
+            {
+                var owner = OwningIf(code, k, ind);
+                if (owner > 0) guard = Judge(Header(code.Line(owner)), negated: true);
+            }
+            else if (CaseHeader().Match(header) is { Success: true } label)
+            {
+                caseLabel ??= label.Groups["v"].Value.Trim().TrimEnd(':').Trim();
+                var selector = Switch(code, k, ind);
+                if (selector > 0 && Selection(Header(code.Line(selector)))) return new($"`{Shorten(Condition(Header(code.Line(selector))))}` = {Shorten(caseLabel)}", false);
+            }
+            else if (SwitchHeader().IsMatch(header) && caseLabel is not null)
+            {
+                if (Selection(header)) return new($"`{Shorten(Condition(header))}` = {Shorten(caseLabel)}", false);
+            }
+            else if (IfHeader().IsMatch(header) || header.Contains(" ? ", StringComparison.Ordinal) || header.EndsWith('?') || header.Contains("&&", StringComparison.Ordinal))
+            {
+                guard = Judge(header, negated: false);
+            }
+            else if (isImport && header is "try:" or "try" or "try {") return new("an import that may fail (try)", false);
+            else if (AnnotationGuard().Match(header) is { Success: true } annotation) return new($"`{Shorten(annotation.Value)}`", annotation.Value.StartsWith("@Profile", StringComparison.Ordinal) && DevCondition().IsMatch(annotation.Value));
+            if (guard is not null) return guard;
+            if (ind == 0) break;
+        }
+        return null;
+    }
+
+    /// <summary>A condition on the line itself: "x = Client() if settings.USE_S3 else None", "...(env.GOOGLE_ID ? [Google()] : [])".</summary>
+    private static GuardFound? Inline(ReadOnlySpan<char> line)
+    {
+        var text = line.ToString();
+        if (IfHeader().IsMatch(text)) return Judge(text, negated: false);
+        var question = text.IndexOf(" ? ", StringComparison.Ordinal);
+        if (question > 0 && Judge(text[..question], negated: false) is { } ternary) return ternary;
+        var and = text.IndexOf("&&", StringComparison.Ordinal);
+        if (and > 0 && Judge(text[..and], negated: false) is { } both) return both;
+        var trailing = TrailingIf().Match(text);
+        return trailing.Success ? Judge(trailing.Groups["c"].Value, negated: false) : null;
+    }
+
+    /// <summary>What a condition means for the code it guards: dev-only, production (no guard) or a selection.</summary>
+    private static GuardFound? Judge(string header, bool negated)
+    {
+        var condition = Condition(header);
+        if (condition.Length == 0 || condition.Contains("__name__", StringComparison.Ordinal)) return null;
+        var dev = DevCondition().IsMatch(condition);
+        var production = !dev && ProductionCondition().IsMatch(condition);
+        if (dev || production)
+        {
+            // The else branch of "if development" is the production path, and the other way round.
+            var isDev = dev != negated;
+            return isDev ? new($"`{Shorten(condition)}`", true) : null;
+        }
+        if (!Selection(condition)) return null;
+        return new(negated ? $"the else branch of `{Shorten(condition)}`" : $"`{Shorten(condition)}`", false);
+    }
+
+    private static bool Selection(string condition) => SelectionTerms().IsMatch(condition);
+
+    private static string Header(ReadOnlySpan<char> line) => line.Trim().TrimStart('}').Trim().ToString();
+
+    /// <summary>The condition of a header: "if (x) {" → "x", "elif settings.A:" → "settings.A".</summary>
+    private static string Condition(string header)
+    {
+        var text = ConditionKeyword().Replace(header, "", 1).Trim();
+        text = text.TrimEnd('{', ':').Trim();
+        if (text.EndsWith(" then", StringComparison.Ordinal)) text = text[..^5];
+        if (text.EndsWith(" do", StringComparison.Ordinal)) text = text[..^3];
+        while (text.Length > 1 && text[0] == '(' && text[^1] == ')') text = text[1..^1].Trim();
+        return text;
+    }
+
+    private static string Shorten(string text) => text.Length <= MaxText ? text : text[..(MaxText - 1)] + "…";
+
+    private static int Previous(CodeText code, int line)
+    {
+        for (var k = line - 1; k >= 1 && line - k <= 3; k--)
+        {
+            if (code.Indent(k) >= 0 && !code.IsCommentOnly(k)) return k;
+        }
+        return 0;
+    }
+
+    private static int Opener(CodeText code, int line, int indent)
+    {
+        for (var k = line - 1; k >= 1 && line - k <= 10; k--)
+        {
+            var ind = code.Indent(k);
+            if (ind < 0) continue;
+            if (ind < indent) return 0;
+            if (ind == indent) return IfHeader().IsMatch(Header(code.Line(k))) || SwitchHeader().IsMatch(Header(code.Line(k))) ? k : 0;
+        }
+        return 0;
+    }
+
+    /// <summary>The "if" an else (or elif) belongs to: the nearest line above at the same indentation that opens the chain.</summary>
+    private static int OwningIf(CodeText code, int line, int indent)
+    {
+        for (var k = line - 1; k >= 1 && line - k <= MaxWalk; k--)
+        {
+            var ind = code.Indent(k);
+            if (ind < 0 || ind > indent) continue;
+            if (ind < indent) return 0;
+            var header = Header(code.Line(k));
+            if (IfHeader().IsMatch(header) && !ElseHeader().IsMatch(header)) return k;
+        }
+        return 0;
+    }
+
+    /// <summary>The switch a case belongs to: above, at the same indentation (Go, C#) or less.</summary>
+    private static int Switch(CodeText code, int line, int indent)
+    {
+        for (var k = line - 1; k >= 1 && line - k <= MaxWalk; k--)
+        {
+            var ind = code.Indent(k);
+            if (ind < 0 || ind > indent) continue;
+            var header = Header(code.Line(k));
+            if (SwitchHeader().IsMatch(header)) return k;
+            if (ind < indent - 8) return 0;
+        }
+        return 0;
+    }
+
+    [GeneratedRegex(@"^(?:if|elif|elsif|else\s+if|unless|when|while)\b|^if\(")]
+    private static partial Regex IfHeader();
+
+    [GeneratedRegex(@"^(?:else\b|elif\b|elsif\b|else\s+if\b)")]
+    private static partial Regex ElseHeader();
+
+    [GeneratedRegex(@"^(?:case|when)\s+(?<v>[^:{]+?)\s*(?::|=>|->|then|\{|$)")]
+    private static partial Regex CaseHeader();
+
+    [GeneratedRegex(@"^(?:switch|match|select|case)\b.*\S|^(?:[\w.]+\s*=\s*)?match\b|\bswitch\s*\(|^(?:var|val|const|let)?\s*\w+\s*=\s*(?:case|when)\b")]
+    private static partial Regex SwitchHeader();
+
+    [GeneratedRegex(@"^(?:\}\s*)?(?:if|elif|elsif|else\s+if|else|unless|when|while|switch|match|select)\b\s*")]
+    private static partial Regex ConditionKeyword();
+
+    [GeneratedRegex(@"\s(?:if|unless)\s+(?<c>.+?)(?:\s+else\b.*)?$")]
+    private static partial Regex TrailingIf();
+
+    [GeneratedRegex(@"@(?:ConditionalOn(?:Property|Bean|Class|Expression)|Profile)\s*\([^)]*\)")]
+    private static partial Regex AnnotationGuard();
+
+    [GeneratedRegex(@"IsDevelopment\(|IsLocal\w*\(|\bDEBUG\b|\bdebug\b|['""](?:development|dev|local)['""]|Rails\.env\.(?:development|test)\?|__DEV__|\bisDev\w*\b|NODE_ENV\s*!==?\s*['""]production|IsEnvironment\(\s*['""]Development")]
+    private static partial Regex DevCondition();
+
+    [GeneratedRegex(@"IsProduction\(|['""](?:production|prod)['""]|Rails\.env\.production\?|\bisProd\w*\b")]
+    private static partial Regex ProductionCondition();
+
+    [GeneratedRegex(@"process\.env|import\.meta\.env|\bos\.environ|getenv\b|\bENV\[|\bENV\.fetch|\benv\(|\benv\.|\bEnvironment\.GetEnvironmentVariable|System\.getenv|env::var|Deno\.env|Bun\.env"
+        + @"|\b(?:settings|config|configuration|conf|cfg|options|opts|features?|flags?|toggles?|Configuration|Settings|Config|app\.config)\s*[.\[(]"
+        + @"|\b(?:use|enable|enabled)[A-Z_]\w*|\b\w+(?:_ENABLED|_ENABLE|Enabled|_BACKEND|Backend|_PROVIDER|Provider|_DRIVER|Driver|_STORAGE|_MAILER|Mailer|_TRANSPORT)\b"
+        + @"|\b(?:backend|provider|driver|storage|mailer|transport|engine|adapter|vendor|strategy|storage_type|storageType)\b|\b[A-Z][A-Z0-9]+_[A-Z0-9_]+\b|\bfeature_enabled\b|IsEnabled\(|isEnabled\(|is_enabled\(|\bflipper\b|Flipper\.")]
+    private static partial Regex SelectionTerms();
+}
