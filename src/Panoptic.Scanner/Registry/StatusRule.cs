@@ -16,7 +16,7 @@ public static class StatusRule
         var ordered = Order(signals);
         var production = ordered.Where(s => PlaceOf(s) == Place.Product).ToList();
         if (production.FirstOrDefault(s => IsProductionSignal(s.Kind) && !s.Optional) is { } core)
-            return new(Statuses.Core, $"core: {Describe(core)}, {Where(core)}", core);
+            return new(Statuses.Core, $"core: {Describe(core)}{(core.Kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.Aspire ? " in product code" : "")}, {Where(core)}", core);
         if (production.FirstOrDefault(s => s.Optional && (IsProductionSignal(s.Kind) || s.Kind == SignalKind.OptionalDependency)) is { } guarded)
             return new(Statuses.Optional, $"optional: {Describe(guarded)} only with {guarded.Guard}, {Where(guarded)}", guarded);
         if (production.FirstOrDefault(s => s.Kind is SignalKind.EnvVar or SignalKind.Model) is { } hint)

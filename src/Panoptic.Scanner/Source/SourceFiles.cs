@@ -41,7 +41,20 @@ internal static class SourceFiles
         {
             if (Array.IndexOf(DevFolders, segments[i].ToLowerInvariant()) >= 0) return Registry.Place.Dev;
         }
-        return IsDevOverride(name) ? Registry.Place.Dev : Registry.Place.Product;
+        if (IsDevOverride(name) || DevEnvFile(name) || (IsExamplePath(path) && !IsEnvExample(name))) return Registry.Place.Dev;
+        return name.StartsWith(".env.test", StringComparison.OrdinalIgnoreCase) ? Registry.Place.Test : Registry.Place.Product;
+    }
+
+    /// <summary>.env.development, .env.local, .env.dev: the values of a developer's machine, not a deployment's.</summary>
+    private static bool DevEnvFile(string name) =>
+        name.StartsWith(".env.", StringComparison.OrdinalIgnoreCase) && name[5..].ToLowerInvariant() is "development" or "dev" or "local" or "development.local" or "dev.local" or "docker.dev";
+
+    /// <summary>The committed example of a deployment's settings (.env.example, .env.sample, .env.dist, env.template).</summary>
+    public static bool IsEnvExample(string name)
+    {
+        var lower = name.ToLowerInvariant();
+        return (lower.StartsWith(".env", StringComparison.Ordinal) || lower.StartsWith("env.", StringComparison.Ordinal) || lower.EndsWith(".env.example", StringComparison.Ordinal))
+            && (lower.Contains("example", StringComparison.Ordinal) || lower.Contains("sample", StringComparison.Ordinal) || lower.Contains("dist", StringComparison.Ordinal) || lower.Contains("template", StringComparison.Ordinal));
     }
 
     /// <summary>Compose files for local development: docker-compose.dev.yml, compose.override.yaml, docker-compose.local.yml.</summary>

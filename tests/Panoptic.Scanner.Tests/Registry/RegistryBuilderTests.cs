@@ -38,11 +38,12 @@ public class RegistryBuilderTests
         ]);
         registry.Entry("postgresql").Evidence.ShouldBe(
         [
+            new EvidenceEntry("services/api/Program.cs", 6, "code", "UseNpgsql"),
+            new EvidenceEntry("services/api/Program.cs", 1, "import", "Npgsql"),
             new EvidenceEntry("docker-compose.yml", 13, "deployment", "postgres"),
             new EvidenceEntry("services/api/Api.csproj", 3, "dependency", "Npgsql.EntityFrameworkCore.PostgreSQL 9.0.0"),
-            new EvidenceEntry("services/api/Program.cs", 1, "import", "Npgsql"),
-            new EvidenceEntry("services/api/Program.cs", 6, "code", "UseNpgsql"),
         ]);
+        registry.Entry("postgresql").StatusReason.ShouldBe("core: client code `UseNpgsql` in product code, services/api/Program.cs:6");
         registry.Entry("mongodb").Evidence.ShouldBe([new EvidenceEntry("services/worker/tests/test_worker.py", 1, "import_in_test", "pymongo")]);
     }
 
@@ -125,7 +126,9 @@ public class EvidenceLimitTests
         redis.EvidenceTotal.ShouldBe(152);
         redis.Evidence.Count.ShouldBe(100);
         redis.Evidence.Select(e => e.Kind).Distinct().Order().ShouldBe(["dependency", "env_var", "import"]);
-        redis.Evidence.ShouldBe(redis.Evidence.OrderBy(e => e.File, StringComparer.Ordinal).ThenBy(e => e.Line).ToList());
+        // Strongest first: the imports, then the env var, then the manifest.
+        redis.Evidence[0].ShouldBe(new EvidenceEntry("app/m000.py", 1, "import", "redis"));
+        redis.Evidence.Select(e => e.Kind).Distinct().ShouldBe(["import", "env_var", "dependency"]);
     }
 }
 

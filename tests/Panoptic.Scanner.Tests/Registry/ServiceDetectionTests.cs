@@ -35,8 +35,9 @@ public class ServiceDetectionTests
 
         var registry = Scans.Run(repo);
 
-        registry.Entry("postgresql").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.TestOnly);
-        registry.Entry("redis").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.TestOnly);
+        registry.Entry("postgresql").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.CiOnly);
+        registry.Entry("postgresql").StatusReason.ShouldBe("ci_only: only in CI definitions, .github/workflows/test.yml:3");
+        registry.Entry("redis").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.DevOnly);
     }
 }
 
