@@ -52,7 +52,7 @@ def evidence_holds(checkout, evidence):
     else:
         detail = detail.split(" ")[0]
     # A normalized image ("postgres") or a module path shows in the line as written.
-    return detail in text or detail.split("/")[-1] in text
+    return detail in text or detail.split("/")[-1] in text or detail.split(":")[-1] in text
 
 
 def score(label_file, repos, panoptic):

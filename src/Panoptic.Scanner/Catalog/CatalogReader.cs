@@ -10,7 +10,7 @@ public static partial class CatalogReader
     private static readonly HashSet<string> KnownKeys =
     [
         "id", "name", "category", "provider", "packages", "imports", "images", "schemes", "hosts", "env",
-        "terraform", "code", "aspire", "models", "files", "traits",
+        "terraform", "code", "aspire", "models", "files", "traits", "runs_on",
     ];
 
     public static IReadOnlyDictionary<string, RegistrySection> ParseCategories(YamlMappingNode categories, string source)
@@ -78,6 +78,7 @@ public static partial class CatalogReader
             Models = List(map, "models", source, prefix),
             Files = List(map, "files", source, prefix),
             Traits = List(map, "traits", source, prefix),
+            RunsOn = List(map, "runs_on", source, prefix),
             Line = (int)map.Start.Line,
         };
     }
@@ -92,6 +93,7 @@ public static partial class CatalogReader
         "gem" => Ecosystem.RubyGems,
         "composer" => Ecosystem.Composer,
         "cargo" => Ecosystem.Cargo,
+        "hex" => Ecosystem.Hex,
         _ => null,
     };
 

@@ -26,6 +26,8 @@ public sealed record Technology
     public IReadOnlyList<string> Models { get; init; } = [];
     /// <summary>Properties the audit reads ("structured" for a logging library, "error" for a smell).</summary>
     public IReadOnlyList<string> Traits { get; init; } = [];
+    /// <summary>For a job or message library: the brokers it can run on (catalog ids), linked when the registry has them.</summary>
+    public IReadOnlyList<string> RunsOn { get; init; } = [];
     /// <summary>Line in the catalog file that declared the entry, for error messages.</summary>
     public int Line { get; init; }
 }
@@ -50,6 +52,8 @@ public enum Ecosystem
     RubyGems,
     Composer,
     Cargo,
+    /// <summary>Elixir's packages (mix.exs).</summary>
+    Hex,
 }
 
 public enum SourceLanguage

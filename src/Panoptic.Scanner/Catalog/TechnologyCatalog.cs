@@ -173,6 +173,7 @@ public sealed class TechnologyCatalog
         Ecosystem.PyPI => Regex.Replace(name.ToLowerInvariant(), "[-_.]+", "-"),
         Ecosystem.NuGet or Ecosystem.Composer or Ecosystem.RubyGems or Ecosystem.Maven => name.ToLowerInvariant(),
         Ecosystem.Cargo => name.Replace('_', '-'),
+        Ecosystem.Hex => name.ToLowerInvariant(),
         _ => name,
     };
 

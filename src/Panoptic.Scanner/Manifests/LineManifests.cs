@@ -91,6 +91,29 @@ internal static partial class LineManifests
         return manifest;
     }
 
+    /// <summary>Elixir's mix.exs: every <c>{:name, ...}</c> tuple in the deps list; <c>only: [:dev, :test]</c> makes it a dev dependency.</summary>
+    public static Manifest Mix(string file, string text)
+    {
+        var manifest = new Manifest(Ecosystem.Hex, file) { Runnable = text.Contains("mod:", StringComparison.Ordinal) };
+        var number = 0;
+        var inDeps = false;
+        foreach (var raw in text.Split('\n'))
+        {
+            number++;
+            var line = raw.Trim();
+            if (line.StartsWith('#')) continue;
+            if (line.StartsWith("defp deps", StringComparison.Ordinal) || line.StartsWith("def deps", StringComparison.Ordinal)) { inDeps = true; continue; }
+            if (!inDeps) continue;
+            if (line == "end") { inDeps = false; continue; }
+            var match = MixDependency().Match(line);
+            if (!match.Success) continue;
+            var dev = line.Contains("only:", StringComparison.Ordinal) && !line.Contains(":prod", StringComparison.Ordinal);
+            var version = match.Groups["version"].Success ? match.Groups["version"].Value : null;
+            manifest.Dependencies.Add(new Dependency(match.Groups["name"].Value, version, dev ? DependencyScope.Dev : line.Contains("optional: true", StringComparison.Ordinal) ? DependencyScope.Optional : DependencyScope.Direct, number));
+        }
+        return manifest;
+    }
+
     public static Manifest Cargo(string file, string text, List<(int, string)> problems)
     {
         var manifest = new Manifest(Ecosystem.Cargo, file);
@@ -130,4 +153,7 @@ internal static partial class LineManifests
 
     [GeneratedRegex("""^gem\s*\(?\s*["']([^"']+)["']""")]
     private static partial Regex GemLine();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\{:(?<name>[a-z0-9_]+)\s*(?:,\s*""(?<version>[^""]*)"")?")]
+    private static partial System.Text.RegularExpressions.Regex MixDependency();
 }

@@ -29,6 +29,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             .Where(e => e.Entry.Status != ProjectConfig.Ignored)
             .OrderBy(e => e.Entry.Id, StringComparer.Ordinal)
             .ToList();
+        entries = LinkBrokers(entries);
 
         var document = new RegistryDocument
         {
@@ -97,6 +98,15 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             Evidence = [.. Limit(evidence).Select(s => new EvidenceEntry(s.File, s.Line, Evidence.Label(s), s.Detail))],
         };
         return (tech.Section, entry);
+    }
+
+    /// <summary>A job or message library names the brokers it runs on that the registry also lists (Celery on Redis, Sidekiq on Redis).</summary>
+    private List<(RegistrySection Section, TechnologyEntry Entry)> LinkBrokers(List<(RegistrySection Section, TechnologyEntry Entry)> entries)
+    {
+        var present = entries.Where(e => e.Section == RegistrySection.Connection).Select(e => e.Entry.Id).ToHashSet(StringComparer.Ordinal);
+        return [.. entries.Select(e => catalog[e.Entry.Id]?.RunsOn is { Count: > 0 } brokers
+            ? (e.Section, e.Entry with { RunsOn = [.. brokers.Where(present.Contains)] })
+            : e)];
     }
 
     /// <summary>Distinct evidence, the deciding piece first and the rest strongest first (StatusRule.Order).</summary>

@@ -58,6 +58,8 @@ public sealed record TechnologyEntry
     public required IReadOnlyList<string> UsedBy { get; init; }
     public required IReadOnlyList<string> EnvVars { get; init; }
     public IReadOnlyList<string>? ModelsSeen { get; init; }
+    /// <summary>For a job or message library: the brokers of this registry it runs on.</summary>
+    public IReadOnlyList<string>? RunsOn { get; init; }
     public BudgetConfig? Budget { get; init; }
     public required int EvidenceTotal { get; init; }
     public required IReadOnlyList<EvidenceEntry> Evidence { get; init; }

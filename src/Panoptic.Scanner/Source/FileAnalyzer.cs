@@ -204,7 +204,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
     {
         var lower = name.ToLowerInvariant();
         return name is "package.json" or "composer.json" or "pyproject.toml" or "Pipfile" or "setup.cfg" or "setup.py" or "Directory.Packages.props"
-            or "packages.config" or "go.mod" or "pom.xml" or "build.gradle" or "build.gradle.kts" or "Gemfile" or "Cargo.toml"
+            or "packages.config" or "go.mod" or "pom.xml" or "build.gradle" or "build.gradle.kts" or "Gemfile" or "Cargo.toml" or "mix.exs"
             || lower.StartsWith("requirements", StringComparison.Ordinal) || lower.EndsWith(".txt", StringComparison.Ordinal) || lower.EndsWith(".in", StringComparison.Ordinal)
             || lower.EndsWith("proj", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal) || lower.EndsWith(".yaml", StringComparison.Ordinal)
             || lower.EndsWith(".tf", StringComparison.Ordinal) || DeploymentReader.IsDockerfile(name) || DeploymentReader.IsEnvFile(name);
@@ -230,6 +230,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
         else if (name is "build.gradle" or "build.gradle.kts") manifest = LineManifests.Gradle(report.Path, text);
         else if (name == "Gemfile") manifest = LineManifests.Gemfile(report.Path, text);
         else if (name == "Cargo.toml") manifest = LineManifests.Cargo(report.Path, text, problems);
+        else if (name == "mix.exs") manifest = LineManifests.Mix(report.Path, text);
         else if (ComposeReader.IsComposeFile(name)) ComposeReader.Read(text, inTest, catalog, report);
         else if (DeploymentReader.IsDockerfile(name)) DeploymentReader.Dockerfile(text, inTest, catalog, report);
         else if (DeploymentReader.IsEnvFile(name)) DeploymentReader.EnvFile(text, report);
