@@ -21,9 +21,11 @@ public static class StatusRule
             return new(Statuses.Optional, $"optional: {Describe(guarded)} only with {guarded.Guard}, {Where(guarded)}", guarded);
         if (production.FirstOrDefault(s => s.Kind is SignalKind.EnvVar or SignalKind.Model) is { } hint)
             return new(Statuses.Optional, $"optional: only {(hint.Kind == SignalKind.EnvVar ? "the env var " : "the model name ")}`{hint.Detail}` names it, {Where(hint)}", hint);
-        if (production.Count > 0)
+        // A declared dependency whose only uses are in tooling, tests or CI is what those uses say, not a bare declaration.
+        var use = ordered.FirstOrDefault(s => PlaceOf(s) != Place.Product && IsProductionSignal(s.Kind));
+        if (production.Count > 0 && use is null)
             return new(Statuses.Unconfirmed, $"unconfirmed: {Describe(production[0])} with no code, config or deployment behind it, {Where(production[0])}", production[0]);
-        var first = ordered[0];
+        var first = use ?? ordered[0];
         return PlaceOf(first) switch
         {
             Place.Dev => new(Statuses.DevOnly, $"dev_only: only in local tooling or development set-up, {Where(first)}", first),

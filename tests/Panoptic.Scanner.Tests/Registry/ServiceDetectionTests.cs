@@ -36,7 +36,7 @@ public class ServiceDetectionTests
         var registry = Scans.Run(repo);
 
         registry.Entry("postgresql").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.CiOnly);
-        registry.Entry("postgresql").StatusReason.ShouldBe("ci_only: only in CI definitions, .github/workflows/test.yml:3");
+        registry.Entry("postgresql").StatusReason.ShouldBe("ci_only: only in CI definitions, .github/workflows/test.yml:5");
         registry.Entry("redis").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.DevOnly);
     }
 }
