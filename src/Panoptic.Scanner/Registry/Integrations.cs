@@ -22,11 +22,15 @@ internal static class Integrations
         // Folder -> the vendor-named children seen under it, from every technology's evidence.
         var vendorChildren = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var located = new Dictionary<Signal, (string Parent, string Child, bool Plugin)?>(ReferenceEqualityComparer.Instance);
+        var names = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var segments = new Dictionary<string, string[]>(StringComparer.Ordinal);
         foreach (var signal in signals)
         {
             if (!Candidate(signal)) continue;
             var tech = catalog[signal.TechnologyId]!;
-            var place = Locate(signal.File, tech);
+            if (!names.TryGetValue(tech.Id, out var techNames)) names[tech.Id] = techNames = Names(tech);
+            if (!segments.TryGetValue(signal.File, out var fileSegments)) segments[signal.File] = fileSegments = signal.File.Split('/');
+            var place = Locate(fileSegments, techNames);
             located[signal] = place;
             if (place is { Plugin: false } p && tech.Section == RegistrySection.ExternalApi)
             {
@@ -50,15 +54,13 @@ internal static class Integrations
         && signal.Kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.ConnectionString or SignalKind.Model or SignalKind.EnvVar;
 
     /// <summary>The plugin folder above the file, or the vendor-named folder (or file) and its parent.</summary>
-    private static (string Parent, string Child, bool Plugin)? Locate(string file, Technology tech)
+    private static (string Parent, string Child, bool Plugin)? Locate(string[] segments, List<string> names)
     {
-        var segments = file.Split('/');
         for (var i = segments.Length - 2; i >= 0; i--)
         {
             if (PluginFolders.Contains(segments[i]) && i + 1 < segments.Length - 1)
                 return (string.Join('/', segments[..(i + 1)]), segments[i + 1], true);
         }
-        var names = Names(tech);
         for (var i = segments.Length - 1; i >= 1; i--)
         {
             var segment = Normalize(i == segments.Length - 1 ? Path.GetFileNameWithoutExtension(segments[i]) : segments[i]);

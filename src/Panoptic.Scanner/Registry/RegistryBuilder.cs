@@ -16,7 +16,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         var owner = ServiceDetector.OwnerLookup(services);
         var usage = new UsageMap(services, reports);
         // Documentation illustrates; it is never evidence of use.
-        var signals = Integrations.Mark(reports.SelectMany(r => r.Signals).Where(s => catalog[s.TechnologyId] is not null && !Source.SourceFiles.IsDocsPath(s.File)).ToList(), catalog);
+        var signals = Integrations.Mark(Placed(reports), catalog);
         var dependsOn = reports.SelectMany(r => r.ComposeServices)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
@@ -98,6 +98,22 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             Evidence = [.. Limit(evidence).Select(s => new EvidenceEntry(s.File, s.Line, Evidence.Label(s), s.Detail))],
         };
         return (tech.Section, entry);
+    }
+
+    /// <summary>Every known technology's evidence with where its file sits, decided once per file; documentation illustrates and is never evidence.</summary>
+    private List<Signal> Placed(IReadOnlyList<FileReport> reports)
+    {
+        var signals = new List<Signal>();
+        foreach (var report in reports)
+        {
+            if (report.Signals.Count == 0 || Source.SourceFiles.IsDocsPath(report.Path)) continue;
+            var place = Source.SourceFiles.PlaceOf(report.Path);
+            foreach (var signal in report.Signals)
+            {
+                if (catalog[signal.TechnologyId] is not null) signals.Add(signal.File == report.Path ? signal with { FilePlace = place } : signal);
+            }
+        }
+        return signals;
     }
 
     /// <summary>A job or message library names the brokers it runs on that the registry also lists (Celery on Redis, Sidekiq on Redis).</summary>

@@ -16,6 +16,8 @@ public sealed record Signal(string TechnologyId, SignalKind Kind, string File, i
     public bool DevGuard { get; init; }
     /// <summary>Seen in an optional deployment component, behind a flag or as one of several alternatives.</summary>
     public bool Optional => Guard is not null;
+    /// <summary>Where the file sits (SourceFiles.PlaceOf), set once per file by the registry builder; computed when absent.</summary>
+    public Place? FilePlace { get; init; }
     /// <summary>The compose service that declared a container image, to link it to the services that depend on it.</summary>
     public string? ComposeService { get; init; }
 }

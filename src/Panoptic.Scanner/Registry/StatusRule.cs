@@ -37,7 +37,7 @@ public static class StatusRule
     /// <summary>Where the evidence sits: a dev guard or a dev dependency is local tooling, whatever the path says.</summary>
     public static Place PlaceOf(Signal signal)
     {
-        var place = Source.SourceFiles.PlaceOf(signal.File);
+        var place = signal.FilePlace ?? Source.SourceFiles.PlaceOf(signal.File);
         if (place != Place.Product) return place;
         if (signal.DevGuard || signal.Kind == SignalKind.DevDependency) return Place.Dev;
         return signal.InTest ? Place.Test : Place.Product;

@@ -75,9 +75,16 @@ internal sealed class CodeText
     /// <summary>True when the line holds nothing but a comment (or continues a block comment).</summary>
     public bool IsCommentOnly(int number)
     {
-        var line = Line(number);
-        var first = line.Length - line.TrimStart().Length;
-        return first < line.Length && CommentedAt(number, Math.Min(line.Length, first + 2));
+        // Only the line's own opening: the header walk asks this of many lines, and a block comment's lines start with '*'.
+        var line = Line(number).TrimStart();
+        if (line.IsEmpty) return false;
+        return Style switch
+        {
+            CommentStyle.CLike => line.StartsWith("//") || line.StartsWith("/*") || line.StartsWith("*"),
+            CommentStyle.CLikeAndHash => line.StartsWith("//") || line.StartsWith("/*") || line.StartsWith("*") || (line[0] == '#' && !line.StartsWith("#[")),
+            CommentStyle.Hash or CommentStyle.HashAfterBlank => line[0] == '#',
+            _ => false,
+        };
     }
 
     /// <summary>True when <paramref name="needle"/> (or, when absent, the line's first character) sits inside a comment on the line.</summary>
@@ -131,21 +138,47 @@ internal sealed class CodeText
     // Rust lifetimes ('a) and English in YAML values would open strings that never close.
     private bool QuotesWithApostrophe => Style is CommentStyle.Hash or CommentStyle.CLikeAndHash;
 
-    /// <summary>True when the last "/*" before the offset (outside a string) is not closed before it.</summary>
+    /// <summary>True when the offset lies inside a block comment (the file's block comments are found once, on first question).</summary>
     private bool InBlockComment(int offset)
     {
-        var window = Math.Max(0, offset - 65_536);
-        var before = _text.AsSpan(window, offset - window);
-        var open = before.LastIndexOf("/*");
-        if (open < 0) return false;
-        var close = before.LastIndexOf("*/");
-        if (close > open) return false;
-        var at = window + open;
-        var number = LineOfOffset(at + 1);
-        var line = Line(number);
-        var column = at - _starts[number - 1];
-        // "/*" inside a string ("*/*", "src/**/*.ts") or after a line comment opens nothing.
-        return !InString(line, column) && !LineComment(line, column);
+        var blocks = _blocks ??= BlockComments();
+        int lo = 0, hi = blocks.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (blocks[mid].End <= offset) lo = mid + 1;
+            else if (blocks[mid].Start >= offset) hi = mid - 1;
+            else return true;
+        }
+        return false;
+    }
+
+    private List<(int Start, int End)>? _blocks;
+
+    /// <summary>Every "/* ... */" of the file, leaving out "/*" inside strings ("*/*", "src/**/*.ts") or after a line comment.</summary>
+    private List<(int Start, int End)> BlockComments()
+    {
+        var blocks = new List<(int, int)>();
+        var at = 0;
+        while (at < _text.Length)
+        {
+            var found = _text.AsSpan(at).IndexOf("/*");
+            if (found < 0) break;
+            var open = at + found;
+            var number = LineOfOffset(open + 1);
+            var line = Line(number);
+            var column = open - _starts[number - 1];
+            if (InString(line, column) || LineComment(line, column))
+            {
+                at = open + 2;
+                continue;
+            }
+            var close = _text.AsSpan(open + 2).IndexOf("*/");
+            var end = close < 0 ? _text.Length : open + 2 + close + 2;
+            blocks.Add((open, end));
+            at = end;
+        }
+        return blocks;
     }
 
     private bool InString(ReadOnlySpan<char> line, int position)
