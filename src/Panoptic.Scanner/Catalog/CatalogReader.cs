@@ -10,7 +10,7 @@ public static partial class CatalogReader
     private static readonly HashSet<string> KnownKeys =
     [
         "id", "name", "category", "provider", "packages", "imports", "images", "schemes", "hosts", "env",
-        "terraform", "code", "aspire", "models", "files", "traits", "runs_on",
+        "terraform", "code", "aspire", "models", "files", "traits", "runs_on", "selects",
     ];
 
     public static IReadOnlyDictionary<string, RegistrySection> ParseCategories(YamlMappingNode categories, string source)
@@ -79,6 +79,7 @@ public static partial class CatalogReader
             Files = List(map, "files", source, prefix),
             Traits = List(map, "traits", source, prefix),
             RunsOn = List(map, "runs_on", source, prefix),
+            Selects = List(map, "selects", source, prefix),
             Line = (int)map.Start.Line,
         };
     }

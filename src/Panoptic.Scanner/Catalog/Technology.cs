@@ -28,6 +28,8 @@ public sealed record Technology
     public IReadOnlyList<string> Traits { get; init; } = [];
     /// <summary>For a job or message library: the brokers it can run on (catalog ids), linked when the registry has them.</summary>
     public IReadOnlyList<string> RunsOn { get; init; } = [];
+    /// <summary>Values a driver or backend setting names it by (FILESYSTEM_DISK=s3, MAIL_MAILER=smtp, DB_CONNECTION=pgsql).</summary>
+    public IReadOnlyList<string> Selects { get; init; } = [];
     /// <summary>Line in the catalog file that declared the entry, for error messages.</summary>
     public int Line { get; init; }
 }

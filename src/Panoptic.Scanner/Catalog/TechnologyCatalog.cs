@@ -35,6 +35,7 @@ public sealed class TechnologyCatalog
     private readonly Dictionary<SourceLanguage, Dictionary<string, List<Technology>>> _imports = [];
     private readonly Dictionary<string, List<Technology>> _images = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Technology> _schemes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Technology> _selectors = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<Technology>> _envExact = new(StringComparer.Ordinal);
     private readonly List<(string Prefix, Technology Technology)> _envPrefixes = [];
     private readonly Dictionary<string, Technology> _terraformExact = new(StringComparer.Ordinal);
@@ -135,6 +136,9 @@ public sealed class TechnologyCatalog
 
     public Technology? ByScheme(string scheme) => _schemes.GetValueOrDefault(scheme);
 
+    /// <summary>The technology a driver or backend setting's value names ("s3", "smtp", "pgsql"), if any.</summary>
+    public Technology? BySelector(string value) => _selectors.GetValueOrDefault(value);
+
     public IReadOnlyList<Technology> ByEnvVar(string name)
     {
         if (_envExact.TryGetValue(name, out var exact)) return exact;
@@ -202,6 +206,7 @@ public sealed class TechnologyCatalog
         }
         foreach (var image in tech.Images) Add(_images, image, tech);
         foreach (var scheme in tech.Schemes) _schemes.TryAdd(scheme, tech);
+        foreach (var value in tech.Selects) _selectors.TryAdd(value, tech);
         foreach (var env in tech.EnvVars)
         {
             if (env.EndsWith('*')) _envPrefixes.Add((env.TrimEnd('*'), tech));

@@ -86,7 +86,7 @@ internal static partial class DeploymentReader
         report.Runtimes.AddRange(finalRuntimes.Count > 0 ? finalRuntimes : stageRuntimes.Values.Take(1));
     }
 
-    public static void EnvFile(string text, FileReport report)
+    public static void EnvFile(string text, FileReport report, TechnologyCatalog? catalog = null)
     {
         var number = 0;
         foreach (var raw in text.Split('\n'))
@@ -97,7 +97,11 @@ internal static partial class DeploymentReader
             var eq = line.IndexOf('=');
             if (line.Length == 0 || line[0] == '#' || eq <= 0) continue;
             var name = line[..eq].Trim();
-            if (EnvName().IsMatch(name)) report.EnvVars.Add(new EnvVarUse(name, report.Path, number, Declared: true));
+            if (!EnvName().IsMatch(name)) continue;
+            report.EnvVars.Add(new EnvVarUse(name, report.Path, number, Declared: true));
+            // A committed value that picks a backend (FILESYSTEM_DISK=s3) selects it; the values themselves are never output.
+            if (catalog is not null && Source.Selectors.FromAssignment(catalog, name, line[(eq + 1)..], report.Path, number) is { } selected)
+                report.Signals.Add(selected);
         }
     }
 
@@ -113,6 +117,31 @@ internal static partial class DeploymentReader
     }
 
     /// <summary>Kubernetes workloads, Helm Chart.yaml and values files, kustomization images; any other YAML is left alone.</summary>
+    /// <summary>Spring's <c>server.port</c> in application.yml and its profiles (application-docker.yml), every document of the file.</summary>
+    private static void SpringServerPort(string text, FileReport report)
+    {
+        List<YamlDocument> documents;
+        try
+        {
+            documents = YamlNodes.LoadAll(text);
+        }
+        catch (Exception e) when (e is YamlDotNet.Core.YamlException or FormatException)
+        {
+            report.Problems.Add(new Problem(report.Path, null, "invalid YAML: " + e.Message));
+            return;
+        }
+        var folder = Path.GetDirectoryName(report.Path)?.Replace('\\', '/') ?? "";
+        foreach (var document in documents)
+        {
+            var port = document.RootNode.Get("server").Get("port");
+            var value = port.Text();
+            // "${PORT:8080}" falls back to its default.
+            if (value is not null && value.StartsWith("${", StringComparison.Ordinal) && value.IndexOf(':') is > 0 and var colon) value = value[(colon + 1)..].TrimEnd('}');
+            if (int.TryParse(value, out var number) && number is > 0 and < 65536)
+                report.Ports.Add(new PortDeclaration(folder, number, report.Path, port!.Line()) { Source = "config" });
+        }
+    }
+
     public static void Yaml(string text, bool inTest, TechnologyCatalog catalog, FileReport report)
     {
         var name = Path.GetFileName(report.Path);
@@ -120,6 +149,11 @@ internal static partial class DeploymentReader
         var isValues = name.StartsWith("values", StringComparison.Ordinal);
         var isKustomization = name is "kustomization.yaml" or "kustomization.yml";
         var looksKubernetes = text.Contains("apiVersion", StringComparison.Ordinal) && text.Contains("kind:", StringComparison.Ordinal);
+        if (name.StartsWith("application", StringComparison.Ordinal) && !inTest)
+        {
+            SpringServerPort(text, report);
+            return;
+        }
         if (!isChart && !isValues && !isKustomization && !looksKubernetes) return;
         // Helm templates are Go templates, not YAML: nothing to read without rendering them.
         if (text.Contains("{{", StringComparison.Ordinal) && !isValues) return;

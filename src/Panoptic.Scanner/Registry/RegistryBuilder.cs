@@ -16,7 +16,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         var owner = ServiceDetector.OwnerLookup(services);
         var usage = new UsageMap(services, reports);
         // Documentation illustrates; it is never evidence of use.
-        var signals = Integrations.Mark(Placed(reports), catalog);
+        var signals = Integrations.Mark(CommittedSettingsWin(Placed(reports)), catalog);
         var dependsOn = reports.SelectMany(r => r.ComposeServices)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
@@ -116,6 +116,18 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         return signals;
     }
 
+    /// <summary>
+    /// A code default (`env('DB_CONNECTION', 'sqlite')`) selects only when no committed env file sets the same setting:
+    /// `DB_CONNECTION=mysql` in .env.example is what a deployment starts from.
+    /// </summary>
+    private static List<Signal> CommittedSettingsWin(List<Signal> signals)
+    {
+        var assigned = signals.Where(s => s.Kind == SignalKind.Selected && s.Detail.Contains('=', StringComparison.Ordinal) && StatusRule.PlaceOf(s) == Place.Product)
+            .Select(s => s.Detail[..s.Detail.IndexOf('=', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
+        if (assigned.Count == 0) return signals;
+        return signals.FindAll(s => !(s.Kind == SignalKind.Selected && s.Detail.IndexOf(" defaults to ", StringComparison.Ordinal) is > 0 and var at && assigned.Contains(s.Detail[..at])));
+    }
+
     /// <summary>A job or message library names the brokers it runs on that the registry also lists (Celery on Redis, Sidekiq on Redis).</summary>
     private List<(RegistrySection Section, TechnologyEntry Entry)> LinkBrokers(List<(RegistrySection Section, TechnologyEntry Entry)> entries)
     {
@@ -158,17 +170,22 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     {
         var byOwner = reports.Where(r => owner(r.Path) is not null).ToLookup(r => owner(r.Path)!);
         var ports = reports.SelectMany(r => r.Ports).ToList();
-        return services.Select(s => Service(s, [.. byOwner[s]], ports)).OrderBy(s => s.Path, StringComparer.Ordinal);
+        // Ports in code and run configuration (launchSettings.json under Properties/, src/main.py, config/puma.rb) belong to the service that owns the file.
+        var codeOwner = ports.Where(p => p.Source is "code" or "config" && !Source.SourceFiles.IsTestPath(p.File))
+            .Select(p => p.File).Distinct(StringComparer.Ordinal).ToDictionary(f => f, owner, StringComparer.Ordinal);
+        return services.Select(s => Service(s, [.. byOwner[s]], ports, codeOwner)).OrderBy(s => s.Path, StringComparer.Ordinal);
     }
 
-    private ServiceEntry Service(ServiceDetector.DetectedService service, List<FileReport> owned, List<Deployment.PortDeclaration> allPorts)
+    private ServiceEntry Service(ServiceDetector.DetectedService service, List<FileReport> owned, List<Deployment.PortDeclaration> allPorts,
+        Dictionary<string, ServiceDetector.DetectedService?> codeOwner)
     {
         var frameworks = owned.Where(r => !Source.SourceFiles.IsTestPath(r.Path))
             .SelectMany(r => r.Signals)
             .Where(s => s.Kind is SignalKind.Dependency or SignalKind.Import && catalog[s.TechnologyId]?.Section == RegistrySection.Framework)
             .Select(s => catalog[s.TechnologyId]!.Name).Distinct().Order(StringComparer.Ordinal).ToList();
         var ports = allPorts
-            .Where(p => p.ComposeService is { } c ? service.ComposeNames.Contains(c) : p.Directory == service.Path)
+            .Where(p => p.ComposeService is { } c ? service.ComposeNames.Contains(c)
+                : codeOwner.TryGetValue(p.File, out var by) ? by == service : p.Directory == service.Path)
             .Select(p => p.Port).Distinct().Order().ToList();
         return new ServiceEntry
         {

@@ -53,6 +53,8 @@ public static class HtmlReport
         return html.ToString();
     }
 
+    private const int EvidenceShown = 3;
+
     private static void Technologies(StringBuilder html, string id, string title, IReadOnlyList<TechnologyEntry> entries)
     {
         html.Append(CultureInfo.InvariantCulture, $"<section id=\"{id}\" aria-labelledby=\"h-{id}\">\n<h2 id=\"h-{id}\">{title} <span class=\"count\">{entries.Count}</span></h2>\n");
@@ -68,8 +70,15 @@ public static class HtmlReport
                 if (entry.ModelsSeen is { Count: > 0 } models) html.Append(CultureInfo.InvariantCulture, $"<p class=\"models\">Models seen: {string.Join(", ", models.Select(m => $"<code>{Encode(m)}</code>"))}</p>");
                 if (entry.Budget is { } budget) html.Append(CultureInfo.InvariantCulture, $"<p class=\"budget\">Budget: {budget.Monthly.ToString("0.##", CultureInfo.InvariantCulture)} {Encode(budget.Currency)} a month</p>");
                 if (entry.EnvVars.Count > 0) html.Append(CultureInfo.InvariantCulture, $"<p>Environment: {string.Join(", ", entry.EnvVars.Select(v => $"<code>{Encode(v)}</code>"))}</p>");
-                html.Append(CultureInfo.InvariantCulture, $"<p>Confidence {entry.Confidence.ToString("0.00", CultureInfo.InvariantCulture)}, {entry.EvidenceTotal} pieces of evidence{(entry.EvidenceTotal > entry.Evidence.Count ? $", the first {entry.Evidence.Count}" : "")}:</p>");
-                Evidence(html, entry.Evidence);
+                if (entry.StatusReason is { } reason) html.Append(CultureInfo.InvariantCulture, $"<p class=\"reason\">{Encode(reason)}</p>");
+                html.Append(CultureInfo.InvariantCulture, $"<p>Confidence {entry.Confidence.ToString("0.00", CultureInfo.InvariantCulture)}, {entry.EvidenceTotal} pieces of evidence, strongest first:</p>");
+                Evidence(html, [.. entry.Evidence.Take(EvidenceShown)]);
+                if (entry.Evidence.Count > EvidenceShown)
+                {
+                    html.Append(CultureInfo.InvariantCulture, $"<details class=\"more\"><summary>{entry.EvidenceTotal - EvidenceShown} more</summary>");
+                    Evidence(html, [.. entry.Evidence.Skip(EvidenceShown)]);
+                    html.Append("</details>");
+                }
                 html.Append("</div></details></li>\n");
             }
             html.Append("</ul>\n");

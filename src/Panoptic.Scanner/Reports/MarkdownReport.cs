@@ -65,6 +65,8 @@ public static class MarkdownReport
         return sb.ToString();
     }
 
+    private const int EvidenceShown = 3;
+
     private static void Table(StringBuilder sb, string title, IReadOnlyList<TechnologyEntry> entries)
     {
         if (entries.Count == 0) return;
@@ -72,10 +74,12 @@ public static class MarkdownReport
         sb.AppendLine("| technology | category | status | confidence | used by | evidence |").AppendLine("|---|---|---|---|---|---|");
         foreach (var e in entries)
         {
-            var first = e.Evidence.FirstOrDefault(x => !x.Kind.EndsWith("_in_test", StringComparison.Ordinal)) ?? (e.Evidence.Count > 0 ? e.Evidence[0] : null);
-            var where = first is null ? "" : $"`{Escape(first.File)}:{first.Line}` ({first.Kind})";
+            // The registry orders evidence strongest first; the first three decide, the rest stay in the registry.
+            var shown = e.Evidence.Take(EvidenceShown).ToList();
+            var where = string.Join("<br>", shown.Select(x => $"`{Escape(x.File)}:{x.Line}` ({x.Kind})"));
             var models = e.ModelsSeen is { Count: > 0 } m ? $" — models: {Escape(string.Join(", ", m))}" : "";
-            sb.AppendLine($"| {Escape(e.Name)}{models} | {e.Category} | {e.Status} | {e.Confidence:0.00} | {Escape(string.Join(", ", e.UsedBy))} | {where}{(e.EvidenceTotal > 1 ? $" +{e.EvidenceTotal - 1}" : "")} |");
+            var status = e.StatusReason is { } reason ? Escape(reason) : e.Status;
+            sb.AppendLine($"| {Escape(e.Name)}{models} | {e.Category} | {status} | {e.Confidence:0.00} | {Escape(string.Join(", ", e.UsedBy))} | {where}{(e.EvidenceTotal > shown.Count ? $" +{e.EvidenceTotal - shown.Count}" : "")} |");
         }
         sb.AppendLine();
     }

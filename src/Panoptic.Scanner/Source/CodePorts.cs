@@ -10,7 +10,7 @@ namespace Panoptic.Scanner.Source;
 internal static partial class CodePorts
 {
     private static readonly System.Buffers.SearchValues<string> Keywords = System.Buffers.SearchValues.Create(
-        ["port", "Port", "PORT", "listen", "Listen", "Run(", "Start(", "http://", "runserver", "bind"], StringComparison.Ordinal);
+        ["port", "Port", "PORT", "listen", "Listen", "Run(", "Start(", "http://", "runserver", "bind", " -p "], StringComparison.Ordinal);
 
     public static void Line(ReadOnlySpan<char> line, string file, int number, List<PortDeclaration> ports)
     {
@@ -21,6 +21,6 @@ internal static partial class CodePorts
             ports.Add(new PortDeclaration(file.Contains('/') ? file[..file.LastIndexOf('/')] : "", port, file, number) { Source = "code" });
     }
 
-    [GeneratedRegex("""(?:uvicorn\.run\(.*\bport\s*=\s*|\.run\(.*\bport\s*=\s*|--port[= ]|runserver\s+(?:[\d.]+:)?|(?:-b|--bind)[= ][\w.]*:|(?:environ\.get|getenv)\(\s*["']PORT["']\s*,\s*["']?|\.listen\(\s*|process\.env\.PORT\s*(?:\|\||\?\?)\s*["']?|UseUrls\(\s*"https?://[^":]+:|"applicationUrl"\s*:\s*"https?://[^":]+:|ASPNETCORE_HTTP_PORTS\s*[=:]\s*"?|ListenAndServe(?:TLS)?\(\s*"[^":]*:|\.(?:Run|Start)\(\s*":|net\.Listen\(\s*"tcp"\s*,\s*"[^":]*:|^\s*server\.port\s*[=:]\s*|^\s*PORT\s*=\s*)(?<port>\d{2,5})\b""")]
+    [GeneratedRegex("""(?:uvicorn\.run\(.*\bport\s*=\s*|\.run\(.*\bport\s*=\s*|--port[= ]|runserver\s+(?:[\d.]+:)?|(?:-b|--bind)[= ][\w.]*:|(?:environ\.get|getenv)\(\s*["']PORT["']\s*,\s*["']?|\.listen\(\s*|process\.env\.PORT\s*(?:\|\||\?\?)\s*["']?|UseUrls\(\s*"https?://[^":]+:|"applicationUrl"\s*:\s*"https?://[^":]+:|ASPNETCORE_HTTP_PORTS\s*[=:]\s*"?|ListenAndServe(?:TLS)?\(\s*"[^":]*:|\.(?:Run|Start)\(\s*":|net\.Listen\(\s*"tcp"\s*,\s*"[^":]*:|^\s*server\.port\s*[=:]\s*|^\s*PORT\s*=\s*|^\s*port\s+ENV\.fetch\(\s*["']PORT["']\s*\)\s*\{\s*|^\s*port\s+|\b(?:next|vite|nuxt|astro|remix|serve|rails\s+s(?:erver)?)\b[^"'\n]*?\s-p\s+)(?<port>\d{2,5})\b""")]
     private static partial Regex Listen();
 }

@@ -233,7 +233,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
         else if (name == "mix.exs") manifest = LineManifests.Mix(report.Path, text);
         else if (ComposeReader.IsComposeFile(name)) ComposeReader.Read(text, inTest, catalog, report);
         else if (DeploymentReader.IsDockerfile(name)) DeploymentReader.Dockerfile(text, inTest, catalog, report);
-        else if (DeploymentReader.IsEnvFile(name)) DeploymentReader.EnvFile(text, report);
+        else if (DeploymentReader.IsEnvFile(name)) DeploymentReader.EnvFile(text, report, catalog);
         else if (lower.EndsWith(".tf", StringComparison.Ordinal)) DeploymentReader.Terraform(text, inTest, catalog, report);
         else if (lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal)) DeploymentReader.Yaml(text, inTest, catalog, report);
 

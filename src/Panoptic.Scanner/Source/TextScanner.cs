@@ -43,7 +43,15 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
                     break;
                 case LiteralKind.EnvRead when language is not null:
                     var name = EnvName(text, position + target.Literal.Length);
-                    if (name is not null) report.EnvVars.Add(new EnvVarUse(name, report.Path, lines.LineOf(text, position), Declared: false));
+                    if (name is not null)
+                    {
+                        var envLine = lines.LineOf(text, position);
+                        report.EnvVars.Add(new EnvVarUse(name, report.Path, envLine, Declared: false));
+                        var after = position + target.Literal.Length;
+                        var nameEnd = text[after..].IndexOf(name, StringComparison.Ordinal);
+                        if (nameEnd >= 0 && nameEnd < 8 && Selectors.FromDefault(catalog, name, text[(after + nameEnd + name.Length)..], report.Path, envLine) is { } selected)
+                            report.Signals.Add(selected with { InTest = inTest });
+                    }
                     break;
                 case LiteralKind.Secret:
                     Secret(text, position, target.Secret!, ref lines, report);

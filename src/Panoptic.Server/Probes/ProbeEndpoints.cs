@@ -36,7 +36,12 @@ internal static class ProbeEndpoints
     public sealed record ConnectionView(string Name, string? Section, string? Category, IReadOnlyList<string> EnvVars, string Status, ProbeView? Probe,
         double? LatencyP50Ms, double? LatencyP95Ms, string? LatencyFrom, Availability Availability, SloView Slo,
         IReadOnlyList<string> UsedBy, IReadOnlyList<RegistryEvidence> Evidence, int EvidenceTotal,
-        long? Calls24h, bool Undeclared, bool Idle);
+        long? Calls24h, bool Undeclared, bool Idle)
+    {
+        /// <summary>The scan's status for the connection (core, optional, dev_only...) and its one-line reason.</summary>
+        public string? RegistryStatus { get; init; }
+        public string? StatusReason { get; init; }
+    }
 
     public static void MapProbes(this IEndpointRouteBuilder app)
     {
@@ -164,7 +169,8 @@ internal static class ProbeEndpoints
         var latencyObjective = probe?.SloLatencyMs ?? defaults.LatencyMs;
         if (probe is null)
             return new ConnectionView(entry?.Id ?? "", entry?.Section, entry?.Category, entry?.EnvVars ?? [], "unprobed", null, null, null, null, new Availability(null, null, null),
-                new SloView(objective, latencyObjective, null, null, null), entry?.UsedBy ?? [], entry?.Evidence ?? [], entry?.EvidenceTotal ?? 0, null, false, false);
+                new SloView(objective, latencyObjective, null, null, null), entry?.UsedBy ?? [], entry?.Evidence ?? [], entry?.EvidenceTotal ?? 0, null, false, false)
+            { RegistryStatus = entry?.Status, StatusReason = entry?.StatusReason };
         var (hour, day, month) = windows.Of(probe.Id);
         var latency = GraphEndpoints.LatencyOf(day.Buckets, day.Seconds);
         var p95 = latency.P95Ms;
@@ -172,7 +178,8 @@ internal static class ProbeEndpoints
         return new ConnectionView(probe.Name, entry?.Section, entry?.Category, entry?.EnvVars ?? [], probe.Status, View(probe),
             latency.P50Ms, p95, latency.P50Ms is null ? null : "probe", new Availability(Slo.Availability(hour), Slo.Availability(day), Slo.Availability(month)),
             new SloView(objective, latencyObjective, Slo.BudgetRemaining(month, objective), burn, Slo.Status(Slo.Availability(month), objective, burn, p95, latencyObjective)),
-            entry?.UsedBy ?? [], entry?.Evidence ?? [], entry?.EvidenceTotal ?? 0, null, false, false);
+            entry?.UsedBy ?? [], entry?.Evidence ?? [], entry?.EvidenceTotal ?? 0, null, false, false)
+        { RegistryStatus = entry?.Status, StatusReason = entry?.StatusReason };
     }
 
     /// <summary>

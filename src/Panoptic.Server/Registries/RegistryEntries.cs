@@ -10,10 +10,12 @@ namespace Panoptic.Server.Registries;
 /// </summary>
 internal sealed record RegistryEntry(string Section, string Id, string Name, string? Category, IReadOnlyList<string> EnvVars)
 {
-    /// <summary>The evidence kept per entry: enough to show where it comes from without carrying a whole scan.</summary>
-    public const int EvidenceShown = 5;
+    /// <summary>The evidence kept per entry, strongest first as the scan orders it: the three that decide, the rest in the registry.</summary>
+    public const int EvidenceShown = 3;
 
     public string? Status { get; init; }
+    /// <summary>The scan's one-line reason for the status ("optional: ... only with `useOpenAI`, AppHost/Program.cs:12").</summary>
+    public string? StatusReason { get; init; }
     public IReadOnlyList<string> UsedBy { get; init; } = [];
     public IReadOnlyList<RegistryEvidence> Evidence { get; init; } = [];
     public int EvidenceTotal { get; init; }
@@ -40,9 +42,10 @@ internal sealed record RegistryEntry(string Section, string Id, string Name, str
                 entries.Add(new RegistryEntry(section, id, item["name"].AsText() ?? id, item["category"].AsText(), item["env_vars"].Texts())
                 {
                     Status = item["status"].AsText(),
+                    StatusReason = item["status_reason"].AsText(),
                     UsedBy = item["used_by"].Texts(),
                     Evidence = [.. evidence.Where(e => e["file"].AsText() is not null).Take(EvidenceShown)
-                        .Select(e => new RegistryEvidence(e["file"].AsText()!, e["line"].AsInt() ?? 0, e["detail"].AsText() ?? ""))],
+                        .Select(e => new RegistryEvidence(e["file"].AsText()!, e["line"].AsInt() ?? 0, e["detail"].AsText() ?? "") { Kind = e["kind"].AsText() })],
                     EvidenceTotal = Math.Max(item["evidence_total"].AsInt() ?? 0, evidence.Count),
                 });
             }
@@ -51,5 +54,9 @@ internal sealed record RegistryEntry(string Section, string Id, string Name, str
     }
 }
 
-/// <summary>Where the scan saw a connection: a file, a line (0 when the whole file is the evidence) and what it found there.</summary>
-internal sealed record RegistryEvidence(string File, int Line, string Detail);
+/// <summary>Where the scan saw a connection: a file, a line (0 when the whole file is the evidence), what it found there and its kind.</summary>
+internal sealed record RegistryEvidence(string File, int Line, string Detail)
+{
+    /// <summary>The evidence kind as the registry spells it (import, code, deployment, dependency_in_test...).</summary>
+    public string? Kind { get; init; }
+}

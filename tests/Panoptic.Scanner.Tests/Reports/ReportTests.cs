@@ -97,8 +97,8 @@ public class ReportTests
         var markdown = MarkdownReport.Write(Scans.Run(repo));
         markdown.ShouldStartWith("## Panoptic scan: shop-");
         markdown.ShouldContain("6 backend connections, 7 external APIs, 3 services in 12 files");
-        markdown.ShouldContain("| PostgreSQL | database | core | ");
-        markdown.ShouldContain("| OpenAI — models: gpt-4o-mini | llm | core | ");
+        markdown.ShouldContain("| PostgreSQL | database | core: ");
+        markdown.ShouldContain("| OpenAI — models: gpt-4o-mini | llm | core: ");
         markdown.ShouldContain("**Developer tooling (not production):** MailHog, Testcontainers");
         markdown.ShouldNotContain("Commercial readiness");
     }

@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+using Panoptic.Scanner.Catalog;
+using Panoptic.Scanner.Registry;
+
+namespace Panoptic.Scanner.Source;
+
+/// <summary>
+/// Settings that pick one of several backends by name: <c>FILESYSTEM_DISK=s3</c> committed in an env example, or the
+/// default of <c>env('MAIL_MAILER', 'smtp')</c> in code. The value picked is a production signal; the alternatives the
+/// same setting could name stay whatever their own evidence says.
+/// </summary>
+internal static partial class Selectors
+{
+    public static bool IsSelector(string name) => SelectorName().IsMatch(name);
+
+    /// <summary>The selected technology of a committed NAME=value line, when the name is a selector.</summary>
+    public static Signal? FromAssignment(TechnologyCatalog catalog, string name, string value, string file, int line)
+    {
+        if (!IsSelector(name)) return null;
+        var clean = value.Trim().Trim('"', '\'').Trim();
+        return catalog.BySelector(clean) is { } tech ? new Signal(tech.Id, SignalKind.Selected, file, line, $"{name}={clean}") : null;
+    }
+
+    /// <summary>The default of an env read right after its name: <c>'NAME', 'smtp')</c>, <c>"NAME") || "s3"</c>, <c>"NAME") ?? "s3"</c>.</summary>
+    public static Signal? FromDefault(TechnologyCatalog catalog, string name, ReadOnlySpan<char> after, string file, int line)
+    {
+        if (!IsSelector(name)) return null;
+        var window = after[..Math.Min(after.Length, 60)];
+        var match = DefaultValue().Match(window.ToString());
+        if (!match.Success) return null;
+        var value = match.Groups["v"].Value;
+        return catalog.BySelector(value) is { } tech ? new Signal(tech.Id, SignalKind.Selected, file, line, $"{name} defaults to {value}") : null;
+    }
+
+    [GeneratedRegex(@"(?:^|_)(?:DRIVER|MAILER|DISK|CONNECTION|BACKEND|PROVIDER|STORE|ADAPTER|ENGINE|TRANSPORT|DIALECT|STORAGE|STORAGE_TYPE|CACHE|QUEUE|BROKER|DB_TYPE|DATABASE_TYPE|SEARCH)$")]
+    private static partial Regex SelectorName();
+
+    [GeneratedRegex(@"^['""`]?\s*(?:\)?\s*(?:,|\|\||\?\?|or\b)\s*)['""](?<v>[A-Za-z0-9_]+)['""]")]
+    private static partial Regex DefaultValue();
+}
