@@ -47,6 +47,10 @@ def evidence_holds(checkout, evidence):
     detail = evidence["detail"].lower()
     if "://" in detail:
         detail = detail.split("://")[0] + "://"
+    elif "=" in detail:
+        detail = detail.split("=")[0]
+    elif " defaults to " in detail:
+        detail = detail.split(" defaults to ")[0]
     elif detail.startswith("helm chart "):
         detail = detail[len("helm chart "):]
     else:

@@ -12,7 +12,7 @@ internal static class MavenManifest
         using var reader = XmlReader.Create(new StringReader(text), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
         var info = (IXmlLineInfo)reader;
         var path = new List<string>();
-        string? group = null, artifact = null, version = null, scope = null;
+        string? group = null, artifact = null, version = null, scope = null, optional = null;
         var line = 0;
         while (reader.Read())
         {
@@ -20,7 +20,7 @@ internal static class MavenManifest
             {
                 case XmlNodeType.Element:
                     if (!reader.IsEmptyElement) path.Add(reader.LocalName);
-                    if (reader.LocalName == "dependency") { group = artifact = version = scope = null; line = info.LineNumber; }
+                    if (reader.LocalName == "dependency") { group = artifact = version = scope = optional = null; line = info.LineNumber; }
                     break;
                 case XmlNodeType.Text:
                     var value = reader.Value.Trim();
@@ -29,7 +29,9 @@ internal static class MavenManifest
                     if (parent == "dependency")
                     {
                         if (current == "groupId") group = value;
-                        else if (current == "artifactId") artifact = value;
+                        // The artifactId's own line is the one that names the dependency.
+                        else if (current == "artifactId") { artifact = value; line = info.LineNumber; }
+                        else if (current == "optional") optional = value;
                         else if (current == "version") version = value;
                         else if (current == "scope") scope = value;
                     }
@@ -40,7 +42,7 @@ internal static class MavenManifest
                     if (reader.LocalName == "dependency" && artifact is not null)
                     {
                         var pinned = path.Contains("dependencyManagement");
-                        var depScope = pinned ? DependencyScope.Pin : scope is "test" ? DependencyScope.Dev : scope is "provided" or "system" ? DependencyScope.Optional : DependencyScope.Direct;
+                        var depScope = pinned ? DependencyScope.Pin : scope is "test" ? DependencyScope.Dev : scope is "provided" or "system" || optional == "true" ? DependencyScope.Optional : DependencyScope.Direct;
                         manifest.Dependencies.Add(new Dependency(group is null ? artifact : $"{group}:{artifact}", version, depScope, line));
                     }
                     if (path.Count > 0) path.RemoveAt(path.Count - 1);

@@ -29,7 +29,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             .Where(e => e.Entry.Status != ProjectConfig.Ignored)
             .OrderBy(e => e.Entry.Id, StringComparer.Ordinal)
             .ToList();
-        entries = LinkBrokers(entries);
+        entries = LinkBrokers(WithoutExplainedUmbrellas(entries));
 
         var document = new RegistryDocument
         {
@@ -103,6 +103,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     /// <summary>Every known technology's evidence with where its file sits, decided once per file; documentation illustrates and is never evidence.</summary>
     private List<Signal> Placed(IReadOnlyList<FileReport> reports)
     {
+        var own = OwnNamespaces(reports);
         var signals = new List<Signal>();
         foreach (var report in reports)
         {
@@ -110,7 +111,8 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             var place = Source.SourceFiles.PlaceOf(report.Path);
             foreach (var signal in report.Signals)
             {
-                if (catalog[signal.TechnologyId] is not null) signals.Add(signal.File == report.Path ? signal with { FilePlace = place } : signal);
+                if (catalog[signal.TechnologyId] is null || (signal.Kind == SignalKind.Import && IsOwn(signal.Detail, own))) continue;
+                signals.Add(signal.File == report.Path ? signal with { FilePlace = place } : signal);
             }
         }
         return signals;
@@ -126,6 +128,33 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             .Select(s => s.Detail[..s.Detail.IndexOf('=', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
         if (assigned.Count == 0) return signals;
         return signals.FindAll(s => !(s.Kind == SignalKind.Selected && s.Detail.IndexOf(" defaults to ", StringComparison.Ordinal) is > 0 and var at && assigned.Contains(s.Detail[..at])));
+    }
+
+    /// <summary>
+    /// The repository's own .NET project names: `using Exceptionless.Core.Configuration;` inside the Exceptionless
+    /// repository imports its own code, not the Exceptionless client package.
+    /// </summary>
+    private static HashSet<string> OwnNamespaces(IReadOnlyList<FileReport> reports) =>
+        reports.Where(r => r.Path.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase) || r.Path.EndsWith(".fsproj", StringComparison.OrdinalIgnoreCase))
+            .Select(r => Path.GetFileNameWithoutExtension(r.Path)).ToHashSet(StringComparer.Ordinal);
+
+    private static bool IsOwn(string module, HashSet<string> own)
+    {
+        if (own.Count == 0) return false;
+        for (var end = module.Length; end > 0; end = module.LastIndexOf('.', end - 1))
+        {
+            if (own.Contains(module[..end]) && module[..end].Contains('.', StringComparison.Ordinal)) return true;
+            if (end <= 0) break;
+        }
+        return false;
+    }
+
+    /// <summary>A general SDK entry ("AWS (general SDK)") says nothing a specific service of the same provider in the registry does not.</summary>
+    private List<(RegistrySection Section, TechnologyEntry Entry)> WithoutExplainedUmbrellas(List<(RegistrySection Section, TechnologyEntry Entry)> entries)
+    {
+        var providers = entries.Where(e => catalog[e.Entry.Id] is { } t && !t.Traits.Contains("umbrella") && t.Provider is not null)
+            .Select(e => catalog[e.Entry.Id]!.Provider!).ToHashSet(StringComparer.Ordinal);
+        return entries.FindAll(e => !(catalog[e.Entry.Id] is { } t && t.Traits.Contains("umbrella") && t.Provider is { } p && providers.Contains(p)));
     }
 
     /// <summary>A job or message library names the brokers it runs on that the registry also lists (Celery on Redis, Sidekiq on Redis).</summary>

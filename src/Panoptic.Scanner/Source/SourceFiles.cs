@@ -131,7 +131,8 @@ internal static class SourceFiles
             if (segments[i] is "example" or "examples" or "sample" or "samples") return true;
         }
         var name = segments[^1];
-        return name.Contains(".example", StringComparison.OrdinalIgnoreCase) || name.Contains(".sample", StringComparison.OrdinalIgnoreCase)
+        return name.StartsWith("example.", StringComparison.OrdinalIgnoreCase) || name.StartsWith("sample.", StringComparison.OrdinalIgnoreCase)
+            || name.Contains(".example", StringComparison.OrdinalIgnoreCase) || name.Contains(".sample", StringComparison.OrdinalIgnoreCase)
             || name.Contains(".template", StringComparison.OrdinalIgnoreCase);
     }
 

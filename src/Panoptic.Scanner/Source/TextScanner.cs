@@ -112,8 +112,10 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
         if (url is null) return;
         var tech = catalog.ByScheme(url.Scheme);
         var line = lines.LineOf(text, url.Start);
+        // A bare scheme ("mysql://") is code telling backends apart by their URL, not a connection to one.
+        var bare = url.Masked.EndsWith("://", StringComparison.Ordinal);
         if (tech is not null)
-            report.Signals.Add(new Signal(tech.Id, SignalKind.ConnectionString, report.Path, line, url.Masked) { InTest = inTest });
+            report.Signals.Add(new Signal(tech.Id, SignalKind.ConnectionString, report.Path, line, url.Masked) { InTest = inTest, Guard = bare ? $"a URL whose scheme picks it (`{url.Masked}`)" : null });
         if (url.HasHardCodedPassword)
             report.Secrets.Add(new SecretFinding("connection-string-password", "Password in a connection string", report.Path, line, url.Masked));
     }
