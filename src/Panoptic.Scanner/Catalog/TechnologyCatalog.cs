@@ -16,7 +16,7 @@ public sealed class TechnologyCatalog
     [
         "os.environ[", "os.environ.get(", "environ.get(", "getenv(", "Getenv(", "os.LookupEnv(", "process.env.", "process.env[",
         "import.meta.env.", "Environment.GetEnvironmentVariable(", "System.getenv(", "ENV[", "ENV.fetch(", "$_ENV[",
-        "env::var(", "Deno.env.get(", "os.environ.setdefault(",
+        "env::var(", "Deno.env.get(", "os.environ.setdefault(", "env('", "env(\"",
     ];
 
     /// <summary>Fragments of route registrations and listen-port settings across frameworks; only lines holding one are parsed.</summary>

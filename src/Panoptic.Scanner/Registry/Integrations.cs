@@ -10,6 +10,7 @@ namespace Panoptic.Scanner.Registry;
 internal static class Integrations
 {
     private const int VendorSiblings = 3;
+    private const int PresetsInOneFile = 3;
 
     private static readonly HashSet<string> PluginFolders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -17,7 +18,25 @@ internal static class Integrations
         "extensions", "addons", "add-ons", "channels", "notifiers", "transports", "storages", "strategies", "contrib", "modules-optional",
     };
 
-    public static List<Signal> Mark(List<Signal> signals, TechnologyCatalog catalog)
+    public static List<Signal> Mark(List<Signal> signals, TechnologyCatalog catalog) => Presets(Folders(signals, catalog), catalog);
+
+    /// <summary>
+    /// A file that names several technologies of one category (OAuth providers of a sign-in library, SMTP presets of a
+    /// settings page, the notification channels of one transports module) lists alternatives, each one optional.
+    /// </summary>
+    private static List<Signal> Presets(List<Signal> signals, TechnologyCatalog catalog)
+    {
+        var crowded = signals.Where(s => Candidate(s) && s.Kind != SignalKind.Import && s.FilePlace is null or Place.Product)
+            .GroupBy(s => (s.File, catalog[s.TechnologyId]!.Category))
+            .Where(g => g.Select(s => s.TechnologyId).Distinct(StringComparer.Ordinal).Count() >= PresetsInOneFile)
+            .ToDictionary(g => g.Key, g => g.Select(s => s.TechnologyId).Distinct(StringComparer.Ordinal).Count());
+        if (crowded.Count == 0) return signals;
+        return signals.ConvertAll(s => Candidate(s) && s.Kind != SignalKind.Import && crowded.TryGetValue((s.File, catalog[s.TechnologyId]!.Category), out var count)
+            ? s with { Guard = $"one of {count} {catalog[s.TechnologyId]!.Category} choices listed in {s.File}" }
+            : s);
+    }
+
+    private static List<Signal> Folders(List<Signal> signals, TechnologyCatalog catalog)
     {
         // Folder -> the vendor-named children seen under it, from every technology's evidence.
         var vendorChildren = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);

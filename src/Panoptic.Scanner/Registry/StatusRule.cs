@@ -19,12 +19,16 @@ public static class StatusRule
             return new(Statuses.Core, $"core: {Describe(core)}{(core.Kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.Aspire ? " in product code" : "")}, {Where(core)}", core);
         if (production.FirstOrDefault(s => s.Optional && (IsProductionSignal(s.Kind) || s.Kind == SignalKind.OptionalDependency)) is { } guarded)
             return new(Statuses.Optional, $"optional: {Describe(guarded)} only with {guarded.Guard}, {Where(guarded)}", guarded);
-        if (production.FirstOrDefault(s => s.Kind is SignalKind.EnvVar or SignalKind.Model) is { } hint)
-            return new(Statuses.Optional, $"optional: only {(hint.Kind == SignalKind.EnvVar ? "the env var " : "the model name ")}`{hint.Detail}` names it, {Where(hint)}", hint);
+        // An env var a deployment is told to set (.env.example, compose, manifests) makes an optional integration; one
+        // only read in code is as weak as a bare dependency: frameworks' stock config files read every driver's variables.
+        if (production.FirstOrDefault(s => s.Kind == SignalKind.EnvVar && Source.SourceFiles.LanguageOf(Path.GetFileName(s.File)) is null) is { } declared)
+            return new(Statuses.Optional, $"optional: only the env var `{declared.Detail}` configures it, {Where(declared)}", declared);
+        if (production.FirstOrDefault(s => s.Kind == SignalKind.Model) is { } model)
+            return new(Statuses.Optional, $"optional: only the model name `{model.Detail}` names it, {Where(model)}", model);
         // A declared dependency whose only uses are in tooling, tests or CI is what those uses say, not a bare declaration.
         var use = ordered.FirstOrDefault(s => PlaceOf(s) != Place.Product && IsProductionSignal(s.Kind));
         if (production.Count > 0 && use is null)
-            return new(Statuses.Unconfirmed, $"unconfirmed: {Describe(production[0])} with no code, config or deployment behind it, {Where(production[0])}", production[0]);
+            return new(Statuses.Unconfirmed, $"unconfirmed: {Describe(production[0])} with no {(production[0].Kind == SignalKind.EnvVar ? "use or declared setting" : "code, config or deployment")} behind it, {Where(production[0])}", production[0]);
         var first = use ?? ordered[0];
         return PlaceOf(first) switch
         {
@@ -89,6 +93,7 @@ public static class StatusRule
 
     private static string Describe(Signal signal) => signal.Kind switch
     {
+        SignalKind.EnvVar => $"code reading the env var `{signal.Detail}`",
         SignalKind.Import => $"imported (`{signal.Detail}`)",
         SignalKind.Code => $"client code `{signal.Detail}`",
         SignalKind.Aspire => $"Aspire resource `{signal.Detail}`",

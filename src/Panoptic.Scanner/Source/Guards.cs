@@ -96,6 +96,8 @@ internal static partial class Guards
             return isDev ? new($"`{Shorten(condition)}`", true) : null;
         }
         if (!Selection(condition)) return null;
+        // "if (!config('services.disable_services'))": a kill switch that is off by default guards nothing.
+        if (!negated && KillSwitch().IsMatch(condition)) return null;
         return new(negated ? $"the else branch of `{Shorten(condition)}`" : $"`{Shorten(condition)}`", false);
     }
 
@@ -188,6 +190,9 @@ internal static partial class Guards
 
     [GeneratedRegex(@"IsDevelopment\(|IsLocal\w*\(|\bDEBUG\b|\bdebug\b|['""](?:development|dev|local)['""]|Rails\.env\.(?:development|test)\?|__DEV__|\bisDev\w*\b|NODE_ENV\s*!==?\s*['""]production|IsEnvironment\(\s*['""]Development")]
     private static partial Regex DevCondition();
+
+    [GeneratedRegex(@"(?:!\s*|\bnot\s+|\bunless\s+)[\w.$>:\[\]('""-]*(?i:disable|disabled|skip|kill)")]
+    private static partial Regex KillSwitch();
 
     [GeneratedRegex(@"IsProduction\(|['""](?:production|prod)['""]|Rails\.env\.production\?|\bisProd\w*\b")]
     private static partial Regex ProductionCondition();

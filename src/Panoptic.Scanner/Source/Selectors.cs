@@ -35,6 +35,6 @@ internal static partial class Selectors
     [GeneratedRegex(@"(?:^|_)(?:DRIVER|MAILER|DISK|CONNECTION|BACKEND|PROVIDER|STORE|ADAPTER|ENGINE|TRANSPORT|DIALECT|STORAGE|STORAGE_TYPE|CACHE|QUEUE|BROKER|DB_TYPE|DATABASE_TYPE|SEARCH)$")]
     private static partial Regex SelectorName();
 
-    [GeneratedRegex(@"^['""`]?\s*(?:\)?\s*(?:,|\|\||\?\?|or\b)\s*)['""](?<v>[A-Za-z0-9_]+)['""]")]
+    [GeneratedRegex(@"^['""`]?\s*(?:\)?\s*(?:,|\|\||\?\?|or\b)\s*(?:default\s*=\s*)?)['""](?<v>[A-Za-z0-9_]+)['""]")]
     private static partial Regex DefaultValue();
 }

@@ -39,11 +39,16 @@ internal static class SourceFiles
         if (IsTestPath(path) && !path.StartsWith(".devcontainer/", StringComparison.Ordinal)) return Registry.Place.Test;
         for (var i = 0; i < segments.Length - 1; i++)
         {
-            if (Array.IndexOf(DevFolders, segments[i].ToLowerInvariant()) >= 0) return Registry.Place.Dev;
+            var segment = segments[i].ToLowerInvariant();
+            // Below a source root, "samples" or "dev" is a package name (org/springframework/samples/...), not a tooling folder.
+            if (IsSourceRoot(segment)) break;
+            if (Array.IndexOf(DevFolders, segment) >= 0) return Registry.Place.Dev;
         }
         if (IsDevOverride(name) || DevEnvFile(name) || (IsExamplePath(path) && !IsEnvExample(name))) return Registry.Place.Dev;
         return name.StartsWith(".env.test", StringComparison.OrdinalIgnoreCase) ? Registry.Place.Test : Registry.Place.Product;
     }
+
+    private static bool IsSourceRoot(string segment) => segment.ToLowerInvariant() is "src" or "lib" or "app" or "main" or "java" or "kotlin" or "internal" or "pkg";
 
     /// <summary>.env.development, .env.local, .env.dev: the values of a developer's machine, not a deployment's.</summary>
     private static bool DevEnvFile(string name) =>
@@ -128,6 +133,8 @@ internal static class SourceFiles
         var segments = path.Split('/');
         for (var i = 0; i < segments.Length - 1; i++)
         {
+            // org/springframework/samples/... under src/main/java is a package name.
+            if (segments[i] is "java" or "kotlin" or "scala" or "groovy") break;
             if (segments[i] is "example" or "examples" or "sample" or "samples") return true;
         }
         var name = segments[^1];

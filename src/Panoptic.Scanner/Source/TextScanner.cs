@@ -151,7 +151,8 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
         if (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '-' || text[end] == '_')) return false;
         // "api.stripe.com.evil.example" is another host; a sentence-ending dot is not.
         if (end + 1 < text.Length && text[end] == '.' && char.IsLetterOrDigit(text[end + 1])) return false;
-        if (literal[0] == '.') return position > 0 && char.IsLetterOrDigit(text[position - 1]);
+        // A subdomain written as a template ("<%= ENV['ACCOUNT'] %>.r2.cloudflarestorage.com", "${account}.r2...") counts too.
+        if (literal[0] == '.') return position > 0 && (char.IsLetterOrDigit(text[position - 1]) || text[position - 1] is '}' or '>' or '-');
         return position == 0 || !(char.IsLetterOrDigit(text[position - 1]) || text[position - 1] == '-' || text[position - 1] == '_');
     }
 

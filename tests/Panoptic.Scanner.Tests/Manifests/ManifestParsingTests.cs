@@ -145,6 +145,7 @@ public class ManifestParsingTests
                   <artifactId>postgresql</artifactId>
                 </dependency>
                 <dependency><groupId>org.testcontainers</groupId><artifactId>postgresql</artifactId><scope>test</scope></dependency>
+                <dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-mail</artifactId><optional>true</optional></dependency>
               </dependencies>
               <build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build>
             </project>
@@ -154,8 +155,10 @@ public class ManifestParsingTests
         m.Dependencies.ShouldBe(
         [
             new Dependency("x:managed", null, DependencyScope.Pin, 3),
-            new Dependency("org.postgresql:postgresql", null, DependencyScope.Direct, 5),
+            // The line that names the artifact, not the <dependency> that opens it.
+            new Dependency("org.postgresql:postgresql", null, DependencyScope.Direct, 7),
             new Dependency("org.testcontainers:postgresql", null, DependencyScope.Dev, 9),
+            new Dependency("org.springframework.boot:spring-boot-starter-mail", null, DependencyScope.Optional, 10),
         ]);
     }
 

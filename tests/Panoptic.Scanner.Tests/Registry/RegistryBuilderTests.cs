@@ -56,7 +56,6 @@ public class RegistryBuilderTests
         registry.ExternalApis.Select(a => (a.Id, a.Status, string.Join(",", a.UsedBy))).ShouldBe(
         [
             ("anthropic", Statuses.Core, "worker"),
-            ("aws-sdk", Statuses.Core, "worker"),
             ("mixpanel", Statuses.Optional, ""),
             ("openai", Statuses.Core, "api"),
             ("sendgrid", Statuses.Unconfirmed, "worker"),

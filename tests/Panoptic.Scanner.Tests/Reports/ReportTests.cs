@@ -96,7 +96,7 @@ public class ReportTests
         using var repo = Fixtures.Shop();
         var markdown = MarkdownReport.Write(Scans.Run(repo));
         markdown.ShouldStartWith("## Panoptic scan: shop-");
-        markdown.ShouldContain("6 backend connections, 7 external APIs, 3 services in 12 files");
+        markdown.ShouldContain("6 backend connections, 6 external APIs, 3 services in 12 files");
         markdown.ShouldContain("| PostgreSQL | database | core: ");
         markdown.ShouldContain("| OpenAI — models: gpt-4o-mini | llm | core: ");
         markdown.ShouldContain("**Developer tooling (not production):** MailHog, Testcontainers");
