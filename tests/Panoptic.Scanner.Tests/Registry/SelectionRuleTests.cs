@@ -1,0 +1,162 @@
+using Panoptic.Scanner.Registry;
+using Panoptic.TestUtilities;
+using Shouldly;
+using Xunit;
+
+namespace Panoptic.Scanner.Tests.Registry;
+
+/// <summary>Settings that select one backend, alternatives listed together, and what weak evidence stays weak.</summary>
+public class SelectionRuleTests
+{
+    [Fact]
+    public void Scan_LaravelMailerDefaultAndCommittedDisk_SelectedOnesAreCore()
+    {
+        using var repo = new TempRepository("laravel")
+            .With("composer.json", "{\"name\":\"acme/app\",\"require\":{\"laravel/framework\":\"^11.0\"}}")
+            .With("config/mail.php", "<?php\nreturn [\n    'default' => env('MAIL_MAILER', 'smtp'),\n];\n")
+            .With("config/database.php", "<?php\nreturn [\n    'default' => env('DB_CONNECTION', 'sqlite'),\n];\n")
+            .With(".env.example", "DB_CONNECTION=pgsql\nFILESYSTEM_DISK=s3\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("smtp").Status.ShouldBe(Statuses.Core);
+        registry.Entry("smtp").StatusReason.ShouldBe("core: selected by `MAIL_MAILER defaults to smtp`, config/mail.php:3");
+        registry.Entry("aws-s3").StatusReason.ShouldBe("core: selected by `FILESYSTEM_DISK=s3`, .env.example:2");
+        registry.Entry("postgresql").Status.ShouldBe(Statuses.Core);
+        // The committed DB_CONNECTION wins over the code's default.
+        registry.Has("sqlite").ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Scan_EnvVarDeclaredForTheDeploymentOrOnlyReadInCode_OptionalOrUnconfirmed()
+    {
+        using var repo = new TempRepository("envs")
+            .With(".env.example", "POSTMARK_API_TOKEN=\n")
+            .With("src/config.ts", "export const key = process.env.STRIPE_SECRET_KEY;\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("postmark").Status.ShouldBe(Statuses.Optional);
+        registry.Entry("postmark").StatusReason.ShouldBe("optional: only the env var `POSTMARK_API_TOKEN` configures it, .env.example:1");
+        registry.Entry("stripe").Status.ShouldBe(Statuses.Unconfirmed);
+    }
+
+    [Fact]
+    public void Scan_OneFileListingSeveralProvidersOfACategory_EachIsOptional()
+    {
+        using var repo = new TempRepository("presets")
+            .With("src/smtp-presets.ts", "export const presets = {\n  sendgrid: 'smtp.sendgrid.net',\n  postmark: 'smtp.postmarkapp.com',\n  mailgun: 'smtp.mailgun.org',\n};\n")
+            .With("src/pay.ts", "fetch('https://api.stripe.com/v1/charges');\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("postmark").Status.ShouldBe(Statuses.Optional);
+        registry.Entry("postmark").StatusReason!.ShouldContain("one of 3 email choices listed in src/smtp-presets.ts");
+        registry.Entry("stripe").Status.ShouldBe(Statuses.Core);
+    }
+
+    [Fact]
+    public void Scan_KillSwitchOffByDefault_GuardsNothing()
+    {
+        using var repo = new TempRepository("kill")
+            .With("app/Avatars.php", "<?php\nif (!config('services.disable_services')) {\n    $url = 'https://www.gravatar.com/avatar/' . $hash;\n}\n");
+
+        Scans.Run(repo).Entry("gravatar").Status.ShouldBe(Statuses.Core);
+    }
+
+    [Fact]
+    public void Scan_BareUrlSchemeInCode_PicksABackendButDoesNotConnect()
+    {
+        using var repo = new TempRepository("scheme")
+            .With("src/db.rs", "fn kind(url: &str) -> Kind {\n    if url.starts_with(\"mysql://\") { Kind::Mysql } else { Kind::Sqlite }\n}\n");
+
+        var mysql = Scans.Run(repo).Entry("mysql");
+
+        mysql.Status.ShouldBe(Statuses.Optional);
+        mysql.StatusReason!.ShouldContain("a URL whose scheme picks it");
+    }
+
+    [Fact]
+    public void Scan_RepositoryOwnNamespace_IsNotThePackageOfTheSameName()
+    {
+        using var repo = new TempRepository("own")
+            .With("src/Exceptionless.Core/Exceptionless.Core.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\"></Project>")
+            .With("src/Exceptionless.Web/Program.cs", "using Exceptionless.Core.Configuration;\nvar x = 1;\n");
+
+        Scans.Run(repo).Has("exceptionless").ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Scan_GeneralAwsSdkBesideAnAwsService_OnlyTheService()
+    {
+        using var repo = new TempRepository("aws")
+            .With("requirements.txt", "boto3\n")
+            .With("app/files.py", "import boto3\ns3 = boto3.client('s3')\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("aws-s3").Status.ShouldBe(Statuses.Core);
+        registry.Has("aws-sdk").ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Scan_RailsConfigFiles_AdapterAndMailerAreCoreAndStorageServicesAlternatives()
+    {
+        using var repo = new TempRepository("rails")
+            .With("Gemfile", "source 'https://rubygems.org'\ngem 'rails'\ngem 'pg'\ngem 'sidekiq'\n")
+            .With("config/database.yml", "default: &default\n  adapter: postgresql\n  pool: 5\n")
+            .With("config/environments/production.rb", "Rails.application.configure do\n  config.action_mailer.delivery_method = :smtp\n  config.active_job.queue_adapter = :sidekiq\nend\n")
+            .With("config/storage.yml", "amazon:\n  service: S3\n  bucket: x\ngoogle:\n  service: GCS\n  bucket: y\nmicrosoft:\n  service: AzureStorage\n  container: z\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("postgresql").StatusReason.ShouldBe("core: client code `adapter: postgresql` in product code, config/database.yml:2");
+        registry.Entry("smtp").Status.ShouldBe(Statuses.Core);
+        registry.Entry("sidekiq").Status.ShouldBe(Statuses.Core);
+        registry.Entry("aws-s3").Status.ShouldBe(Statuses.Optional);
+        registry.Entry("gcs").Status.ShouldBe(Statuses.Optional);
+    }
+
+    [Fact]
+    public void Scan_JavaPackageNamedSamples_IsProductCode()
+    {
+        using var repo = new TempRepository("java")
+            .With("discovery/pom.xml", "<project><artifactId>discovery</artifactId><dependencies><dependency><groupId>org.springframework.cloud</groupId><artifactId>spring-cloud-starter-netflix-eureka-server</artifactId></dependency></dependencies></project>")
+            .With("discovery/src/main/java/org/acme/samples/App.java", "package org.acme.samples;\n\n@SpringBootApplication\n@EnableEurekaServer\npublic class App {}\n");
+
+        Scans.Run(repo).Entry("eureka").Status.ShouldBe(Statuses.Core);
+    }
+
+    [Fact]
+    public void Scan_ElixirMix_DependenciesAndDevOnlyOnes()
+    {
+        using var repo = new TempRepository("elixir")
+            .With("mix.exs", "defmodule App.MixProject do\n  def project, do: [app: :app, deps: deps()]\n  def application, do: [mod: {App.Application, []}]\n\n  defp deps do\n    [\n      {:oban, \"~> 2.17\"},\n      {:appsignal, \"~> 2.0\", only: [:dev, :test]},\n      # {:sentry, \"~> 10.0\"},\n    ]\n  end\nend\n")
+            .With("lib/app/worker.ex", "defmodule App.Worker do\n  use Oban.Worker\nend\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("oban").Status.ShouldBe(Statuses.Core);
+        registry.Entry("oban").Evidence.Select(e => (e.File, e.Line, e.Kind)).ShouldBe([("lib/app/worker.ex", 2, "code"), ("mix.exs", 7, "dependency")]);
+        registry.Entry("appsignal").Status.ShouldBe(Statuses.DevOnly);
+        registry.Has("sentry").ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Scan_PortsFromLaunchSettingsSpringAndPuma_BelongToTheirServices()
+    {
+        using var repo = new TempRepository("ports")
+            .With("Api/Api.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\"></Project>")
+            .With("Api/Properties/launchSettings.json", "{\"profiles\":{\"http\":{\"applicationUrl\": \"http://localhost:5080\"}}}")
+            .With("orders/pom.xml", "<project><artifactId>orders</artifactId><build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build></project>")
+            .With("orders/src/main/resources/application.yml", "spring:\n  application:\n    name: orders\nserver:\n  port: 8081\n")
+            .With("web/Gemfile", "source 'https://rubygems.org'\ngem 'rails'\ngem 'puma'\n")
+            .With("web/config/puma.rb", "port ENV.fetch(\"PORT\") { 3000 }\n");
+
+        var services = Scans.Run(repo).Services.ToDictionary(s => s.Path, s => s.Ports);
+
+        services["Api"].ShouldBe([5080]);
+        services["orders"].ShouldBe([8081]);
+        services["web"].ShouldBe([3000]);
+    }
+}
