@@ -18,62 +18,93 @@ internal static class Integrations
         "extensions", "addons", "add-ons", "channels", "notifiers", "transports", "storages", "strategies", "contrib", "modules-optional",
     };
 
-    public static List<Signal> Mark(List<Signal> signals, TechnologyCatalog catalog) => Presets(Folders(signals, catalog), catalog);
-
-    /// <summary>
-    /// A file that names several technologies of one category (OAuth providers of a sign-in library, SMTP presets of a
-    /// settings page, the notification channels of one transports module) lists alternatives, each one optional.
-    /// </summary>
-    private static List<Signal> Presets(List<Signal> signals, TechnologyCatalog catalog)
+    /// <summary>Marks integrations; <paramref name="signals"/> holds each file's evidence together, as the reports give it.</summary>
+    public static List<Signal> Mark(List<Signal> signals, TechnologyCatalog catalog)
     {
-        var crowded = signals.Where(s => Candidate(s) && s.Kind != SignalKind.Import && s.FilePlace is null or Place.Product)
-            .GroupBy(s => (s.File, catalog[s.TechnologyId]!.Category))
-            .Where(g => g.Select(s => s.TechnologyId).Distinct(StringComparer.Ordinal).Count() >= PresetsInOneFile)
-            .ToDictionary(g => g.Key, g => g.Select(s => s.TechnologyId).Distinct(StringComparer.Ordinal).Count());
-        if (crowded.Count == 0) return signals;
-        return signals.ConvertAll(s => Candidate(s) && s.Kind != SignalKind.Import && crowded.TryGetValue((s.File, catalog[s.TechnologyId]!.Category), out var count)
-            ? s with { Guard = $"one of {count} {catalog[s.TechnologyId]!.Category} choices listed in {s.File}" }
-            : s);
+        var located = new (string Parent, string Child, bool Plugin)?[signals.Count];
+        var preset = new int[signals.Count];
+        var vendorChildren = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var names = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var any = false;
+        for (var start = 0; start < signals.Count;)
+        {
+            var file = signals[start].File;
+            var end = start;
+            while (end < signals.Count && signals[end].File == file) end++;
+            any |= MarkFile(signals, start, end, catalog, names, located, preset, vendorChildren);
+            start = end;
+        }
+        if (!any) return signals;
+        var result = new List<Signal>(signals.Count);
+        for (var i = 0; i < signals.Count; i++)
+        {
+            var signal = signals[i];
+            var section = catalog[signal.TechnologyId]!.Section;
+            if (located[i] is { } p && (p.Plugin || (section == RegistrySection.ExternalApi && vendorChildren.GetValueOrDefault(p.Parent)?.Count >= VendorSiblings)))
+                result.Add(signal with { Guard = $"one of several integrations in {p.Parent}/" });
+            else if (preset[i] > 0)
+                result.Add(signal with { Guard = $"one of {preset[i]} {catalog[signal.TechnologyId]!.Category} choices listed in {signal.File}" });
+            else result.Add(signal);
+        }
+        return result;
     }
 
-    private static List<Signal> Folders(List<Signal> signals, TechnologyCatalog catalog)
+    /// <summary>
+    /// One file's evidence: the plugin or vendor folder it sits in, and whether it lists three or more technologies of
+    /// one category (OAuth providers of a sign-in library, SMTP presets of a settings page, the channels of one
+    /// transports module), each then one of several choices.
+    /// </summary>
+    private static bool MarkFile(List<Signal> signals, int start, int end, TechnologyCatalog catalog, Dictionary<string, List<string>> names,
+        (string Parent, string Child, bool Plugin)?[] located, int[] preset, Dictionary<string, HashSet<string>> vendorChildren)
     {
-        // Folder -> the vendor-named children seen under it, from every technology's evidence.
-        var vendorChildren = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var located = new Dictionary<Signal, (string Parent, string Child, bool Plugin)?>(ReferenceEqualityComparer.Instance);
-        var names = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var segments = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        foreach (var signal in signals)
+        (string[] Raw, string[] Normalized)? segments = null;
+        var any = false;
+        Dictionary<string, HashSet<string>>? byCategory = null;
+        for (var i = start; i < end; i++)
         {
+            var signal = signals[i];
             if (!Candidate(signal)) continue;
             var tech = catalog[signal.TechnologyId]!;
             if (!names.TryGetValue(tech.Id, out var techNames)) names[tech.Id] = techNames = Names(tech);
-            if (!segments.TryGetValue(signal.File, out var fileSegments)) segments[signal.File] = fileSegments = signal.File.Split('/');
-            var place = Locate(fileSegments, techNames);
-            located[signal] = place;
+            segments ??= Segments(signal.File);
+            var place = located[i] = Locate(segments.Value.Raw, segments.Value.Normalized, techNames);
+            any |= place is not null;
             if (place is { Plugin: false } p && tech.Section == RegistrySection.ExternalApi)
             {
                 if (!vendorChildren.TryGetValue(p.Parent, out var children)) vendorChildren[p.Parent] = children = new(StringComparer.Ordinal);
                 children.Add(p.Child);
             }
+            if (signal.Kind != SignalKind.Import && signal.FilePlace is null or Place.Product)
+            {
+                byCategory ??= new(StringComparer.Ordinal);
+                if (!byCategory.TryGetValue(tech.Category, out var techs)) byCategory[tech.Category] = techs = new(StringComparer.Ordinal);
+                techs.Add(tech.Id);
+            }
         }
-        if (located.Count == 0) return signals;
-        var result = new List<Signal>(signals.Count);
-        foreach (var signal in signals)
+        if (byCategory is null || byCategory.Values.All(t => t.Count < PresetsInOneFile)) return any;
+        for (var i = start; i < end; i++)
         {
-            if (located.TryGetValue(signal, out var place) && place is { } p
-                && (p.Plugin || (catalog[signal.TechnologyId]!.Section == RegistrySection.ExternalApi && vendorChildren.GetValueOrDefault(p.Parent)?.Count >= VendorSiblings)))
-                result.Add(signal with { Guard = $"one of several integrations in {p.Parent}/" });
-            else result.Add(signal);
+            var signal = signals[i];
+            if (!Candidate(signal) || signal.Kind == SignalKind.Import || signal.FilePlace is not (null or Place.Product)) continue;
+            var count = byCategory[catalog[signal.TechnologyId]!.Category].Count;
+            if (count >= PresetsInOneFile) preset[i] = count;
         }
-        return result;
+        return true;
+    }
+
+    private static (string[] Raw, string[] Normalized) Segments(string file)
+    {
+        var raw = file.Split('/');
+        var normalized = new string[raw.Length];
+        for (var i = 0; i < raw.Length; i++) normalized[i] = Normalize(i == raw.Length - 1 ? Path.GetFileNameWithoutExtension(raw[i]) : raw[i]);
+        return (raw, normalized);
     }
 
     private static bool Candidate(Signal signal) => signal.Guard is null && !signal.InTest
         && signal.Kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.ConnectionString or SignalKind.Model or SignalKind.EnvVar;
 
     /// <summary>The plugin folder above the file, or the vendor-named folder (or file) and its parent.</summary>
-    private static (string Parent, string Child, bool Plugin)? Locate(string[] segments, List<string> names)
+    private static (string Parent, string Child, bool Plugin)? Locate(string[] segments, string[] normalized, List<string> names)
     {
         for (var i = segments.Length - 2; i >= 0; i--)
         {
@@ -82,7 +113,7 @@ internal static class Integrations
         }
         for (var i = segments.Length - 1; i >= 1; i--)
         {
-            var segment = Normalize(i == segments.Length - 1 ? Path.GetFileNameWithoutExtension(segments[i]) : segments[i]);
+            var segment = normalized[i];
             if (segment.Length >= 3 && names.Any(n => segment == n || (segment.StartsWith(n, StringComparison.Ordinal) && n.Length >= 4)))
                 return (string.Join('/', segments[..i]), segment, false);
         }

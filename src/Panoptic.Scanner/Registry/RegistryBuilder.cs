@@ -56,7 +56,8 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         Technology tech, List<Signal> signals, List<ServiceDetector.DetectedService> services, UsageMap usage, Dictionary<string, HashSet<string>> dependsOn)
     {
         var product = signals.Where(s => StatusRule.PlaceOf(s) == Place.Product).ToList();
-        var decision = StatusRule.Decide(signals);
+        var ordered = StatusRule.Order(signals);
+        var decision = StatusRule.DecideOrdered(ordered);
         var (status, reason) = tech.Section == RegistrySection.Tooling ? (Statuses.Tooling, "tooling: a developer tool, never a production connection") : (decision.Status, decision.Reason);
         if (config.Overrides.TryGetValue(tech.Id, out var forced)) (status, reason) = (forced, $"{forced}: set in panoptic.yaml (the evidence says {decision.Status})");
 
@@ -75,7 +76,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             }
         }
 
-        var evidence = OrderedEvidence(signals, decision.Deciding);
+        var evidence = OrderedEvidence(ordered, decision.Deciding);
 
         var models = tech.Section == RegistrySection.ExternalApi && tech.Models.Count > 0
             ? signals.Where(s => s.Model is not null).Select(s => s.Model!).Distinct().Order(StringComparer.Ordinal).ToList()
@@ -108,11 +109,10 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         foreach (var report in reports)
         {
             if (report.Signals.Count == 0 || Source.SourceFiles.IsDocsPath(report.Path)) continue;
-            var place = Source.SourceFiles.PlaceOf(report.Path);
             foreach (var signal in report.Signals)
             {
                 if (catalog[signal.TechnologyId] is null || (signal.Kind == SignalKind.Import && IsOwn(signal.Detail, own))) continue;
-                signals.Add(signal.File == report.Path ? signal with { FilePlace = place } : signal);
+                signals.Add(signal);
             }
         }
         return signals;
@@ -166,13 +166,13 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             : e)];
     }
 
-    /// <summary>Distinct evidence, the deciding piece first and the rest strongest first (StatusRule.Order).</summary>
-    private static List<Signal> OrderedEvidence(List<Signal> signals, Signal deciding)
+    /// <summary>Distinct evidence, the deciding piece first and the rest strongest first (already in StatusRule.Order's order).</summary>
+    private static List<Signal> OrderedEvidence(List<Signal> ordered, Signal deciding)
     {
         var seen = new HashSet<(string, int, SignalKind, string, bool)>();
-        var unique = new List<Signal>(signals.Count) { deciding };
+        var unique = new List<Signal>(ordered.Count) { deciding };
         seen.Add(Key(deciding));
-        foreach (var signal in StatusRule.Order(signals))
+        foreach (var signal in ordered)
         {
             if (seen.Add(Key(signal))) unique.Add(signal);
         }

@@ -10,10 +10,12 @@ public sealed record StatusDecision(string Status, string Reason, Signal Decidin
 /// </summary>
 public static class StatusRule
 {
-    public static StatusDecision Decide(IReadOnlyList<Signal> signals)
+    public static StatusDecision Decide(IReadOnlyList<Signal> signals) => DecideOrdered(Order(signals));
+
+    /// <summary>The decision over evidence already in <see cref="Order"/>'s order.</summary>
+    public static StatusDecision DecideOrdered(List<Signal> ordered)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(signals.Count);
-        var ordered = Order(signals);
+        ArgumentOutOfRangeException.ThrowIfZero(ordered.Count);
         var production = ordered.Where(s => PlaceOf(s) == Place.Product).ToList();
         if (production.FirstOrDefault(s => IsProductionSignal(s.Kind) && !s.Optional) is { } core)
             return new(Statuses.Core, $"core: {Describe(core)}{(core.Kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.Aspire ? " in product code" : "")}, {Where(core)}", core);
@@ -54,18 +56,25 @@ public static class StatusRule
     /// </summary>
     public static List<Signal> Order(IEnumerable<Signal> signals)
     {
-        var list = new List<Signal>(signals);
-        list.Sort(static (a, b) =>
+        var items = signals as Signal[] ?? [.. signals];
+        // The rank (place, strength, guarded) is computed once per signal, not twice per comparison.
+        var ranks = new int[items.Length];
+        for (var i = 0; i < items.Length; i++) ranks[i] = ((int)PlaceOf(items[i]) << 8) | (Strength(items[i].Kind) << 1) | (items[i].Optional ? 1 : 0);
+        var index = new int[items.Length];
+        for (var i = 0; i < index.Length; i++) index[i] = i;
+        Array.Sort(index, (x, y) =>
         {
-            var order = PlaceOf(a).CompareTo(PlaceOf(b));
-            if (order == 0) order = Strength(a.Kind).CompareTo(Strength(b.Kind));
-            if (order == 0) order = a.Optional.CompareTo(b.Optional);
-            if (order == 0) order = string.CompareOrdinal(a.File, b.File);
+            var order = ranks[x].CompareTo(ranks[y]);
+            if (order != 0) return order;
+            var (a, b) = (items[x], items[y]);
+            order = string.CompareOrdinal(a.File, b.File);
             if (order == 0) order = a.Line.CompareTo(b.Line);
             if (order == 0) order = a.Kind.CompareTo(b.Kind);
             return order != 0 ? order : string.CompareOrdinal(a.Detail, b.Detail);
         });
-        return list;
+        var ordered = new List<Signal>(items.Length);
+        foreach (var i in index) ordered.Add(items[i]);
+        return ordered;
     }
 
     /// <summary>Rank of a kind of evidence, 0 the strongest.</summary>

@@ -22,16 +22,18 @@ internal enum CommentStyle
 /// </summary>
 internal sealed class CodeText
 {
-    private readonly string _text;
+    // The caller's pooled buffer: a CodeText lives only while its file is analyzed, so the text is never copied.
+    private readonly ReadOnlyMemory<char> _memory;
     private readonly List<int> _starts = [0];
 
-    public CodeText(ReadOnlySpan<char> text, CommentStyle style)
+    public CodeText(ReadOnlyMemory<char> text, CommentStyle style)
     {
-        _text = text.ToString();
+        _memory = text;
         Style = style;
+        var span = text.Span;
         var at = 0;
         int next;
-        while ((next = _text.AsSpan(at).IndexOf('\n')) >= 0)
+        while ((next = span[at..].IndexOf('\n')) >= 0)
         {
             at += next + 1;
             _starts.Add(at);
@@ -39,7 +41,8 @@ internal sealed class CodeText
     }
 
     public CommentStyle Style { get; }
-    public string Text => _text;
+    public ReadOnlySpan<char> Text => _memory.Span;
+    private ReadOnlySpan<char> _text => _memory.Span;
     public int LineCount => _starts.Count;
 
     /// <summary>The 1-based line, without its line break.</summary>
@@ -49,7 +52,7 @@ internal sealed class CodeText
         var start = _starts[number - 1];
         var end = number < _starts.Count ? _starts[number] - 1 : _text.Length;
         if (end > start && _text[end - 1] == '\r') end--;
-        return _text.AsSpan(start, Math.Max(0, end - start));
+        return _text.Slice(start, Math.Max(0, end - start));
     }
 
     public int LineOfOffset(int offset)
@@ -162,7 +165,7 @@ internal sealed class CodeText
         var at = 0;
         while (at < _text.Length)
         {
-            var found = _text.AsSpan(at).IndexOf("/*");
+            var found = _text[at..].IndexOf("/*");
             if (found < 0) break;
             var open = at + found;
             var number = LineOfOffset(open + 1);
@@ -173,7 +176,7 @@ internal sealed class CodeText
                 at = open + 2;
                 continue;
             }
-            var close = _text.AsSpan(open + 2).IndexOf("*/");
+            var close = _text[(open + 2)..].IndexOf("*/");
             var end = close < 0 ? _text.Length : open + 2 + close + 2;
             blocks.Add((open, end));
             at = end;

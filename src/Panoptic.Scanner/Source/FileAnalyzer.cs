@@ -41,7 +41,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
                 return report;
             }
             cancellationToken.ThrowIfCancellationRequested();
-            Analyze(file, buffer.AsSpan(0, length), report);
+            Analyze(file, buffer.AsMemory(0, length), report);
             return report;
         }
         finally
@@ -50,8 +50,9 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
         }
     }
 
-    private void Analyze(RepositoryFile file, ReadOnlySpan<char> text, FileReport report)
+    private void Analyze(RepositoryFile file, ReadOnlyMemory<char> memory, FileReport report)
     {
+        var text = memory.Span;
         var name = file.Name;
         var inTest = SourceFiles.IsTestPath(file.Path);
         if (IsStructured(name))
@@ -104,8 +105,17 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
                 report.Signals.Add(new Signal(tech.Id, SignalKind.EnvVar, file.Path, env.Line, env.Name) { EnvVar = env.Name, InTest = inTest });
         }
         if ((report.Signals.Count > 0 || report.EnvVars.Count > 0) && CodeText.StyleOf(name, language) is var style and not CommentStyle.None)
-            SignalContext.Refine(new CodeText(text, style), name, language, report);
+            SignalContext.Refine(new CodeText(memory, style), name, language, report);
         KeepFirstOfEach(report);
+        // Where the file sits, decided once here (in parallel) rather than per signal when the registry is built.
+        if (report.Signals.Count > 0)
+        {
+            var place = SourceFiles.PlaceOf(file.Path);
+            for (var i = 0; i < report.Signals.Count; i++)
+            {
+                if (report.Signals[i].FilePlace is null) report.Signals[i] = report.Signals[i] with { FilePlace = place };
+            }
+        }
     }
 
     /// <summary>

@@ -28,6 +28,8 @@ internal static partial class Guards
             var opener = Previous(code, line);
             if (opener > 0 && Judge(code.Line(opener).Trim().ToString(), negated: false) is { } found) return found;
         }
+        // Top-level code has no block around it.
+        if (indent == 0) return null;
         string? caseLabel = null;
         for (var k = line - 1; k >= 1 && line - k <= MaxWalk; k--)
         {
@@ -72,14 +74,19 @@ internal static partial class Guards
     /// <summary>A condition on the line itself: "x = Client() if settings.USE_S3 else None", "...(env.GOOGLE_ID ? [Google()] : [])".</summary>
     private static GuardFound? Inline(ReadOnlySpan<char> line)
     {
+        // Cheap tests first: most lines hold none of these.
+        var question = line.IndexOf(" ? ", StringComparison.Ordinal);
+        var and = line.IndexOf("&&", StringComparison.Ordinal);
+        var trailing = line.IndexOf(" if ", StringComparison.Ordinal) >= 0 || line.IndexOf(" unless ", StringComparison.Ordinal) >= 0;
+        var opens = IfHeader().IsMatch(line);
+        if (!opens && question < 0 && and < 0 && !trailing) return null;
         var text = line.ToString();
-        if (IfHeader().IsMatch(text)) return Judge(text, negated: false);
-        var question = text.IndexOf(" ? ", StringComparison.Ordinal);
+        if (opens) return Judge(text, negated: false);
         if (question > 0 && Judge(text[..question], negated: false) is { } ternary) return ternary;
-        var and = text.IndexOf("&&", StringComparison.Ordinal);
         if (and > 0 && Judge(text[..and], negated: false) is { } both) return both;
-        var trailing = TrailingIf().Match(text);
-        return trailing.Success ? Judge(trailing.Groups["c"].Value, negated: false) : null;
+        if (!trailing) return null;
+        var match = TrailingIf().Match(text);
+        return match.Success ? Judge(match.Groups["c"].Value, negated: false) : null;
     }
 
     /// <summary>What a condition means for the code it guards: dev-only, production (no guard) or a selection.</summary>

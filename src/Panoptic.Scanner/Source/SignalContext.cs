@@ -17,24 +17,42 @@ internal static partial class SignalContext
     public static void Refine(CodeText code, string name, SourceLanguage? language, FileReport report)
     {
         var policyFile = PolicyFile(name, code.Text);
-        var springGuard = language == SourceLanguage.Java ? ClassGuard().Match(code.Text) : Match.Empty;
-        var signals = report.Signals;
-        for (var i = signals.Count - 1; i >= 0; i--)
+        string? springGuard = null;
+        if (language == SourceLanguage.Java)
         {
-            var signal = signals[i];
-            if (!FromText(signal.Kind) || signal.Line < 1) continue;
-            if (code.IsCommented(signal.Line, Needle(signal)) || (signal.Kind == SignalKind.ApiHost && (policyFile || PolicyLine(code, signal.Line))))
+            foreach (var match in ClassGuard().EnumerateMatches(code.Text))
             {
-                signals.RemoveAt(i);
-                continue;
+                springGuard = code.Text.Slice(match.Index, match.Length).ToString();
+                break;
             }
-            if (language is null || signal.Guard is not null) continue;
-            if (Guards.Find(code, signal.Line, signal.Kind == SignalKind.Import) is { } guard)
-                signals[i] = signal with { Guard = guard.Text, DevGuard = guard.Dev };
-            else if (springGuard.Success)
-                signals[i] = signal with { Guard = $"`{springGuard.Value}`", DevGuard = springGuard.Value.StartsWith("@Profile", StringComparison.Ordinal) && springGuard.Value.Contains("dev", StringComparison.OrdinalIgnoreCase) };
         }
-        report.EnvVars.RemoveAll(e => !e.Declared && e.Line > 0 && code.IsCommented(e.Line, e.Name));
+        var signals = report.Signals;
+        // Signals arrive in file order; once a technology's kind and detail has an unguarded use here, its repeats add
+        // nothing (the file keeps the first of each anyway), so they are dropped unread.
+        var settled = new HashSet<(string, SignalKind, string)>();
+        var kept = new List<Signal>(signals.Count);
+        foreach (var signal in signals)
+        {
+            if (!FromText(signal.Kind) || signal.Line < 1) { kept.Add(signal); continue; }
+            var key = (signal.TechnologyId, signal.Kind, signal.Detail);
+            if (settled.Contains(key)) continue;
+            if (code.IsCommented(signal.Line, Needle(signal)) || (signal.Kind == SignalKind.ApiHost && (policyFile || PolicyLine(code, signal.Line)))) continue;
+            var refined = signal;
+            if (language is not null && signal.Guard is null)
+            {
+                if (Guards.Find(code, signal.Line, signal.Kind == SignalKind.Import) is { } guard)
+                    refined = signal with { Guard = guard.Text, DevGuard = guard.Dev };
+                else if (springGuard is not null)
+                    refined = signal with { Guard = $"`{springGuard}`", DevGuard = springGuard.StartsWith("@Profile", StringComparison.Ordinal) && springGuard.Contains("dev", StringComparison.OrdinalIgnoreCase) };
+            }
+            if (refined.Guard is null) settled.Add(key);
+            kept.Add(refined);
+        }
+        signals.Clear();
+        signals.AddRange(kept);
+        // Env var reads: the first uncommented read of each name is kept (the file keeps one per name anyway).
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        report.EnvVars.RemoveAll(e => !e.Declared && e.Line > 0 && (read.Contains(e.Name) || code.IsCommented(e.Line, e.Name) || !read.Add(e.Name)));
         if (language is { } lang) GuardImports(code, lang, report);
     }
 
@@ -55,34 +73,49 @@ internal static partial class SignalContext
     private static void GuardImports(CodeText code, SourceLanguage language, FileReport report)
     {
         var signals = report.Signals;
+        // Only a file with selection logic can guard an import's uses; most files have none and cost nothing here.
+        if (!signals.Any(s => s.Guard is not null)) return;
         for (var i = 0; i < signals.Count; i++)
         {
             var signal = signals[i];
             if (signal.Kind != SignalKind.Import || signal.Guard is not null) continue;
-            var names = ImportedNames.Of(language, code.Line(signal.Line).Trim().ToString(), signal.Detail);
-            if (names.Count == 0) continue;
-            GuardFound? first = null;
-            var uses = 0;
-            var unguarded = false;
-            foreach (var identifier in names)
+            // The import serves a guarded use of the same technology (GoogleProvider() under a ternary, new S3Client() under an if).
+            var same = signals.Where(s => s.TechnologyId == signal.TechnologyId && s.Kind != SignalKind.Import).ToList();
+            if (same.Count > 0 && same.All(s => s.Guard is not null))
             {
-                var at = 0;
-                int found;
-                while (!unguarded && uses < 50 && (found = code.Text.AsSpan(at).IndexOf(identifier, StringComparison.Ordinal)) >= 0)
-                {
-                    var offset = at + found;
-                    at = offset + identifier.Length;
-                    if (!WordAt(code.Text, offset, identifier.Length)) continue;
-                    var line = code.LineOfOffset(offset + 1);
-                    if (line == signal.Line || code.IsCommented(line, identifier) || ImportLine(code.Line(line))) continue;
-                    uses++;
-                    var guard = Guards.Find(code, line, isImport: false);
-                    if (guard is null) unguarded = true;
-                    else first ??= guard;
-                }
+                signals[i] = signal with { Guard = same[0].Guard, DevGuard = same[0].DevGuard };
+                continue;
             }
-            if (!unguarded && uses > 0 && first is { } g) signals[i] = signal with { Guard = g.Text, DevGuard = g.Dev };
+            if (same.Count > 0) continue;
+            var names = ImportedNames.Of(language, code.Line(signal.Line).Trim().ToString(), signal.Detail);
+            if (names.Count > 0 && UsesGuard(code, names, signal.Line) is { } g) signals[i] = signal with { Guard = g.Text, DevGuard = g.Dev };
         }
+    }
+
+    /// <summary>The guard every use of the imported names runs under, or null when a use is unguarded or there is none.</summary>
+    private static GuardFound? UsesGuard(CodeText code, List<string> names, int importLine)
+    {
+        var text = code.Text;
+        GuardFound? first = null;
+        var uses = 0;
+        foreach (var identifier in names)
+        {
+            var at = 0;
+            int found;
+            while (uses < 50 && (found = text[at..].IndexOf(identifier, StringComparison.Ordinal)) >= 0)
+            {
+                var offset = at + found;
+                at = offset + identifier.Length;
+                if (!WordAt(text, offset, identifier.Length)) continue;
+                var line = code.LineOfOffset(offset + 1);
+                if (line == importLine || code.IsCommented(line, identifier) || ImportLine(code.Line(line))) continue;
+                uses++;
+                var guard = Guards.Find(code, line, isImport: false);
+                if (guard is null) return null;
+                first ??= guard;
+            }
+        }
+        return first;
     }
 
     private static bool ImportLine(ReadOnlySpan<char> line)
@@ -91,12 +124,12 @@ internal static partial class SignalContext
         return t.StartsWith("import ") || t.StartsWith("from ") || t.StartsWith("using ") || t.StartsWith("use ") || t.StartsWith("require");
     }
 
-    private static bool WordAt(string text, int offset, int length) =>
+    private static bool WordAt(ReadOnlySpan<char> text, int offset, int length) =>
         (offset == 0 || !(char.IsLetterOrDigit(text[offset - 1]) || text[offset - 1] is '_' or '$'))
         && (offset + length >= text.Length || !(char.IsLetterOrDigit(text[offset + length]) || text[offset + length] is '_' or '$'));
 
     /// <summary>Network policies, egress allow-lists and CSP definitions name hosts that code may reach, not hosts it calls.</summary>
-    private static bool PolicyFile(string name, string text)
+    private static bool PolicyFile(string name, ReadOnlySpan<char> text)
     {
         var lower = name.ToLowerInvariant();
         if (lower.Contains("csp", StringComparison.Ordinal) || lower.Contains("content-security", StringComparison.Ordinal) || lower.Contains("egress", StringComparison.Ordinal)
@@ -109,10 +142,15 @@ internal static partial class SignalContext
     {
         for (var k = line; k >= 1 && line - k <= PolicyLookBack; k--)
         {
-            if (PolicyTerms().IsMatch(code.Line(k))) return true;
+            var text = code.Line(k);
+            if (text.IndexOfAny(PolicyHints) >= 0 && PolicyTerms().IsMatch(text)) return true;
         }
         return false;
     }
+
+    // A vectorized first look; the regex runs only on lines holding one of these.
+    private static readonly System.Buffers.SearchValues<string> PolicyHints = System.Buffers.SearchValues.Create(
+        ["src", "Src", "ecurity", "CSP", "egress", "llow", "hite", "omain", "PROXY", "proxy", "osts", "remotePatterns"], StringComparison.Ordinal);
 
     [GeneratedRegex(@"^kind:\s*(?:ServiceEntry|NetworkPolicy|CiliumNetworkPolicy|CiliumClusterwideNetworkPolicy|AuthorizationPolicy|Sidecar|EgressPolicy|EgressGateway)\b", RegexOptions.Multiline)]
     private static partial Regex PolicyKind();

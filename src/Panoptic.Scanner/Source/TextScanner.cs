@@ -41,14 +41,15 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
                     if (model is not null)
                         report.Signals.Add(new Signal(target.Technology!.Id, SignalKind.Model, report.Path, lines.LineOf(text, position), model) { Model = model, InTest = inTest });
                     break;
-                case LiteralKind.EnvRead when language is not null:
+                // Laravel's env('X') stands alone; inside getenv( it is the same read seen twice.
+                case LiteralKind.EnvRead when language is not null && !(target.Literal.StartsWith("env(", StringComparison.Ordinal) && position > 0 && (char.IsLetterOrDigit(text[position - 1]) || text[position - 1] is '_' or '.' or '$')):
                     var name = EnvName(text, position + target.Literal.Length);
                     if (name is not null)
                     {
                         var envLine = lines.LineOf(text, position);
                         report.EnvVars.Add(new EnvVarUse(name, report.Path, envLine, Declared: false));
                         var after = position + target.Literal.Length;
-                        var nameEnd = text[after..].IndexOf(name, StringComparison.Ordinal);
+                        var nameEnd = text.Slice(after, Math.Min(text.Length - after, name.Length + 8)).IndexOf(name, StringComparison.Ordinal);
                         if (nameEnd >= 0 && nameEnd < 8 && Selectors.FromDefault(catalog, name, text[(after + nameEnd + name.Length)..], report.Path, envLine) is { } selected)
                             report.Signals.Add(selected with { InTest = inTest });
                     }

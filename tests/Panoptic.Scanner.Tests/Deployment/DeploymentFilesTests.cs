@@ -95,7 +95,7 @@ public class DeploymentFilesTests
         values.Signals.Select(s => (s.TechnologyId, s.Line)).ShouldBe([("postgresql", 4)]);
 
         var chart = Analyze("charts/app/Chart.yaml", "apiVersion: v2\nname: app\ndependencies:\n  - name: redis\n    repository: oci://registry-1.docker.io/bitnamicharts\n    condition: redis.enabled\n");
-        chart.Signals.Single().ShouldBe(new Signal("redis", SignalKind.ContainerImage, "charts/app/Chart.yaml", 4, "helm chart redis") { Guard = "the Helm condition `redis.enabled`" });
+        chart.Signals.Single().ShouldBe(new Signal("redis", SignalKind.ContainerImage, "charts/app/Chart.yaml", 4, "helm chart redis") { Guard = "the Helm condition `redis.enabled`", FilePlace = Place.Product });
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public class TextScannerTests
     {
         using var repo = new TempRepository().WithBytes("app.py", [0xC3, 0x28, 0xFF, (byte)'\n', .. "import redis\n"u8.ToArray()]);
         var report = new FileAnalyzer(Scans.Catalog).Analyze(new Panoptic.Scanner.Walking.RepositoryFile("app.py", repo.PathOf("app.py"), 16), CancellationToken.None);
-        report.Signals.Single(s => s.Kind == SignalKind.Import).ShouldBe(new Signal("redis", SignalKind.Import, "app.py", 2, "redis"));
+        report.Signals.Single(s => s.Kind == SignalKind.Import).ShouldBe(new Signal("redis", SignalKind.Import, "app.py", 2, "redis") { FilePlace = Place.Product });
         report.Problems.ShouldBeEmpty();
     }
 
