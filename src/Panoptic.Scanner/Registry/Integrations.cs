@@ -129,5 +129,14 @@ internal static class Integrations
         return [.. names.Where(n => n.Length >= 3).Distinct()];
     }
 
-    private static string Normalize(string text) => new([.. text.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
+    private static string Normalize(string text)
+    {
+        Span<char> buffer = stackalloc char[Math.Min(text.Length, 256)];
+        var length = 0;
+        foreach (var c in text.AsSpan(0, buffer.Length))
+        {
+            if (char.IsAsciiLetterOrDigit(c)) buffer[length++] = char.ToLowerInvariant(c);
+        }
+        return new string(buffer[..length]);
+    }
 }

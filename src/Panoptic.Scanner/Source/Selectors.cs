@@ -11,7 +11,18 @@ namespace Panoptic.Scanner.Source;
 /// </summary>
 internal static partial class Selectors
 {
-    public static bool IsSelector(string name) => SelectorName().IsMatch(name);
+    private static readonly string[] Suffixes =
+        ["DRIVER", "MAILER", "DISK", "CONNECTION", "BACKEND", "PROVIDER", "STORE", "ADAPTER", "ENGINE", "TRANSPORT", "DIALECT", "STORAGE", "STORAGE_TYPE", "CACHE", "QUEUE", "BROKER", "DB_TYPE", "DATABASE_TYPE", "SEARCH"];
+
+    /// <summary>A setting that names a backend: MAIL_MAILER, FILESYSTEM_DISK, DB_CONNECTION, STORAGE_BACKEND, CACHE_DRIVER...</summary>
+    public static bool IsSelector(string name)
+    {
+        foreach (var suffix in Suffixes)
+        {
+            if (name.EndsWith(suffix, StringComparison.Ordinal) && (name.Length == suffix.Length || name[^(suffix.Length + 1)] == '_')) return true;
+        }
+        return false;
+    }
 
     /// <summary>The selected technology of a committed NAME=value line, when the name is a selector.</summary>
     public static Signal? FromAssignment(TechnologyCatalog catalog, string name, string value, string file, int line)
@@ -31,9 +42,6 @@ internal static partial class Selectors
         var value = match.Groups["v"].Value;
         return catalog.BySelector(value) is { } tech ? new Signal(tech.Id, SignalKind.Selected, file, line, $"{name} defaults to {value}") : null;
     }
-
-    [GeneratedRegex(@"(?:^|_)(?:DRIVER|MAILER|DISK|CONNECTION|BACKEND|PROVIDER|STORE|ADAPTER|ENGINE|TRANSPORT|DIALECT|STORAGE|STORAGE_TYPE|CACHE|QUEUE|BROKER|DB_TYPE|DATABASE_TYPE|SEARCH)$")]
-    private static partial Regex SelectorName();
 
     [GeneratedRegex(@"^['""`]?\s*(?:\)?\s*(?:,|\|\||\?\?|or\b)\s*(?:default\s*=\s*)?)['""](?<v>[A-Za-z0-9_]+)['""]")]
     private static partial Regex DefaultValue();
