@@ -38,7 +38,7 @@ public sealed class TechnologyCatalog
     private readonly Dictionary<string, Technology> _selectors = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<Technology>> _envExact = new(StringComparer.Ordinal);
     private readonly List<(string Prefix, Technology Technology)> _envPrefixes = [];
-    private readonly Dictionary<string, Technology> _terraformExact = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Technology>> _terraformExact = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Technology>> _files = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Suffix, List<Technology> Technologies)> _fileSuffixes = [];
     private readonly List<(string Prefix, Technology Technology)> _terraformPrefixes = [];
@@ -162,14 +162,18 @@ public sealed class TechnologyCatalog
         return [];
     }
 
-    public Technology? ByTerraform(string resourceType)
+    /// <summary>
+    /// Every technology a resource type stands for: the managed service and its engine (google_redis_instance is
+    /// Memorystore and Redis). Exact entries first; prefixes of technologies not already named.
+    /// </summary>
+    public IReadOnlyList<Technology> ByTerraform(string resourceType)
     {
-        if (_terraformExact.TryGetValue(resourceType, out var tech)) return tech;
+        var found = _terraformExact.TryGetValue(resourceType, out var exact) ? new List<Technology>(exact) : [];
         foreach (var (prefix, t) in _terraformPrefixes)
         {
-            if (resourceType.StartsWith(prefix, StringComparison.Ordinal)) return t;
+            if (resourceType.StartsWith(prefix, StringComparison.Ordinal) && !found.Contains(t)) found.Add(t);
         }
-        return null;
+        return found;
     }
 
     internal static string NormalizePackage(Ecosystem ecosystem, string name) => ecosystem switch
@@ -221,7 +225,11 @@ public sealed class TechnologyCatalog
         foreach (var type in tech.Terraform)
         {
             if (type.EndsWith('*')) _terraformPrefixes.Add((type.TrimEnd('*'), tech));
-            else _terraformExact.TryAdd(type, tech);
+            else
+            {
+                if (!_terraformExact.TryGetValue(type, out var list)) _terraformExact[type] = list = [];
+                if (!list.Contains(tech)) list.Add(tech);
+            }
         }
     }
 

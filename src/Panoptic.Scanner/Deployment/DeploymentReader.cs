@@ -109,10 +109,15 @@ internal static partial class DeploymentReader
     {
         foreach (Match match in TerraformResource().Matches(text))
         {
-            var tech = catalog.ByTerraform(match.Groups[1].Value);
-            if (tech is null) continue;
+            var type = match.Groups[1].Value;
+            var techs = catalog.ByTerraform(type);
+            if (techs.Count == 0) continue;
             var line = text.AsSpan(0, match.Index).Count('\n') + 1;
-            report.Signals.Add(new Signal(tech.Id, SignalKind.Terraform, report.Path, line, match.Groups[1].Value) { InTest = inTest });
+            foreach (var tech in techs)
+                report.Signals.Add(new Signal(tech.Id, SignalKind.Terraform, report.Path, line, type) { InTest = inTest });
+            // A database instance names its engine ("engine = \"postgres\""): the engine is a connection of the deployment too.
+            if (EngineOf(text, match.Index + match.Length) is { } engine && catalog[engine] is { } engineTech && !techs.Contains(engineTech))
+                report.Signals.Add(new Signal(engineTech.Id, SignalKind.Terraform, report.Path, line, $"{type} engine") { InTest = inTest });
         }
     }
 
@@ -257,6 +262,28 @@ internal static partial class DeploymentReader
 
     [GeneratedRegex(@"^FROM\s+(?:--\S+\s+)*(?<image>\S+)(?:\s+AS\s+(?<stage>\S+))?", RegexOptions.IgnoreCase)]
     private static partial Regex DockerFrom();
+
+    /// <summary>The engine attribute of the resource block starting at <paramref name="from"/>, as a catalog id.</summary>
+    private static string? EngineOf(string text, int from)
+    {
+        var end = text.IndexOf("\n}", from, StringComparison.Ordinal);
+        var block = text.AsSpan(from, (end < 0 ? text.Length : end) - from);
+        if (block.Length > 8000) block = block[..8000];
+        var match = EngineAttribute().Match(block.ToString());
+        if (!match.Success) return null;
+        var engine = match.Groups[1].Value.ToLowerInvariant();
+        return engine.Contains("postgres", StringComparison.Ordinal) ? "postgresql"
+            : engine.Contains("mysql", StringComparison.Ordinal) ? "mysql"
+            : engine.Contains("mariadb", StringComparison.Ordinal) ? "mariadb"
+            : engine.Contains("sqlserver", StringComparison.Ordinal) ? "sqlserver"
+            : engine.Contains("oracle", StringComparison.Ordinal) ? "oracle"
+            : engine is "redis" or "valkey" ? "redis"
+            : engine == "memcached" ? "memcached"
+            : null;
+    }
+
+    [GeneratedRegex(@"^\s*(?:engine|database_version)\s*=\s*""([A-Za-z0-9_.-]+)""", RegexOptions.Multiline)]
+    private static partial Regex EngineAttribute();
 
     [GeneratedRegex(@"^[ \t]*resource[ \t]+""([A-Za-z0-9_-]+)""[ \t]+""", RegexOptions.Multiline)]
     private static partial Regex TerraformResource();

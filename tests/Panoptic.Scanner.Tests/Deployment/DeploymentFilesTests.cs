@@ -101,9 +101,30 @@ public class DeploymentFilesTests
     [Fact]
     public void Terraform_ResourceTypesWithLines()
     {
-        var report = Analyze("infra/main.tf", "provider \"aws\" {}\nresource \"aws_s3_bucket\" \"uploads\" {}\n\nresource \"aws_elasticache_replication_group\" \"cache\" {\n}\nresource \"google_sql_database_instance\" \"db\" {}\n");
+        var report = Analyze("infra/main.tf", "provider \"aws\" {}\nresource \"aws_s3_bucket\" \"uploads\" {}\n\nresource \"aws_elasticache_replication_group\" \"cache\" {\n}\nresource \"google_sql_database_instance\" \"db\" {\n  database_version = \"MYSQL_8_0\"\n}\nresource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n");
+        // The managed service and its engine, both with the resource as evidence.
         report.Signals.Select(s => (s.TechnologyId, s.Line, s.Detail)).ShouldBe(
-            [("aws-s3", 2, "aws_s3_bucket"), ("redis", 4, "aws_elasticache_replication_group"), ("postgresql", 6, "google_sql_database_instance")]);
+        [
+            ("aws-s3", 2, "aws_s3_bucket"), ("redis", 4, "aws_elasticache_replication_group"), ("aws-elasticache", 4, "aws_elasticache_replication_group"),
+            ("gcp-cloud-sql", 6, "google_sql_database_instance"), ("mysql", 6, "google_sql_database_instance engine"),
+            ("aws-rds", 9, "aws_db_instance"), ("postgresql", 9, "aws_db_instance engine"),
+        ]);
+    }
+
+    [Fact]
+    public void InfrastructureAsCode_PulumiCloudFormationAndBicep_NameTheManagedServices()
+    {
+        using var repo = new TempRepository("iac")
+            .With("infra/index.ts", "import * as gcp from '@pulumi/gcp';\nconst cache = new gcp.redis.Instance('cache', { memorySizeGb: 1 });\n")
+            .With("infra/template.yaml", "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n  Queue:\n    Type: AWS::SQS::Queue\n")
+            .With("infra/main.bicep", "resource redis 'Microsoft.Cache/redis@2023-08-01' = {\n  name: 'cache'\n}\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("gcp-memorystore").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.Core);
+        registry.Entry("aws-rds").Evidence[0].ShouldBe(new Panoptic.Scanner.Registry.EvidenceEntry("infra/template.yaml", 3, "code", "AWS::RDS::DBInstance"));
+        registry.Entry("aws-sqs").Status.ShouldBe(Panoptic.Scanner.Registry.Statuses.Core);
+        registry.Entry("azure-cache-redis").Evidence[0].File.ShouldBe("infra/main.bicep");
     }
 
     [Fact]
