@@ -32,6 +32,7 @@ internal static class AuditEngine
         ["container.runs_as_root"] = ContainerRules.RunsAsRoot,
         ["container.no_healthcheck_or_probe"] = ContainerRules.NoHealthcheckOrProbe,
         ["api.unversioned_routes"] = ApiRules.UnversionedRoutes,
+        ["api.versioning_outliers"] = ApiRules.VersioningOutliers,
         ["api.route_style_inconsistent"] = ApiRules.RouteStyleInconsistent,
         ["api.missing_contract"] = ApiRules.MissingContract,
         ["dup.cross_service_clone"] = ConsistencyRules.CrossServiceClone,

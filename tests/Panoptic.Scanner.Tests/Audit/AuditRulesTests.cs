@@ -1,4 +1,5 @@
 using Panoptic.Scanner.Audit;
+using Panoptic.TestUtilities;
 
 namespace Panoptic.Scanner.Tests.Audit;
 
@@ -65,6 +66,21 @@ public class AuditRulesTests
         drift.Locations[0].ShouldBe(new FindingLocation("services/payments/requirements.txt", 2));
         var runtime = Findings(audit, "deps.runtime_version_drift").ShouldHaveSingleItem();
         runtime.Message.ShouldBe("python runs on 2 release lines — 3.11: payments; 3.12: orders.");
+    }
+
+    [Fact]
+    public void Audit_ServiceWithoutVersionsAmongVersionedOnes_OneCrossServiceFinding()
+    {
+        using var repo = new TempRepository("versions");
+        foreach (var name in new[] { "catalog", "orders", "billing" })
+            repo.With($"services/{name}/requirements.txt", "fastapi\n").With($"services/{name}/main.py", $"from fastapi import FastAPI\napp = FastAPI()\n\n@app.get(\"/v1/{name}\")\ndef list(): ...\n\n@app.post(\"/v1/{name}/{{id}}\")\ndef update(id): ...\n");
+        repo.With("services/search/requirements.txt", "fastapi\n").With("services/search/main.py", "from fastapi import FastAPI\napp = FastAPI()\n\n@app.get(\"/search\")\ndef search(): ...\n\n@app.get(\"/suggest\")\ndef suggest(): ...\n");
+
+        var outlier = Findings(Scans.Audit(repo), "api.versioning_outliers").ShouldHaveSingleItem();
+
+        outlier.Services.ShouldBe(["search"]);
+        outlier.Message.ShouldBe("3 of 4 services version their API routes; search does not (first: GET /search).");
+        outlier.Locations.ShouldBe([new FindingLocation("services/search/main.py", 4)]);
     }
 
     [Fact]

@@ -22,6 +22,23 @@ internal static partial class ApiRules
         }
     }
 
+    /// <summary>
+    /// One cross-service finding naming the services whose API routes carry no version at all while most services
+    /// with an API version theirs (in the path or through a versioning library).
+    /// </summary>
+    public static IEnumerable<AuditFinding> VersioningOutliers(AuditContext context)
+    {
+        var withApi = context.Services.Select(s => (Service: s, Routes: ApiRoutes(s).ToList())).Where(x => x.Routes.Count >= 2).ToList();
+        if (withApi.Count < 3) yield break;
+        var versioned = withApi.Where(x => x.Service.HasApiVersioning || x.Routes.Count(r => IsVersioned(r.Path)) * 2 > x.Routes.Count).ToList();
+        var outliers = withApi.Where(x => !x.Service.HasApiVersioning && x.Routes.All(r => !IsVersioned(r.Path))).ToList();
+        if (outliers.Count == 0 || versioned.Count * 2 <= withApi.Count) yield break;
+        var names = string.Join(", ", outliers.Select(o => o.Service.Id).Order(StringComparer.Ordinal));
+        yield return context.Finding("api.versioning_outliers",
+            $"{versioned.Count} of {withApi.Count} services version their API routes; {names} do{(outliers.Count == 1 ? "es" : "")} not (first: {outliers[0].Routes[0].Method} {outliers[0].Routes[0].Path}).",
+            outliers.Select(o => o.Service.Id), outliers.Select(o => new FindingLocation(o.Routes[0].File, o.Routes[0].Line)));
+    }
+
     /// <summary>Services whose route casing or trailing slashes differ from what most services do.</summary>
     public static IEnumerable<AuditFinding> RouteStyleInconsistent(AuditContext context)
     {
