@@ -104,7 +104,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
             foreach (var tech in catalog.ByEnvVar(env.Name))
                 report.Signals.Add(new Signal(tech.Id, SignalKind.EnvVar, file.Path, env.Line, env.Name) { EnvVar = env.Name, InTest = inTest });
         }
-        if ((report.Signals.Count > 0 || report.EnvVars.Count > 0) && CodeText.StyleOf(name, language) is var style and not CommentStyle.None)
+        if ((report.Signals.Count > 0 || report.EnvVars.Count > 0) && CodeText.StyleOf(name, language) is var style)
             SignalContext.Refine(new CodeText(memory, style), name, language, report);
         KeepFirstOfEach(report);
         // Where the file sits, decided once here (in parallel) rather than per signal when the registry is built.

@@ -30,7 +30,8 @@ internal static partial class Guards
         }
         // Top-level code has no block around it.
         if (indent == 0) return null;
-        string? caseLabel = null;
+        // A match arm ("\"Swoosh.Adapters.SMTP\" ->", "Backend::S3 =>") is a case of the match above it.
+        string? caseLabel = Arm().Match(own.ToString()) is { Success: true } arm ? arm.Groups["v"].Value.Trim() : null;
         for (var k = line - 1; k >= 1 && line - k <= MaxWalk; k--)
         {
             var ind = code.Indent(k);
@@ -48,6 +49,12 @@ internal static partial class Guards
             {
                 var owner = OwningIf(code, k, ind);
                 if (owner > 0) guard = Judge(Header(code.Line(owner)), negated: true);
+            }
+            else if (caseLabel is null && Arm().Match(header) is { Success: true } armHeader) caseLabel = armHeader.Groups["v"].Value.Trim();
+            else if (caseLabel is not null && header.StartsWith("case ", StringComparison.Ordinal) && (header.EndsWith(" do", StringComparison.Ordinal) || !header.Contains(':', StringComparison.Ordinal)))
+            {
+                // Elixir's "case x do" and Ruby's "case x" own the arms below them.
+                if (Selection(header)) return new($"`{Shorten(Condition(header[5..]))}` = {Shorten(caseLabel)}", false);
             }
             else if (CaseHeader().Match(header) is { Success: true } label)
             {
@@ -177,6 +184,9 @@ internal static partial class Guards
     [GeneratedRegex(@"^(?:if|elif|elsif|else\s+if|unless|when|while)\b|^if\(")]
     private static partial Regex IfHeader();
 
+    [GeneratedRegex(@"^(?<v>[""'\w:.{}, |-]+?)\s*(?:->|=>)\s*(?:\{|do)?\s*$")]
+    private static partial Regex Arm();
+
     [GeneratedRegex(@"^(?:else\b|elif\b|elsif\b|else\s+if\b)")]
     private static partial Regex ElseHeader();
 
@@ -204,9 +214,9 @@ internal static partial class Guards
     [GeneratedRegex(@"IsProduction\(|['""](?:production|prod)['""]|Rails\.env\.production\?|\bisProd\w*\b")]
     private static partial Regex ProductionCondition();
 
-    [GeneratedRegex(@"process\.env|import\.meta\.env|\bos\.environ|getenv\b|\bENV\[|\bENV\.fetch|\benv\(|\benv\.|\bEnvironment\.GetEnvironmentVariable|System\.getenv|env::var|Deno\.env|Bun\.env"
+    [GeneratedRegex(@"process\.env|import\.meta\.env|\bos\.environ|getenv\b|\bENV\[|\bENV\.fetch|\benv\(|\benv\.|\bEnvironment\.GetEnvironmentVariable|System\.getenv|System\.get_env|Application\.get_env|env::var|Deno\.env|Bun\.env"
         + @"|\b(?:settings|config|configuration|conf|cfg|options|opts|features?|flags?|toggles?|Configuration|Settings|Config|app\.config)\s*[.\[(]"
         + @"|\b(?:use|enable|enabled)[A-Z_]\w*|\b\w+(?:_ENABLED|_ENABLE|Enabled|_BACKEND|Backend|_PROVIDER|Provider|_DRIVER|Driver|_STORAGE|_MAILER|Mailer|_TRANSPORT)\b"
-        + @"|\b(?i:backend|provider|driver|storage|mailer|transport|engine|adapter|vendor|strategy|storage_type|storageType)\b|\b[A-Z][A-Z0-9]+_[A-Z0-9_]+\b|\bfeature_enabled\b|IsEnabled\(|isEnabled\(|is_enabled\(|\bflipper\b|Flipper\.")]
+        + @"|\b(?i:backend|provider|driver|storage|mailer|transport|engine|adapter|vendor|strategy|storage_type|storageType)\b|\b\w+_(?:adapter|backend|provider|driver|mailer|storage)\b|\b[A-Z][A-Z0-9]+_[A-Z0-9_]+\b|\bfeature_enabled\b|IsEnabled\(|isEnabled\(|is_enabled\(|\bflipper\b|Flipper\.")]
     private static partial Regex SelectionTerms();
 }

@@ -17,6 +17,8 @@ internal static partial class SignalContext
     public static void Refine(CodeText code, string name, SourceLanguage? language, FileReport report)
     {
         var policyFile = PolicyFile(name, code.Text);
+        // Elixir has no import reader here, but its blocks guard code like any other language's.
+        var guardable = language is not null || name.EndsWith(".ex", StringComparison.Ordinal) || name.EndsWith(".exs", StringComparison.Ordinal);
         string? springGuard = null;
         if (language == SourceLanguage.Java)
         {
@@ -38,7 +40,7 @@ internal static partial class SignalContext
             if (settled.Contains(key)) continue;
             if (code.IsCommented(signal.Line, Needle(signal)) || (signal.Kind == SignalKind.ApiHost && (policyFile || PolicyLine(code, signal.Line)))) continue;
             var refined = signal;
-            if (language is not null && signal.Guard is null)
+            if (guardable && signal.Guard is null)
             {
                 if (Guards.Find(code, signal.Line, signal.Kind == SignalKind.Import) is { } guard)
                     refined = signal with { Guard = guard.Text, DevGuard = guard.Dev };
@@ -132,6 +134,8 @@ internal static partial class SignalContext
     private static bool PolicyFile(string name, ReadOnlySpan<char> text)
     {
         var lower = name.ToLowerInvariant();
+        // A one-click deploy manifest (Heroku's app.json) describes settings; hosts in it are help text.
+        if (lower == "app.json") return true;
         if (lower.Contains("csp", StringComparison.Ordinal) || lower.Contains("content-security", StringComparison.Ordinal) || lower.Contains("egress", StringComparison.Ordinal)
             || lower.Contains("allowlist", StringComparison.Ordinal) || lower.Contains("networkpolic", StringComparison.Ordinal) || lower.Contains("serviceentr", StringComparison.Ordinal))
             return true;
