@@ -19,6 +19,7 @@ internal static class Integrations
     };
 
     /// <summary>Marks integrations; <paramref name="signals"/> holds each file's evidence together, as the reports give it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static List<Signal> Mark(List<Signal> signals, TechnologyCatalog catalog)
     {
         var located = new (string Parent, string Child, bool Plugin)?[signals.Count];
@@ -54,6 +55,7 @@ internal static class Integrations
     /// one category (OAuth providers of a sign-in library, SMTP presets of a settings page, the channels of one
     /// transports module), each then one of several choices.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static bool MarkFile(List<Signal> signals, int start, int end, TechnologyCatalog catalog, Dictionary<string, List<string>> names,
         (string Parent, string Child, bool Plugin)?[] located, int[] preset, Dictionary<string, HashSet<string>> vendorChildren)
     {

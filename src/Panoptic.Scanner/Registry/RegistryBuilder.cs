@@ -102,6 +102,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     }
 
     /// <summary>Every known technology's evidence with where its file sits, decided once per file; documentation illustrates and is never evidence.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private List<Signal> Placed(IReadOnlyList<FileReport> reports)
     {
         var own = OwnNamespaces(reports);

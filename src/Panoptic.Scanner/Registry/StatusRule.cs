@@ -54,6 +54,7 @@ public static class StatusRule
     /// configuration and committed env examples, then manifest dependencies, then development, tests and CI; an
     /// unguarded use before a guarded one of the same kind.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static List<Signal> Order(IEnumerable<Signal> signals)
     {
         var items = signals as Signal[] ?? [.. signals];

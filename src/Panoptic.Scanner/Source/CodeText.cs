@@ -26,6 +26,7 @@ internal sealed class CodeText
     private readonly ReadOnlyMemory<char> _memory;
     private readonly List<int> _starts = [0];
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public CodeText(ReadOnlyMemory<char> text, CommentStyle style)
     {
         _memory = text;
@@ -109,6 +110,7 @@ internal sealed class CodeText
     }
 
     /// <summary>Walks the line up to <paramref name="position"/> keeping track of strings; true when a comment opens before it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool LineComment(ReadOnlySpan<char> line, int position)
     {
         var quote = '\0';
@@ -159,6 +161,7 @@ internal sealed class CodeText
     private List<(int Start, int End)>? _blocks;
 
     /// <summary>Every "/* ... */" of the file, leaving out "/*" inside strings ("*/*", "src/**/*.ts") or after a line comment.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private List<(int Start, int End)> BlockComments()
     {
         var blocks = new List<(int, int)>();

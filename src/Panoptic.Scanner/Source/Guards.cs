@@ -16,6 +16,7 @@ internal static partial class Guards
     private const int MaxWalk = 400;
     private const int MaxText = 80;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static GuardFound? Find(CodeText code, int line, bool isImport)
     {
         var own = code.Line(line).Trim();

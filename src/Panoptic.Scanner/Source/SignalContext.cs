@@ -14,6 +14,7 @@ internal static partial class SignalContext
 {
     private const int PolicyLookBack = 25;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Refine(CodeText code, string name, SourceLanguage? language, FileReport report)
     {
         var policyFile = PolicyFile(name, code.Text);
