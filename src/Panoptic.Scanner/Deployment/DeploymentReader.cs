@@ -102,6 +102,7 @@ internal static partial class DeploymentReader
             // A committed value that picks a backend (FILESYSTEM_DISK=s3) selects it; the values themselves are never output.
             if (catalog is not null && Source.Selectors.FromAssignment(catalog, name, line[(eq + 1)..], report.Path, number) is { } selected)
                 report.Signals.Add(selected);
+            if (Source.Selectors.Setting(name, line[(eq + 1)..], report.Path, number, isDefault: false) is { } setting) report.Settings.Add(setting);
         }
     }
 

@@ -11,6 +11,8 @@ public sealed class FileReport(string path)
     public List<Signal> Signals { get; } = [];
     public List<SecretFinding> Secrets { get; } = [];
     public List<EnvVarUse> EnvVars { get; } = [];
+    /// <summary>Values given to backend-selecting settings here (FILE_STORAGE=local, env('MAIL_MAILER', 'smtp')).</summary>
+    public List<Source.SelectorSetting> Settings { get; } = [];
     public List<Problem> Problems { get; } = [];
     public List<Manifest> Manifests { get; } = [];
     public List<ComposeService> ComposeServices { get; } = [];

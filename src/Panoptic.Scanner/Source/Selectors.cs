@@ -11,6 +11,32 @@ namespace Panoptic.Scanner.Source;
 /// </summary>
 internal static partial class Selectors
 {
+    /// <summary>The catalog category a selector setting chooses within, by the words of its name (MAIL_MAILER: email).</summary>
+    public static string? CategoryOf(string name)
+    {
+        foreach (var word in name.Split('_'))
+        {
+            switch (word)
+            {
+                case "MAIL" or "MAILER" or "EMAIL" or "SMTP": return "email";
+                case "STORAGE" or "DISK" or "UPLOAD" or "UPLOADS" or "BLOB" or "MEDIA" or "ATTACHMENTS" or "FILESYSTEM": return "object_storage";
+                case "DB" or "DATABASE": return "database";
+                case "CACHE": return "cache";
+                case "QUEUE" or "BROKER": return "queue";
+                case "SEARCH" or "SCOUT": return "search";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The value a committed NAME=value line or a code default gives a selector setting, mapped or not.</summary>
+    public static SelectorSetting? Setting(string name, string value, string file, int line, bool isDefault)
+    {
+        if (!IsSelector(name)) return null;
+        var clean = value.Trim().Trim('"', '\'').Trim();
+        return clean.Length is > 0 and <= 40 && clean.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? new SelectorSetting(name, clean, file, line, isDefault) : null;
+    }
+
     private static readonly string[] Suffixes =
         ["DRIVER", "MAILER", "DISK", "CONNECTION", "BACKEND", "PROVIDER", "STORE", "ADAPTER", "ENGINE", "TRANSPORT", "DIALECT", "STORAGE", "STORAGE_TYPE", "CACHE", "QUEUE", "BROKER", "DB_TYPE", "DATABASE_TYPE", "SEARCH"];
 
@@ -33,16 +59,20 @@ internal static partial class Selectors
     }
 
     /// <summary>The default of an env read right after its name: <c>'NAME', 'smtp')</c>, <c>"NAME") || "s3"</c>, <c>"NAME") ?? "s3"</c>.</summary>
-    public static Signal? FromDefault(TechnologyCatalog catalog, string name, ReadOnlySpan<char> after, string file, int line)
+    public static Signal? FromDefault(TechnologyCatalog catalog, string name, ReadOnlySpan<char> after, string file, int line, List<SelectorSetting> settings)
     {
         if (!IsSelector(name)) return null;
         var window = after[..Math.Min(after.Length, 60)];
         var match = DefaultValue().Match(window.ToString());
         if (!match.Success) return null;
         var value = match.Groups["v"].Value;
+        if (Setting(name, value, file, line, isDefault: true) is { } setting) settings.Add(setting);
         return catalog.BySelector(value) is { } tech ? new Signal(tech.Id, SignalKind.Selected, file, line, $"{name} defaults to {value}") : null;
     }
 
     [GeneratedRegex(@"^['""`]?\s*(?:\)?\s*(?:,|\|\||\?\?|or\b)\s*(?:default\s*=\s*)?)['""](?<v>[A-Za-z0-9_]+)['""]")]
     private static partial Regex DefaultValue();
 }
+
+/// <summary>A selector setting's value where the repository gives one: FILE_STORAGE=local in .env.sample, or a code default.</summary>
+public sealed record SelectorSetting(string Name, string Value, string File, int Line, bool IsDefault);

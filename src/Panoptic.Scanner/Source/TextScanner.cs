@@ -50,7 +50,7 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
                         report.EnvVars.Add(new EnvVarUse(name, report.Path, envLine, Declared: false));
                         var after = position + target.Literal.Length;
                         var nameEnd = text.Slice(after, Math.Min(text.Length - after, name.Length + 8)).IndexOf(name, StringComparison.Ordinal);
-                        if (nameEnd >= 0 && nameEnd < 8 && Selectors.FromDefault(catalog, name, text[(after + nameEnd + name.Length)..], report.Path, envLine) is { } selected)
+                        if (nameEnd >= 0 && nameEnd < 8 && Selectors.FromDefault(catalog, name, text[(after + nameEnd + name.Length)..], report.Path, envLine, report.Settings) is { } selected)
                             report.Signals.Add(selected with { InTest = inTest });
                     }
                     break;

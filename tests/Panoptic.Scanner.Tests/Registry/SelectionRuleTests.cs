@@ -28,6 +28,32 @@ public class SelectionRuleTests
     }
 
     [Fact]
+    public void Scan_CommittedSettingPicksLocalStorage_S3SupportIsAnAlternative()
+    {
+        using var repo = new TempRepository("alternative")
+            .With(".env.sample", "FILE_STORAGE=local\nDATABASE_URL=postgres://user:pass@postgres:5432/app\n")
+            .With("package.json", "{\"name\":\"app\",\"dependencies\":{\"@aws-sdk/client-s3\":\"3\",\"pg\":\"8\"}}")
+            .With("server/storage/S3Storage.ts", "import { S3Client } from '@aws-sdk/client-s3';\nexport const client = new S3Client({});\n")
+            .With("server/db.ts", "import { Pool } from 'pg';\nexport const pool = new Pool();\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("aws-s3").Status.ShouldBe(Statuses.Optional);
+        registry.Entry("aws-s3").StatusReason.ShouldBe("optional: client code `new S3Client` only with an alternative: `FILE_STORAGE=local` picks local (.env.sample:1), server/storage/S3Storage.ts:2");
+        registry.Entry("postgresql").Status.ShouldBe(Statuses.Core);
+    }
+
+    [Fact]
+    public void Scan_SettingPicksTheTechnologyItself_StaysCore()
+    {
+        using var repo = new TempRepository("picked")
+            .With(".env.example", "FILE_STORAGE=s3\n")
+            .With("server/storage/S3Storage.ts", "import { S3Client } from '@aws-sdk/client-s3';\nexport const client = new S3Client({});\n");
+
+        Scans.Run(repo).Entry("aws-s3").Status.ShouldBe(Statuses.Core);
+    }
+
+    [Fact]
     public void Scan_EnvVarDeclaredForTheDeploymentOrOnlyReadInCode_OptionalOrUnconfirmed()
     {
         using var repo = new TempRepository("envs")
