@@ -35,6 +35,9 @@ def evidence_holds(checkout, evidence):
         return False
     if evidence["kind"].startswith("platform_file"):
         return True
+    if evidence["kind"].startswith("integration_folder"):
+        # The claim is the folder: the file must be inside it.
+        return evidence["file"].startswith(evidence["detail"])
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             lines = f.read().split("\n")

@@ -45,6 +45,7 @@ internal static class Evidence
         SignalKind.Aspire => "aspire_resource",
         SignalKind.Model => "model_name",
         SignalKind.Selected => "selected_by_config",
+        SignalKind.IntegrationFolder => "integration_folder",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

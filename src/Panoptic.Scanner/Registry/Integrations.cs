@@ -18,6 +18,47 @@ internal static class Integrations
         "extensions", "addons", "add-ons", "channels", "notifiers", "transports", "storages", "strategies", "contrib", "modules-optional",
     };
 
+    /// <summary>
+    /// Evidence from integration modules that reach their vendor through a URL the user configures (a webhook, a
+    /// self-hosted server): a folder under a plugin folder named exactly for one technology
+    /// (hc/integrations/victorops/, plugins/mattermost/) is that technology's integration, one of several.
+    /// </summary>
+    public static IEnumerable<Signal> Folders(IReadOnlyList<FileReport> reports, TechnologyCatalog catalog)
+    {
+        Dictionary<string, Technology?>? byName = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var report in reports)
+        {
+            if (report.Language is null || Source.SourceFiles.PlaceOf(report.Path) != Place.Product) continue;
+            var segments = report.Path.Split('/');
+            for (var i = 0; i < segments.Length - 2; i++)
+            {
+                if (!PluginFolders.Contains(segments[i])) continue;
+                var folder = string.Join('/', segments[..(i + 2)]) + "/";
+                if (!seen.Add(folder)) break;
+                byName ??= UniqueNames(catalog);
+                if (byName.GetValueOrDefault(Normalize(segments[i + 1])) is { } tech)
+                    yield return new Signal(tech.Id, SignalKind.IntegrationFolder, report.Path, 1, folder) { Guard = $"one of several integrations in {string.Join('/', segments[..(i + 1)])}/", FilePlace = Place.Product };
+                break;
+            }
+        }
+    }
+
+    /// <summary>Technologies by their normalized id and name, when exactly one technology has that name.</summary>
+    private static Dictionary<string, Technology?> UniqueNames(TechnologyCatalog catalog)
+    {
+        var names = new Dictionary<string, Technology?>(StringComparer.Ordinal);
+        foreach (var tech in catalog.Technologies.Where(t => t.Section is RegistrySection.Connection or RegistrySection.ExternalApi))
+        {
+            foreach (var name in new[] { Normalize(tech.Id), Normalize(tech.Name) }.Distinct())
+            {
+                if (name.Length < 4) continue;
+                names[name] = names.TryGetValue(name, out var other) && other != tech ? null : tech;
+            }
+        }
+        return names;
+    }
+
     /// <summary>Marks integrations; <paramref name="signals"/> holds each file's evidence together, as the reports give it.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static List<Signal> Mark(List<Signal> signals, TechnologyCatalog catalog)

@@ -116,6 +116,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
                 signals.Add(signal);
             }
         }
+        signals.AddRange(Integrations.Folders(reports, catalog));
         return signals;
     }
 

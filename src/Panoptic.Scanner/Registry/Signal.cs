@@ -41,6 +41,8 @@ public enum SignalKind
     PlatformFile,
     Aspire,
     Model,
+    /// <summary>A folder of a plugin or integrations folder named for the technology (hc/integrations/victorops/).</summary>
+    IntegrationFolder,
     /// <summary>A setting that picks this technology by name: `FILESYSTEM_DISK=s3` in .env.example, `env('MAIL_MAILER', 'smtp')`.</summary>
     Selected,
 }

@@ -87,6 +87,7 @@ public static class StatusRule
         SignalKind.ApiHost => 3,
         SignalKind.ContainerImage or SignalKind.Terraform or SignalKind.PlatformFile => 4,
         SignalKind.Selected => 5,
+        SignalKind.IntegrationFolder => 5,
         SignalKind.Model => 6,
         SignalKind.EnvVar => 7,
         SignalKind.Dependency => 8,
@@ -97,7 +98,8 @@ public static class StatusRule
 
     /// <summary>Kinds that show the technology in use (not merely declared): enough for core when nothing guards them.</summary>
     public static bool IsProductionSignal(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ConnectionString
-        or SignalKind.ApiHost or SignalKind.Aspire or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile or SignalKind.Selected;
+        or SignalKind.ApiHost or SignalKind.Aspire or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile or SignalKind.Selected
+        or SignalKind.IntegrationFolder;
 
     private static string Where(Signal signal) => signal.Line > 0 ? $"{signal.File}:{signal.Line}" : signal.File;
 
@@ -113,6 +115,7 @@ public static class StatusRule
         SignalKind.Terraform => $"infrastructure resource `{signal.Detail}`",
         SignalKind.PlatformFile => $"platform file `{signal.Detail}`",
         SignalKind.Selected => $"selected by `{signal.Detail}`",
+        SignalKind.IntegrationFolder => $"an integration module (`{signal.Detail}`)",
         SignalKind.OptionalDependency => $"optional dependency `{signal.Detail}`",
         _ => $"declared dependency `{signal.Detail}`",
     };

@@ -54,6 +54,22 @@ public class SelectionRuleTests
     }
 
     [Fact]
+    public void Scan_IntegrationFolderNamedForAVendor_IsOneOfSeveralIntegrations()
+    {
+        using var repo = new TempRepository("channels")
+            .With("hc/integrations/victorops/transport.py", "class VictorOps:\n    def notify(self, url, payload):\n        self.post(url, json=payload)\n")
+            .With("hc/integrations/gotify/transport.py", "class Gotify:\n    def notify(self, url):\n        self.post(url)\n")
+            .With("hc/integrations/custom/transport.py", "class Custom: ...\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("victorops").Status.ShouldBe(Statuses.Optional);
+        registry.Entry("victorops").Evidence.Single().ShouldBe(new EvidenceEntry("hc/integrations/victorops/transport.py", 1, "integration_folder", "hc/integrations/victorops/"));
+        registry.Entry("gotify").StatusReason.ShouldBe("optional: an integration module (`hc/integrations/gotify/`) only with one of several integrations in hc/integrations/, hc/integrations/gotify/transport.py:1");
+        registry.ExternalApis.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public void Scan_EnvVarDeclaredForTheDeploymentOrOnlyReadInCode_OptionalOrUnconfirmed()
     {
         using var repo = new TempRepository("envs")
