@@ -23,11 +23,13 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
         catalog.Literals.FindAll(text, hits);
         var lines = new LineCounter();
         if (routes is not null || ports) MarkedLines(text, hits, routes, ports, report);
+        var longest = LongestHosts(hits);
         foreach (var (target, position) in hits)
         {
             switch (target.Kind)
             {
-                case LiteralKind.Host when HostBoundary(text, position, target.Literal):
+                // "discord.com/api/oauth2" is sign-in, not the "discord.com/api" it starts with: the longest host at a spot wins.
+                case LiteralKind.Host when HostBoundary(text, position, target.Literal) && (longest is null || longest.GetValueOrDefault(position) <= target.Literal.Length):
                     report.Signals.Add(new Signal(target.Technology!.Id, SignalKind.ApiHost, report.Path, lines.LineOf(text, position), target.Literal.TrimStart('.')) { InTest = inTest });
                     break;
                 case LiteralKind.Code when CodeBoundary(text, position):
@@ -65,6 +67,25 @@ internal sealed class TextScanner(TechnologyCatalog catalog)
                     break;
             }
         }
+    }
+
+    /// <summary>The longest host literal found at each position where two or more start (null when none overlap).</summary>
+    private static Dictionary<int, int>? LongestHosts(List<LiteralHit> hits)
+    {
+        Dictionary<int, int>? longest = null;
+        Dictionary<int, int>? seen = null;
+        foreach (var (target, position) in hits)
+        {
+            if (target.Kind != LiteralKind.Host) continue;
+            seen ??= [];
+            if (seen.TryGetValue(position, out var length))
+            {
+                longest ??= [];
+                longest[position] = Math.Max(Math.Max(length, target.Literal.Length), longest.GetValueOrDefault(position));
+            }
+            else seen[position] = target.Literal.Length;
+        }
+        return longest;
     }
 
     /// <summary>Runs one readiness regex on the line around its anchor, when the file is in the regex's scope.</summary>

@@ -118,6 +118,18 @@ public class StatusRuleTests
     }
 
     [Fact]
+    public void Scan_LongerHostAtTheSameSpot_WinsOverTheHostItStartsWith()
+    {
+        using var repo = new TempRepository("hosts")
+            .With("src/auth.ts", "const authorize = 'https://discord.com/api/oauth2/authorize';\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("discord-oauth").Status.ShouldBe(Statuses.Core);
+        registry.Has("discord").ShouldBeFalse();
+    }
+
+    [Fact]
     public void Scan_IntegrationInAPluginFolder_IsOptional()
     {
         using var repo = new TempRepository("plugins")
