@@ -38,6 +38,9 @@ public sealed class TechnologyCatalog
     private readonly Dictionary<string, Technology> _selectors = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, List<Technology>> _envExact = new(StringComparer.Ordinal);
     private readonly List<(string Prefix, Technology Technology)> _envPrefixes = [];
+    // Env prefixes by their first two characters: every env read asks, and a linear pass over ~200 prefixes showed in profiles.
+    private readonly Dictionary<int, List<(string Prefix, Technology Technology)>> _envPrefixIndex = [];
+    private readonly List<(string Prefix, Technology Technology)> _shortEnvPrefixes = [];
     private readonly Dictionary<string, List<Technology>> _terraformExact = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Technology>> _files = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Suffix, List<Technology> Technologies)> _fileSuffixes = [];
@@ -54,6 +57,7 @@ public sealed class TechnologyCatalog
         ReadinessPatterns = readiness is null ? null : new Readiness.ReadinessPatterns(readiness);
         _byId = technologies.ToFrozenDictionary(t => t.Id, StringComparer.Ordinal);
         foreach (var tech in technologies) Index(tech);
+        IndexEnvPrefixes();
         Literals = new LiteralIndex(BuildLiterals());
     }
 
@@ -143,11 +147,35 @@ public sealed class TechnologyCatalog
     {
         if (_envExact.TryGetValue(name, out var exact)) return exact;
         List<Technology>? result = null;
-        foreach (var (prefix, tech) in _envPrefixes)
+        if (name.Length >= 2 && _envPrefixIndex.TryGetValue(PrefixKey(name), out var candidates))
+        {
+            foreach (var (prefix, tech) in candidates)
+            {
+                if (name.StartsWith(prefix, StringComparison.Ordinal)) (result ??= []).Add(tech);
+            }
+        }
+        foreach (var (prefix, tech) in _shortEnvPrefixes)
         {
             if (name.StartsWith(prefix, StringComparison.Ordinal)) (result ??= []).Add(tech);
         }
         return result ?? (IReadOnlyList<Technology>)[];
+    }
+
+    private static int PrefixKey(string text) => (text[0] << 16) | text[1];
+
+    private void IndexEnvPrefixes()
+    {
+        foreach (var (prefix, tech) in _envPrefixes)
+        {
+            if (prefix.Length < 2)
+            {
+                _shortEnvPrefixes.Add((prefix, tech));
+                continue;
+            }
+            var key = PrefixKey(prefix);
+            if (!_envPrefixIndex.TryGetValue(key, out var list)) _envPrefixIndex[key] = list = [];
+            list.Add((prefix, tech));
+        }
     }
 
     /// <summary>Technologies a file stands for by its name ("fly.toml") or its path ending (".do/app.yaml").</summary>
@@ -157,7 +185,7 @@ public sealed class TechnologyCatalog
         if (_files.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var byName)) return byName;
         foreach (var (suffix, techs) in _fileSuffixes)
         {
-            if (path.Equals(suffix, StringComparison.OrdinalIgnoreCase) || path.EndsWith("/" + suffix, StringComparison.OrdinalIgnoreCase)) return techs;
+            if (path.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && (path.Length == suffix.Length || path[^(suffix.Length + 1)] == '/')) return techs;
         }
         return [];
     }
