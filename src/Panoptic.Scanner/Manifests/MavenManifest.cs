@@ -14,6 +14,8 @@ internal static class MavenManifest
         var path = new List<string>();
         string? group = null, artifact = null, version = null, scope = null, optional = null;
         var line = 0;
+        string? packaging = null;
+        var hasModules = false;
         while (reader.Read())
         {
             switch (reader.NodeType)
@@ -36,6 +38,8 @@ internal static class MavenManifest
                         else if (current == "scope") scope = value;
                     }
                     else if (current == "artifactId" && parent == "project") manifest.Name = value;
+                    else if (current == "packaging" && parent == "project") packaging = value;
+                    else if (current == "module" && parent == "modules") hasModules = true;
                     else if (current == "artifactId" && (value == "spring-boot-maven-plugin" || value == "quarkus-maven-plugin" || value == "spring-boot-starter-parent")) manifest.Runnable = true;
                     break;
                 case XmlNodeType.EndElement:
@@ -48,6 +52,12 @@ internal static class MavenManifest
                     if (path.Count > 0) path.RemoveAt(path.Count - 1);
                     break;
             }
+        }
+        // A "pom"-packaged parent that lists modules aggregates services; it runs nothing itself (its boot plugin is for the modules).
+        if (packaging == "pom" && hasModules)
+        {
+            manifest.IsWorkspaceRoot = true;
+            manifest.Runnable = false;
         }
         return manifest;
     }
