@@ -17,6 +17,11 @@ public sealed record Manifest(Ecosystem Ecosystem, string File)
     public bool IsClientApp { get; set; }
     /// <summary>True for a workspace root that only groups other packages.</summary>
     public bool IsWorkspaceRoot { get; set; }
+    /// <summary>
+    /// Folders (relative to this manifest) of the modules an aggregator lists that run as programs: a Maven parent
+    /// with the Spring Boot or Quarkus plugin runs each of its modules.
+    /// </summary>
+    public List<string> RunnableModules { get; } = [];
     /// <summary>True for a manifest that only pins versions (Directory.Packages.props, dependencyManagement).</summary>
     public bool PinsOnly { get; set; }
 }

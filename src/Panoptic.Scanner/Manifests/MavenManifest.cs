@@ -15,7 +15,7 @@ internal static class MavenManifest
         string? group = null, artifact = null, version = null, scope = null, optional = null;
         var line = 0;
         string? packaging = null;
-        var hasModules = false;
+        var modules = new List<string>();
         while (reader.Read())
         {
             switch (reader.NodeType)
@@ -39,7 +39,7 @@ internal static class MavenManifest
                     }
                     else if (current == "artifactId" && parent == "project") manifest.Name = value;
                     else if (current == "packaging" && parent == "project") packaging = value;
-                    else if (current == "module" && parent == "modules") hasModules = true;
+                    else if (current == "module" && parent == "modules") modules.Add(value);
                     else if (current == "artifactId" && (value == "spring-boot-maven-plugin" || value == "quarkus-maven-plugin" || value == "spring-boot-starter-parent")) manifest.Runnable = true;
                     break;
                 case XmlNodeType.EndElement:
@@ -54,9 +54,10 @@ internal static class MavenManifest
             }
         }
         // A "pom"-packaged parent that lists modules aggregates services; it runs nothing itself (its boot plugin is for the modules).
-        if (packaging == "pom" && hasModules)
+        if (packaging == "pom" && modules.Count > 0)
         {
             manifest.IsWorkspaceRoot = true;
+            if (manifest.Runnable) manifest.RunnableModules.AddRange(modules);
             manifest.Runnable = false;
         }
         return manifest;

@@ -20,6 +20,7 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
         var goMainDirs = reports.Where(r => r.DeclaresGoMain && !SourceFiles.IsTestPath(r.Path)).Select(r => DirectoryOf(r.Path)).ToList();
         var sourceDirs = reports.Where(r => r.Language is not null).Select(r => DirectoryOf(r.Path)).ToHashSet(StringComparer.Ordinal);
         var dockerfileDirs = new HashSet<string>(StringComparer.Ordinal);
+        var runnableModules = new HashSet<string>(StringComparer.Ordinal);
 
         foreach (var report in reports)
         {
@@ -31,11 +32,13 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
             {
                 if (manifest.IsTestProject || manifest.PinsOnly || manifest.IsClientApp) continue;
                 manifestDirs.Add(dir);
+                foreach (var module in manifest.RunnableModules) runnableModules.Add(Deployment.Paths.Combine(dir, module));
                 if (manifest.IsWorkspaceRoot) workspaceRoots.Add(dir);
                 else if (manifest.Runnable || (HasServerFramework(manifest) && !IsLibraryFolder(dir)) || (manifest.Ecosystem == Ecosystem.Go && goMainDirs.Any(g => IsWithin(g, dir))))
                     candidates.Add(dir);
             }
         }
+        foreach (var module in runnableModules.Where(manifestDirs.Contains)) candidates.Add(module);
         // A Dockerfile folder with neither a manifest nor source beside it is a build recipe for code elsewhere.
         foreach (var dir in dockerfileDirs.Where(d => manifestDirs.Contains(d) || (sourceDirs.Any(s => IsWithin(s, d)) && d.Length > 0 && !IsRecipeFolder(d))))
             candidates.Add(dir);

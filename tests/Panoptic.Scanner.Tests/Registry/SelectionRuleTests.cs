@@ -174,7 +174,7 @@ public class SelectionRuleTests
     {
         using var repo = new TempRepository("maven")
             .With("pom.xml", "<project><artifactId>parent</artifactId><packaging>pom</packaging><modules><module>vets</module><module>visits</module></modules><build><plugins><plugin><artifactId>spring-boot-maven-plugin</artifactId></plugin></plugins></build></project>")
-            .With("vets/pom.xml", "<project><artifactId>vets</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>")
+            .With("vets/pom.xml", "<project><artifactId>vets</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-actuator</artifactId></dependency></dependencies></project>")
             .With("vets/src/main/java/org/acme/vets/App.java", "package org.acme.vets;\npublic class App {}\n")
             .With("visits/pom.xml", "<project><artifactId>visits</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>")
             .With("visits/src/main/java/org/acme/visits/App.java", "package org.acme.visits;\npublic class App {}\n");
