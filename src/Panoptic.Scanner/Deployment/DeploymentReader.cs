@@ -155,9 +155,10 @@ internal static partial class DeploymentReader
         var isValues = name.StartsWith("values", StringComparison.Ordinal);
         var isKustomization = name is "kustomization.yaml" or "kustomization.yml";
         var looksKubernetes = text.Contains("apiVersion", StringComparison.Ordinal) && text.Contains("kind:", StringComparison.Ordinal);
-        if (name.StartsWith("application", StringComparison.Ordinal) && !inTest)
+        // Spring's application*.yml (an Argo CD "kind: Application" manifest of the same name is Kubernetes, read below).
+        if (name.StartsWith("application", StringComparison.Ordinal) && !looksKubernetes)
         {
-            SpringServerPort(text, report);
+            if (!inTest) SpringServerPort(text, report);
             return;
         }
         if (!isChart && !isValues && !isKustomization && !looksKubernetes) return;
