@@ -17,13 +17,14 @@ public sealed class ScanCommand(ConsoleStreams streams)
         var clones = new Option<bool>("--clones") { Description = "Also detect code copied between services (slower on big trees; `panoptic audit` always does)" };
         var push = new Option<string?>("--push") { Description = "Upload the registry to this Panoptic server (e.g. http://127.0.0.1:7317)" };
         var key = new Option<string?>("--key") { Description = $"Ingestion key of the workspace to upload to; default ${KeyVariable}" };
+        var evidence = new Option<int?>("--evidence") { Description = "Keep this many pieces of evidence per entry, strongest first (default: all, up to 100; markdown and html show three)" };
 
         var command = new Command("scan", "Scan a repository: backend connections, external APIs, services, env vars, hard-coded secrets, the architecture audit and the commercial readiness scorecard, each with file:line evidence.")
         {
-            path, format, output, maxSize, noProgress, clones, push, key,
+            path, format, output, maxSize, noProgress, clones, push, key, evidence,
         };
         command.SetAction((parse, cancellationToken) => new ScanCommand(streams).ExecuteAsync(
-            new ScanSettings(parse.GetValue(path)!, parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(maxSize), parse.GetValue(noProgress)) { Clones = parse.GetValue(clones), Push = parse.GetValue(push), Key = parse.GetValue(key) ?? Environment.GetEnvironmentVariable(KeyVariable) },
+            new ScanSettings(parse.GetValue(path)!, parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(maxSize), parse.GetValue(noProgress)) { Clones = parse.GetValue(clones), Push = parse.GetValue(push), Key = parse.GetValue(key) ?? Environment.GetEnvironmentVariable(KeyVariable), Evidence = parse.GetValue(evidence) },
             cancellationToken));
         return command;
     }
@@ -42,9 +43,15 @@ public sealed class ScanCommand(ConsoleStreams streams)
             await streams.Error.WriteLineAsync($"panoptic: --push needs an ingestion key: --key KEY or ${KeyVariable}");
             return ExitCodes.InvalidInput;
         }
+        if (settings.Evidence is < 1)
+        {
+            await streams.Error.WriteLineAsync("panoptic: --evidence must be a positive number of pieces per entry");
+            return ExitCodes.InvalidInput;
+        }
         var runner = new ScanRunner(streams);
         var (document, exitCode) = await runner.RunAsync(settings.Path, settings.MaxFileSize, settings.NoProgress, settings.Clones, cancellationToken, readiness: true);
         if (document is null) return exitCode;
+        if (settings.Evidence is { } kept) document = KeepEvidence(document, kept);
         var text = settings.Format switch
         {
             "json" => JsonReport.Write(document),
@@ -56,6 +63,19 @@ public sealed class ScanCommand(ConsoleStreams streams)
         await runner.WriteAsync(text, settings.OutFile, cancellationToken);
         await streams.Error.WriteLineAsync(Summary.Line(document));
         return settings.Push is { } server ? await PushAsync(new Uri(server), settings.Key!, JsonReport.Write(document), cancellationToken) : ExitCodes.Success;
+    }
+
+    /// <summary>The strongest <paramref name="kept"/> pieces of each entry's evidence (the registry orders them, the deciding one first).</summary>
+    private static Panoptic.Scanner.Registry.RegistryDocument KeepEvidence(Panoptic.Scanner.Registry.RegistryDocument document, int kept)
+    {
+        static IReadOnlyList<Panoptic.Scanner.Registry.TechnologyEntry> Trim(IReadOnlyList<Panoptic.Scanner.Registry.TechnologyEntry> entries, int kept) =>
+            [.. entries.Select(e => e.Evidence.Count <= kept ? e : e with { Evidence = [.. e.Evidence.Take(kept)] })];
+        return document with
+        {
+            BackendConnections = Trim(document.BackendConnections, kept),
+            ExternalApis = Trim(document.ExternalApis, kept),
+            DevTooling = Trim(document.DevTooling, kept),
+        };
     }
 
     /// <summary>Uploads the registry; the key never appears in any message.</summary>

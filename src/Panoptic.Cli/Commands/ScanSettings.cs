@@ -9,4 +9,7 @@ public sealed record ScanSettings(string Path, string Format, string? OutFile, l
     public string? Push { get; init; }
 
     public string? Key { get; init; }
+
+    /// <summary>Pieces of evidence kept per entry, strongest first (null: all the registry keeps, up to 100).</summary>
+    public int? Evidence { get; init; }
 }

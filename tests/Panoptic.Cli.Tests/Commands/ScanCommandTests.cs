@@ -33,6 +33,26 @@ public class ScanCommandTests
     }
 
     [Fact]
+    public async Task Scan_EvidenceOption_KeepsTheStrongestPiecesAndTheTotal()
+    {
+        using var repo = Repo().With("worker.py", "import redis\nr = redis.Redis()\n").With(".env.example", "REDIS_URL=\n");
+        var run = await CliRun.Of("scan", repo.Root, "--format", "json", "--evidence", "1");
+        run.ExitCode.ShouldBe(ExitCodes.Success);
+        using var json = JsonDocument.Parse(run.Out);
+        var redis = json.RootElement.GetProperty("backend_connections")[0];
+        redis.GetProperty("evidence").GetArrayLength().ShouldBe(1);
+        redis.GetProperty("evidence_total").GetInt32().ShouldBe(4);
+        // The piece kept is the strongest of the full list.
+        using var full = JsonDocument.Parse((await CliRun.Of("scan", repo.Root, "--format", "json")).Out);
+        var all = full.RootElement.GetProperty("backend_connections")[0].GetProperty("evidence");
+        all.GetArrayLength().ShouldBe(4);
+        redis.GetProperty("evidence")[0].GetRawText().ShouldBe(all[0].GetRawText());
+        all[0].GetProperty("kind").GetString().ShouldBe("import");
+
+        (await CliRun.Of("scan", repo.Root, "--evidence", "0")).ExitCode.ShouldBe(ExitCodes.InvalidInput);
+    }
+
+    [Fact]
     public async Task Scan_OutFile_WritesTheFileAndNothingToStdout()
     {
         using var repo = Repo();
