@@ -18,6 +18,11 @@ internal static class Alternatives
         var effective = settings.GroupBy(s => s.Name, StringComparer.Ordinal)
             .SelectMany(g => g.Any(s => !s.IsDefault) ? g.Where(s => !s.IsDefault) : g)
             .ToList();
+        // A code default selects nothing when a committed env file sets the same setting: DB_CONNECTION=mysql in
+        // .env.example is what a deployment starts from, not env('DB_CONNECTION', 'sqlite').
+        var committed = effective.Where(s => !s.IsDefault).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        if (committed.Count > 0)
+            signals = signals.FindAll(s => !(s.Kind == SignalKind.Selected && s.Detail.IndexOf(" defaults to ", StringComparison.Ordinal) is > 0 and var at && committed.Contains(s.Detail[..at])));
         var picked = effective.Select(s => catalog.BySelector(s.Value)?.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var byCategory = new Dictionary<string, SelectorSetting>(StringComparer.Ordinal);
         foreach (var setting in effective.OrderBy(s => s.IsDefault).ThenBy(s => s.File, StringComparer.Ordinal).ThenBy(s => s.Line))

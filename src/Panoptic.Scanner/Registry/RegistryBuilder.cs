@@ -16,7 +16,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         var owner = ServiceDetector.OwnerLookup(services);
         var usage = new UsageMap(services, reports);
         // Documentation illustrates; it is never evidence of use.
-        var signals = Integrations.Mark(Alternatives.Mark(CommittedSettingsWin(Placed(reports)), reports, catalog), catalog);
+        var signals = Integrations.Mark(Alternatives.Mark(Placed(reports), reports, catalog), catalog);
         var dependsOn = reports.SelectMany(r => r.ComposeServices)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
@@ -118,18 +118,6 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         }
         signals.AddRange(Integrations.Folders(reports, catalog));
         return signals;
-    }
-
-    /// <summary>
-    /// A code default (`env('DB_CONNECTION', 'sqlite')`) selects only when no committed env file sets the same setting:
-    /// `DB_CONNECTION=mysql` in .env.example is what a deployment starts from.
-    /// </summary>
-    private static List<Signal> CommittedSettingsWin(List<Signal> signals)
-    {
-        var assigned = signals.Where(s => s.Kind == SignalKind.Selected && s.Detail.Contains('=', StringComparison.Ordinal) && StatusRule.PlaceOf(s) == Place.Product)
-            .Select(s => s.Detail[..s.Detail.IndexOf('=', StringComparison.Ordinal)]).ToHashSet(StringComparer.Ordinal);
-        if (assigned.Count == 0) return signals;
-        return signals.FindAll(s => !(s.Kind == SignalKind.Selected && s.Detail.IndexOf(" defaults to ", StringComparison.Ordinal) is > 0 and var at && assigned.Contains(s.Detail[..at])));
     }
 
     /// <summary>

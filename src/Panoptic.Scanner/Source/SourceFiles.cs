@@ -55,7 +55,7 @@ internal static class SourceFiles
         name.StartsWith(".env.", StringComparison.OrdinalIgnoreCase) && name[5..].ToLowerInvariant() is "development" or "dev" or "local" or "development.local" or "dev.local" or "docker.dev";
 
     /// <summary>The committed example of a deployment's settings (.env.example, .env.sample, .env.dist, env.template).</summary>
-    public static bool IsEnvExample(string name)
+    private static bool IsEnvExample(string name)
     {
         var lower = name.ToLowerInvariant();
         return (lower.StartsWith(".env", StringComparison.Ordinal) || lower.StartsWith("env.", StringComparison.Ordinal) || lower.EndsWith(".env.example", StringComparison.Ordinal))
@@ -63,7 +63,7 @@ internal static class SourceFiles
     }
 
     /// <summary>Compose files for local development: docker-compose.dev.yml, compose.override.yaml, docker-compose.local.yml.</summary>
-    public static bool IsDevOverride(string name)
+    private static bool IsDevOverride(string name)
     {
         var lower = name.ToLowerInvariant();
         if (!(lower.StartsWith("docker-compose", StringComparison.Ordinal) || lower.StartsWith("compose", StringComparison.Ordinal))) return false;
