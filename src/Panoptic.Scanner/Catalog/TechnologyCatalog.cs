@@ -46,6 +46,7 @@ public sealed class TechnologyCatalog
     private readonly List<(string Suffix, List<Technology> Technologies)> _fileSuffixes = [];
     private readonly List<(string Prefix, Technology Technology)> _terraformPrefixes = [];
     private readonly FrozenDictionary<string, Technology> _byId;
+    private readonly FrozenDictionary<string, Technology> _signIn;
 
     public TechnologyCatalog(IReadOnlyDictionary<string, RegistrySection> categories, IReadOnlyList<Technology> technologies, IReadOnlyList<SecretRule> secrets,
         Readiness.ReadinessCatalog? readiness = null)
@@ -58,6 +59,7 @@ public sealed class TechnologyCatalog
         _byId = technologies.ToFrozenDictionary(t => t.Id, StringComparer.Ordinal);
         foreach (var tech in technologies) Index(tech);
         IndexEnvPrefixes();
+        _signIn = SignInByProvider(technologies);
         Literals = new LiteralIndex(BuildLiterals());
     }
 
@@ -143,6 +145,17 @@ public sealed class TechnologyCatalog
     /// <summary>The technology a driver or backend setting's value names ("s3", "smtp", "pgsql"), if any.</summary>
     public Technology? BySelector(string value) => _selectors.GetValueOrDefault(value);
 
+    /// <summary>The sign-in entry of a technology's provider (GitHub API: GitHub sign-in), where the catalog has one.</summary>
+    public Technology? SignInOf(Technology tech) =>
+        tech.Category != "auth" && tech.Provider is { Length: > 0 } provider && _signIn.TryGetValue(provider, out var signIn) ? signIn : null;
+
+    /// <summary>An env var that holds a vendor's OAuth client credentials or login settings: SLACK_APP_SECRET, DISCORD_CLIENT_ID, GITHUB_AUTO_REGISTER.</summary>
+    public static bool SignInCredential(string name) =>
+        name.Contains("_CLIENT_ID", StringComparison.Ordinal) || name.Contains("_CLIENT_SECRET", StringComparison.Ordinal) || name.EndsWith("_APP_ID", StringComparison.Ordinal)
+        || name.EndsWith("_APP_SECRET", StringComparison.Ordinal) || name.Contains("OAUTH", StringComparison.Ordinal) || name.Contains("_AUTO_REGISTER", StringComparison.Ordinal)
+        || name.Contains("_AUTO_CONFIRM", StringComparison.Ordinal) || name.Contains("_REDIRECT_URI", StringComparison.Ordinal) || name.Contains("_CALLBACK_URL", StringComparison.Ordinal)
+        || name.Contains("_LOGIN_", StringComparison.Ordinal) || name.EndsWith("_LOGIN", StringComparison.Ordinal) || name.Contains("_SIGNIN", StringComparison.Ordinal);
+
     public IReadOnlyList<Technology> ByEnvVar(string name)
     {
         if (_envExact.TryGetValue(name, out var exact)) return exact;
@@ -158,8 +171,15 @@ public sealed class TechnologyCatalog
         {
             if (name.StartsWith(prefix, StringComparison.Ordinal)) (result ??= []).Add(tech);
         }
-        return result ?? (IReadOnlyList<Technology>)[];
+        return result ?? [];
     }
+
+    /// <summary>Each provider's sign-in entry: its auth entry named *-oauth, *-signin or *-login, or its only auth entry.</summary>
+    private static FrozenDictionary<string, Technology> SignInByProvider(IReadOnlyList<Technology> technologies) =>
+        technologies.Where(t => t.Category == "auth" && t.Provider is { Length: > 0 }).GroupBy(t => t.Provider!, StringComparer.Ordinal)
+            .Select(g => g.FirstOrDefault(t => t.Id.EndsWith("-oauth", StringComparison.Ordinal) || t.Id.EndsWith("-signin", StringComparison.Ordinal) || t.Id.EndsWith("-login", StringComparison.Ordinal))
+                ?? (g.Count() == 1 ? g.First() : null))
+            .OfType<Technology>().ToFrozenDictionary(t => t.Provider!, StringComparer.Ordinal);
 
     private static int PrefixKey(string text) => (text[0] << 16) | text[1];
 

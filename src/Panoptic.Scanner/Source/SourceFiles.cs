@@ -71,16 +71,26 @@ internal static class SourceFiles
             || lower.Contains(".local", StringComparison.Ordinal) || lower.Contains("-local", StringComparison.Ordinal) || lower.Contains("development", StringComparison.Ordinal);
     }
 
-    /// <summary>Documentation folders: code there illustrates, it is not the product, and it is no evidence at all.</summary>
+    /// <summary>
+    /// Documentation folders and translation catalogs: code there illustrates and a host in a translated sentence
+    /// ("hCaptcha.com", "gravatar.com") is text for people; neither is the product, and neither is evidence at all.
+    /// </summary>
     public static bool IsDocsPath(string path)
     {
         var segments = path.Split('/');
         for (var i = 0; i < segments.Length - 1; i++)
         {
-            if (segments[i].ToLowerInvariant() is "docs" or "doc" or "documentation" or "website" or "docs-site") return true;
+            var segment = segments[i].ToLowerInvariant();
+            if (segment is "docs" or "doc" or "documentation" or "website" or "docs-site") return true;
+            if (segment is "i18n" or "l10n" or "locales" or "locale" or "lang" or "langs" or "translations" && IsTranslationFile(segments[^1])) return true;
         }
         return false;
     }
+
+    // Translation catalogs are data; a locale folder may also hold code (locale/index.ts), which stays evidence.
+    private static bool IsTranslationFile(string name) =>
+        Path.GetExtension(name).ToLowerInvariant() is ".json" or ".yml" or ".yaml" or ".po" or ".pot" or ".properties" or ".xlf" or ".xliff" or ".resx" or ".toml" or ".ftl" or ".arb"
+        || (name.EndsWith(".php", StringComparison.OrdinalIgnoreCase) && !name.Contains("Controller", StringComparison.Ordinal));
 
     public static SourceLanguage? LanguageOf(string name)
     {
