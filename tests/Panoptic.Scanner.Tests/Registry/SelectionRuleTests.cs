@@ -214,4 +214,67 @@ public class SelectionRuleTests
         services["orders"].ShouldBe([8081]);
         services["web"].ShouldBe([3000]);
     }
+
+    [Fact]
+    public void Scan_SocialiteCredentialsOfAVendorNothingElseCalls_AreItsSignInEntry()
+    {
+        using var repo = new TempRepository("socialite")
+            .With("config/services.php", "<?php\nreturn [\n    'slack' => [\n        'client_id' => env('SLACK_APP_ID', false),\n        'client_secret' => env('SLACK_APP_SECRET', false),\n        'auto_register' => env('SLACK_AUTO_REGISTER', false),\n    ],\n];\n")
+            .With(".env.example", "SLACK_APP_ID=\nSLACK_AUTO_REGISTER=false\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Has("slack").ShouldBeFalse();
+        registry.Entry("slack-oauth").Status.ShouldBe(Statuses.Optional);
+        registry.Entry("slack-oauth").StatusReason.ShouldBe("optional: only the env var `SLACK_APP_ID` configures it, .env.example:1");
+    }
+
+    [Fact]
+    public void Scan_OAuthCredentialsOfAnIntegrationTheCodeCalls_StayWithTheIntegration()
+    {
+        using var repo = new TempRepository("discord-integration")
+            .With("hc/integrations/discord/views.py", "import requests\n\ndef send(url, text):\n    requests.post(\"https://discord.com/api/webhooks/\" + url, json={\"content\": text})\n")
+            .With("docker/.env.example", "DISCORD_CLIENT_ID=\nDISCORD_CLIENT_SECRET=\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Has("discord-oauth").ShouldBeFalse();
+        registry.Entry("discord").Evidence.ShouldContain(e => e.Detail == "DISCORD_CLIENT_ID");
+    }
+
+    [Fact]
+    public void Scan_BackupDiskDefaultsToS3WhileTheDefaultDiskIsLocal_S3IsOptional()
+    {
+        using var repo = new TempRepository("backup-disk")
+            .With("config/filesystems.php", "<?php\nreturn [\n    'default' => env('FILESYSTEM_DRIVER', 'local'),\n    'disks' => [\n        'backup' => [\n            'driver' => env('PF_BACKUP_DRIVER', 's3'),\n        ],\n    ],\n];\n");
+
+        var entry = Scans.Run(repo).Entry("aws-s3");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason.ShouldStartWith("optional: selected by `PF_BACKUP_DRIVER defaults to s3` only with the feature its setting names, while `FILESYSTEM_DRIVER defaults to local` picks");
+    }
+
+    [Theory]
+    [InlineData("QUEUE_CONNECTION=sync\n", "optional")]
+    [InlineData("QUEUE_CONNECTION=redis\n", "core")]
+    public void Scan_LaravelJobs_AreCoreOnABrokerAndOptionalWhenJobsRunInline(string env, string status)
+    {
+        using var repo = new TempRepository("laravel-jobs")
+            .With("composer.json", "{\"name\":\"acme/app\",\"require\":{\"laravel/framework\":\"^11.0\"}}")
+            .With("config/queue.php", "<?php\nreturn [\n    'default' => env('QUEUE_CONNECTION', 'sync'),\n];\n")
+            .With("app/Jobs/SendMail.php", "<?php\nnamespace App\\Jobs;\n\nclass SendMail implements ShouldQueue\n{\n}\n")
+            .With(".env.example", env);
+
+        Scans.Run(repo).Entry("laravel-queue").Status.ShouldBe(status);
+    }
+
+    [Fact]
+    public void Scan_HostInATranslationCatalog_IsNoEvidence()
+    {
+        using var repo = new TempRepository("i18n")
+            .With("i18n/en.json", "{\"captcha\": \"Protected by hCaptcha, see https://hcaptcha.com/privacy\"}\n")
+            .With("frontend/src/locales/de.json", "{\"captcha\": \"https://hcaptcha.com/privacy\"}\n");
+
+        Scans.Run(repo).Has("hcaptcha").ShouldBeFalse();
+    }
 }
