@@ -15,6 +15,7 @@ internal static class Alternatives
     {
         var settings = reports.SelectMany(r => r.Settings).Where(s => SourceFiles.PlaceOf(s.File) == Place.Product && !SourceFiles.IsDocsPath(s.File)).ToList();
         if (settings.Count == 0) return signals;
+        signals = PickActiveStorage(signals, settings);
         var effective = settings.GroupBy(s => s.Name, StringComparer.Ordinal)
             .SelectMany(g => g.Any(s => !s.IsDefault) ? g.Where(s => !s.IsDefault) : g)
             .ToList();
@@ -51,6 +52,13 @@ internal static class Alternatives
                     ? signal with { Guard = $"the feature its setting names, while {picks}" } : signal;
             return InCode(signal.Kind) ? signal with { Guard = $"an alternative: {picks}" } : signal;
         });
+    }
+
+    /// <summary>A storage.yml service production picks by name is no longer one of several: its uses are unguarded.</summary>
+    private static List<Signal> PickActiveStorage(List<Signal> signals, List<SelectorSetting> settings)
+    {
+        var picks = settings.Where(s => ActiveStorage.IsProductionEnvironment(s.File)).Select(s => s.Value).ToHashSet(StringComparer.Ordinal);
+        return picks.Count == 0 ? signals : signals.ConvertAll(s => ActiveStorage.ServiceOf(s.Guard) is { } service && picks.Contains(service) ? s with { Guard = null } : s);
     }
 
     private static bool Inline(string value) => value.ToLowerInvariant() is "sync" or "null" or "inline" or "immediate" or "eager" or "none";

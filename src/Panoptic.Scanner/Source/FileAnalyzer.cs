@@ -106,6 +106,8 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
         }
         if ((report.Signals.Count > 0 || report.EnvVars.Count > 0) && CodeText.StyleOf(name, language) is var style)
             SignalContext.Refine(new CodeText(memory, style), name, language, report);
+        if (ActiveStorage.IsProductionEnvironment(file.Path)) ActiveStorage.ReadPick(text, file.Path, report);
+        else if (ActiveStorage.IsServices(file.Path) && report.Signals.Count > 0) ActiveStorage.GuardServices(new CodeText(memory, CommentStyle.HashAfterBlank), report);
         KeepFirstOfEach(report);
         // Where the file sits, decided once here (in parallel) rather than per signal when the registry is built.
         if (report.Signals.Count > 0)

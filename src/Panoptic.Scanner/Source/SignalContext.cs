@@ -30,6 +30,7 @@ internal static partial class SignalContext
             }
         }
         var signals = report.Signals;
+        var cfg = language == SourceLanguage.Rust ? RustCfg.Regions(code) : null;
         // Signals arrive in file order; once a technology's kind and detail has an unguarded use here, its repeats add
         // nothing (the file keeps the first of each anyway), so they are dropped unread.
         var settled = new HashSet<(string, SignalKind, string)>();
@@ -39,9 +40,11 @@ internal static partial class SignalContext
             if (!FromText(signal.Kind) || signal.Line < 1) { kept.Add(signal); continue; }
             var key = (signal.TechnologyId, signal.Kind, signal.Detail);
             if (settled.Contains(key)) continue;
-            if (code.IsCommented(signal.Line, Needle(signal)) || (signal.Kind == SignalKind.ApiHost && (policyFile || PolicyLine(code, signal.Line)))) continue;
+            if (code.IsCommented(signal.Line, Needle(signal)) || (signal.Kind == SignalKind.ApiHost && (policyFile || PolicyLine(code, signal.Line) || Compared(code.Line(signal.Line), signal.Detail)))) continue;
             var refined = signal;
-            if (guardable && signal.Guard is null)
+            if (cfg is not null && RustCfg.At(cfg, signal.Line) is { } region)
+                refined = region.Test ? signal with { InTest = true } : signal with { Guard = $"`{region.Attribute}`" };
+            if (guardable && refined.Guard is null && !refined.InTest)
             {
                 if (Guards.Find(code, signal.Line, signal.Kind == SignalKind.Import) is { } guard)
                     refined = signal with { Guard = guard.Text, DevGuard = guard.Dev };
@@ -142,6 +145,31 @@ internal static partial class SignalContext
             return true;
         return (lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal)) && PolicyKind().IsMatch(text);
     }
+
+    /// <summary>
+    /// A host a URL is compared with (<c>uri.host == 'bucket.s3.amazonaws.com'</c>, <c>url.endsWith(".slack.com")</c>)
+    /// is a check of where a link points, not a call to the API.
+    /// </summary>
+    private static bool Compared(ReadOnlySpan<char> line, string host)
+    {
+        var at = line.IndexOf(host, StringComparison.OrdinalIgnoreCase);
+        if (at < 0) return false;
+        var quote = line[..at].LastIndexOfAny('\'', '"', '`');
+        if (quote < 0) return false;
+        var before = line[..quote].TrimEnd();
+        if (before.EndsWith("==") || before.EndsWith("!=") || before.EndsWith("===") || before.EndsWith("!==")) return true;
+        foreach (var call in ComparingCalls)
+        {
+            if (before.EndsWith(call, StringComparison.Ordinal)) return true;
+        }
+        var end = line[(at + host.Length)..];
+        var close = end.IndexOfAny('\'', '"', '`');
+        if (close < 0) return false;
+        var after = end[(close + 1)..].TrimStart();
+        return after.StartsWith("==") || after.StartsWith("!=") || after.StartsWith("===");
+    }
+
+    private static readonly string[] ComparingCalls = ["endsWith(", "EndsWith(", "end_with?(", "endswith(", "HasSuffix(", "includes(", "include?(", "Contains(", "startsWith(", "StartsWith(", "start_with?(", "startswith(", "HasPrefix("];
 
     private static bool PolicyLine(CodeText code, int line)
     {

@@ -277,4 +277,46 @@ public class SelectionRuleTests
 
         Scans.Run(repo).Has("hcaptcha").ShouldBeFalse();
     }
+
+    [Fact]
+    public void Scan_RustCfgFeatureAndTestModule_GuardAndTestTheirItems()
+    {
+        using var repo = new TempRepository("rust-cfg")
+            .With("Cargo.toml", "[package]\nname = \"app\"\n")
+            .With("src/storage.rs", "pub fn open(path: &str) {\n    #[cfg(s3)]\n    if path.len() > 0 {\n        s3::open(\"s3://bucket/data\");\n    }\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn opens() {\n        let _ = \"redis://localhost:6379\";\n    }\n}\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("aws-s3").StatusReason.ShouldBe("optional: connection string `s3://bucket/data` only with `#[cfg(s3)]`, src/storage.rs:4");
+        registry.Entry("redis").Status.ShouldBe(Statuses.TestOnly);
+    }
+
+    [Theory]
+    [InlineData("  config.active_storage.service = ENV.fetch(\"ACTIVE_STORAGE_SERVICE\", \"local\").to_sym\n", "optional")]
+    [InlineData("  config.active_storage.service = :amazon\n", "core")]
+    public void Scan_ActiveStorageServices_AreOptionalUntilProductionPicksOne(string production, string status)
+    {
+        using var repo = new TempRepository("active-storage")
+            .With("Gemfile", "source \"https://rubygems.org\"\ngem \"rails\"\n")
+            .With("config/storage.yml", "local:\n  service: Disk\n  root: storage\n\namazon:\n  service: S3\n  bucket: <%= ENV[\"S3_BUCKET\"] %>\n")
+            .With("config/environments/production.rb", "Rails.application.configure do\n" + production + "end\n");
+
+        var entry = Scans.Run(repo).Entry("aws-s3");
+
+        entry.Status.ShouldBe(status);
+        if (status == "optional") entry.StatusReason.ShouldBe("optional: client code `service: S3` only with the Active Storage service `amazon`, used when `config.active_storage.service` picks it, config/storage.yml:6");
+    }
+
+    [Fact]
+    public void Scan_HostAUrlIsComparedWith_IsNoUse()
+    {
+        using var repo = new TempRepository("compared")
+            .With("app/views/upload.html.erb", "<% if URI.parse(params[:url]).host == 'site.s3.amazonaws.com' %>\n  <p>processing</p>\n<% end %>\n")
+            .With("app/lib/links.ts", "export const isSlack = (url: URL) => url.hostname.endsWith(\"hooks.slack.com\");\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Has("aws-s3").ShouldBeFalse();
+        registry.Has("slack").ShouldBeFalse();
+    }
 }
