@@ -42,7 +42,7 @@ public sealed class RepositoryScanner(TechnologyCatalog catalog)
             DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             ScannedAt = options.Time.GetUtcNow(),
         };
-        var document = new RegistryBuilder(effectiveCatalog, config).Build(project, reports, walk.Skipped, options.EvaluateReadiness);
+        var document = new RegistryBuilder(effectiveCatalog, config).Build(project, reports, walk.Skipped, options.EvaluateReadiness, root);
         return document with { Project = project with { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds } };
     }
 }

@@ -10,13 +10,14 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     private const int EvidenceLimit = 100;
     private const int SkippedListLimit = 500;
 
-    public RegistryDocument Build(ProjectInfo project, IReadOnlyList<FileReport> reports, IReadOnlyList<SkippedEntry> skipped, bool readiness = false)
+    /// <param name="root">The scanned folder, to look up the callers of a module (<see cref="Callers"/>); null skips that step.</param>
+    public RegistryDocument Build(ProjectInfo project, IReadOnlyList<FileReport> reports, IReadOnlyList<SkippedEntry> skipped, bool readiness = false, string? root = null)
     {
         var services = new ServiceDetector(catalog, project.Name).Detect(reports);
         var owner = ServiceDetector.OwnerLookup(services);
         var usage = new UsageMap(services, reports);
         // Documentation illustrates; it is never evidence of use.
-        var signals = Integrations.Mark(Alternatives.Mark(SignIn.Reassign(Placed(reports), catalog), reports, catalog), catalog);
+        var signals = Callers.Mark(Integrations.Mark(Alternatives.Mark(SignIn.Reassign(Placed(reports), catalog), reports, catalog), catalog), reports, root);
         var dependsOn = reports.SelectMany(r => r.ComposeServices)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);

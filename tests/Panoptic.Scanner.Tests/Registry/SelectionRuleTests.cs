@@ -319,4 +319,36 @@ public class SelectionRuleTests
         registry.Has("aws-s3").ShouldBeFalse();
         registry.Has("slack").ShouldBeFalse();
     }
+
+    [Fact]
+    public void Scan_ModuleCalledOnlyUnderASetting_IsOptionalWithTheCallersCondition()
+    {
+        using var repo = new TempRepository("callers-ts")
+            .With("package.json", "{\"name\":\"app\",\"dependencies\":{\"@sentry/react\":\"8\"}}")
+            .With("app/utils/sentry.ts", "import * as Sentry from \"@sentry/react\";\n\nexport function initSentry() {\n  Sentry.init({ dsn: env.SENTRY_DSN });\n}\n")
+            .With("app/utils/Logger.ts", "import * as Sentry from \"@sentry/react\";\n\nexport const report = (e: Error) => Sentry.captureException(e);\n")
+            .With("app/index.tsx", "import { initSentry } from \"./utils/sentry\";\n\nif (env.SENTRY_DSN) {\n  initSentry();\n}\n")
+            // A module of the same name elsewhere is not the one app/index.tsx imports.
+            .With("server/logging/Logger.ts", "import Sentry from \"@server/logging/sentry\";\n\nSentry.flush();\n");
+
+        var entry = Scans.Run(repo).Entry("sentry");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason.ShouldBe("optional: client code `Sentry.init` only with `env.SENTRY_DSN` where app/index.tsx:4 uses sentry, app/utils/sentry.ts:4");
+    }
+
+    [Theory]
+    [InlineData("        if (!String.IsNullOrEmpty(options.MaxMindGeoIpKey))\n            services.AddSingleton<IGeoIpService, MaxMindGeoIpService>();\n", "optional")]
+    [InlineData("        services.AddSingleton<IGeoIpService, MaxMindGeoIpService>();\n", "core")]
+    public void Scan_ServiceRegisteredOnlyWhenItsKeyIsSet_IsOptional(string registration, string status)
+    {
+        using var repo = new TempRepository("callers-cs")
+            .With("src/Geo/MaxMindGeoIpService.cs", "using MaxMind.GeoIP2;\n\npublic sealed class MaxMindGeoIpService : IGeoIpService\n{\n}\n")
+            .With("src/Bootstrapper.cs", "public static class Bootstrapper\n{\n    public static void Register(IServiceCollection services, AppOptions options)\n    {\n" + registration + "    }\n}\n");
+
+        var entry = Scans.Run(repo).Entry("maxmind");
+
+        entry.Status.ShouldBe(status);
+        if (status == "optional") entry.StatusReason.ShouldBe("optional: imported (`MaxMind.GeoIP2`) only with `!String.IsNullOrEmpty(options.MaxMindGeoIpKey)` where src/Bootstrapper.cs:6 uses MaxMindGeoIpService, src/Geo/MaxMindGeoIpService.cs:1");
+    }
 }
