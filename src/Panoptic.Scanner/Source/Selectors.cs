@@ -24,6 +24,7 @@ internal static partial class Selectors
                 case "CACHE": return "cache";
                 case "QUEUE" or "BROKER": return "queue";
                 case "SEARCH" or "SCOUT": return "search";
+                case "AUTH" or "LOGIN" or "SSO": return "auth";
             }
         }
         return null;
@@ -38,7 +39,7 @@ internal static partial class Selectors
     }
 
     private static readonly string[] Suffixes =
-        ["DRIVER", "MAILER", "DISK", "CONNECTION", "BACKEND", "PROVIDER", "STORE", "ADAPTER", "ENGINE", "TRANSPORT", "DIALECT", "STORAGE", "STORAGE_TYPE", "CACHE", "QUEUE", "BROKER", "DB_TYPE", "DATABASE_TYPE", "SEARCH"];
+        ["DRIVER", "MAILER", "DISK", "CONNECTION", "BACKEND", "PROVIDER", "STORE", "ADAPTER", "ENGINE", "TRANSPORT", "DIALECT", "STORAGE", "STORAGE_TYPE", "CACHE", "QUEUE", "BROKER", "DB_TYPE", "DATABASE_TYPE", "SEARCH", "AUTH_METHOD", "AUTH_TYPE", "AUTH_MODE", "LOGIN_METHOD"];
 
     /// <summary>A setting that names a backend: MAIL_MAILER, FILESYSTEM_DISK, DB_CONNECTION, STORAGE_BACKEND, CACHE_DRIVER...</summary>
     public static bool IsSelector(string name)

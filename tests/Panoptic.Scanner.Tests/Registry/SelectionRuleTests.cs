@@ -351,4 +351,30 @@ public class SelectionRuleTests
         entry.Status.ShouldBe(status);
         if (status == "optional") entry.StatusReason.ShouldBe("optional: imported (`MaxMind.GeoIP2`) only with `!String.IsNullOrEmpty(options.MaxMindGeoIpKey)` where src/Bootstrapper.cs:6 uses MaxMindGeoIpService, src/Geo/MaxMindGeoIpService.cs:1");
     }
+
+    [Fact]
+    public void Scan_VendorUsedOnlyInAnOperatorCommand_IsOptional()
+    {
+        using var repo = new TempRepository("operator")
+            .With("hc/api/management/commands/settelegramwebhook.py", "import requests\n\n\ndef handle():\n    requests.post(\"https://api.telegram.org/bot/setWebhook\")\n");
+
+        var entry = Scans.Run(repo).Entry("telegram");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason.ShouldBe("optional: API host `api.telegram.org` only with the operator command `hc/api/management/commands/settelegramwebhook.py`, run by hand, hc/api/management/commands/settelegramwebhook.py:5");
+    }
+
+    [Fact]
+    public void Scan_AuthMethodSettingPicksStandardLogin_LdapSupportIsAnAlternative()
+    {
+        using var repo = new TempRepository("auth-method")
+            .With("app/Config/auth.php", "<?php\nreturn [\n    'method' => env('AUTH_METHOD', 'standard'),\n];\n")
+            .With("app/Access/LdapService.php", "<?php\nclass LdapService\n{\n    public function connect($serverString)\n    {\n        return ldap_connect(\"ldap://{$serverString}\");\n    }\n}\n")
+            .With(".env.example", "AUTH_METHOD=standard\n");
+
+        var entry = Scans.Run(repo).Entry("ldap");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason!.ShouldContain("an alternative: `AUTH_METHOD=standard` picks standard (.env.example:1)");
+    }
 }

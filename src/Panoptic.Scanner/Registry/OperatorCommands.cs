@@ -1,0 +1,19 @@
+namespace Panoptic.Scanner.Registry;
+
+/// <summary>
+/// Commands an operator runs by hand against production (Django management commands, rake tasks, Laravel and Symfony
+/// console commands, mix tasks): a vendor used only there is part of the product, but not of what runs by default
+/// ("optional: only in the operator command hc/api/management/commands/settelegramwebhook.py").
+/// </summary>
+internal static class OperatorCommands
+{
+    public static List<Signal> Mark(List<Signal> signals) =>
+        signals.ConvertAll(s => s.Guard is null && IsCommand(s.File) && StatusRule.PlaceOf(s) == Place.Product ? s with { Guard = $"the operator command `{s.File}`, run by hand" } : s);
+
+    public static bool IsCommand(string path) =>
+        (path.Contains("/management/commands/", StringComparison.Ordinal) && path.EndsWith(".py", StringComparison.Ordinal))
+        || ((path.StartsWith("lib/tasks/", StringComparison.Ordinal) || path.Contains("/lib/tasks/", StringComparison.Ordinal)) && path.EndsWith(".rake", StringComparison.Ordinal))
+        || path.Contains("app/Console/Commands/", StringComparison.Ordinal)
+        || path.Contains("src/Command/", StringComparison.Ordinal)
+        || path.Contains("lib/mix/tasks/", StringComparison.Ordinal);
+}
