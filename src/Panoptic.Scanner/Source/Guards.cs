@@ -36,7 +36,14 @@ internal static partial class Guards
         for (var k = line - 1; k >= 1 && line - k <= MaxWalk; k--)
         {
             var ind = code.Indent(k);
-            if (ind < 0 || ind >= indent || code.IsCommentOnly(k)) continue;
+            if (ind < 0 || ind > indent) continue;
+            if (ind == indent)
+            {
+                // A guard clause earlier in the same block: "if (!env.GOOGLE_ANALYTICS_ID) return children;".
+                if (EarlyReturn(code, k) is { } early) return early;
+                continue;
+            }
+            if (code.IsCommentOnly(k)) continue;
             indent = ind;
             var header = Header(code.Line(k));
             if (header.StartsWith(')') || header is "{" or ":" or "")
@@ -77,6 +84,37 @@ internal static partial class Guards
             if (ind == 0) break;
         }
         return null;
+    }
+
+    /// <summary>
+    /// A guard clause over a setting: the code after it runs only when the setting is there. "if (!X) return ...",
+    /// "if not settings.X:" over a lone "return", Ruby's "return unless X" and "return if X.blank?".
+    /// </summary>
+    private static GuardFound? EarlyReturn(CodeText code, int line)
+    {
+        var text = code.Line(line).Trim();
+        if (text.Length < 8 || !(text.StartsWith("if") || text.StartsWith("return") || text.StartsWith("unless"))) return null;
+        var header = text.ToString();
+        var match = ReturnClause().Match(header);
+        string condition;
+        // "return unless X" goes on when X holds; every other form goes on when its condition does not.
+        var continuesWhenTrue = false;
+        if (match.Success)
+        {
+            condition = match.Groups["c"].Value.Trim();
+            continuesWhenTrue = header.StartsWith("unless", StringComparison.Ordinal) || header.Contains(" unless ", StringComparison.Ordinal);
+        }
+        else if (IfHeader().IsMatch(header) && !ElseHeader().IsMatch(header) && line + 1 <= code.LineCount && code.Line(line + 1).Trim().StartsWith("return")
+            && (line + 2 > code.LineCount || code.Indent(line + 2) <= code.Indent(line)))
+            condition = Condition(header);
+        else return null;
+        if (condition.Length == 0 || DevCondition().IsMatch(condition) || ProductionCondition().IsMatch(condition) || !Selection(condition)) return null;
+        var positive = continuesWhenTrue ? condition
+            : condition.StartsWith('!') ? condition[1..].Trim()
+            : condition.StartsWith("not ", StringComparison.Ordinal) ? condition[4..].Trim()
+            : $"not {condition}";
+        while (positive.Length > 1 && positive[0] == '(' && positive[^1] == ')') positive = positive[1..^1].Trim();
+        return new($"`{Shorten(positive)}` (an early return otherwise)", false);
     }
 
     /// <summary>A condition on the line itself: "x = Client() if settings.USE_S3 else None", "...(env.GOOGLE_ID ? [Google()] : [])".</summary>
@@ -181,6 +219,9 @@ internal static partial class Guards
         }
         return 0;
     }
+
+    [GeneratedRegex(@"^if\s*\((?<c>.+)\)\s*\{?\s*return\b|^return\b[^#]*?\s(?:unless|if)\s+(?<c>.+)$|^unless\s+(?<c>.+?)\s*;?\s*return\b")]
+    private static partial Regex ReturnClause();
 
     [GeneratedRegex(@"^(?:if|elif|elsif|else\s+if|unless|when|while)\b|^if\(")]
     private static partial Regex IfHeader();

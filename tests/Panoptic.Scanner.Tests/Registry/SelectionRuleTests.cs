@@ -377,4 +377,27 @@ public class SelectionRuleTests
         entry.Status.ShouldBe(Statuses.Optional);
         entry.StatusReason!.ShouldContain("an alternative: `AUTH_METHOD=standard` picks standard (.env.example:1)");
     }
+
+    [Theory]
+    [InlineData("app/analytics.ts", "export function load() {\n  if (!env.GOOGLE_ANALYTICS_ID) {\n    return;\n  }\n  const s = document.createElement(\"script\");\n  s.src = \"https://www.google-analytics.com/analytics.js\";\n}\n", "`env.GOOGLE_ANALYTICS_ID` (an early return otherwise)")]
+    [InlineData("app/analytics.py", "def load():\n    if not settings.GA_ID:\n        return\n    fetch(\"https://www.google-analytics.com/collect\")\n", "`settings.GA_ID` (an early return otherwise)")]
+    [InlineData("app/analytics.rb", "def load\n  return unless ENV[\"GA_ID\"].present?\n  get(\"https://www.google-analytics.com/collect\")\nend\n", "`ENV[\"GA_ID\"].present?` (an early return otherwise)")]
+    public void Scan_GuardClauseOverASettingEarlierInTheBlock_GuardsTheUse(string path, string code, string guard)
+    {
+        using var repo = new TempRepository("early-return").With(path, code);
+
+        var entry = Scans.Run(repo).Entry("google-analytics");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason!.ShouldContain(guard);
+    }
+
+    [Fact]
+    public void Scan_GuardClauseOverData_GuardsNothing()
+    {
+        using var repo = new TempRepository("early-return-data")
+            .With("app/track.ts", "export function track(user: User) {\n  if (!user) {\n    return;\n  }\n  fetch(\"https://www.google-analytics.com/collect\");\n}\n");
+
+        Scans.Run(repo).Entry("google-analytics").Status.ShouldBe(Statuses.Core);
+    }
 }
