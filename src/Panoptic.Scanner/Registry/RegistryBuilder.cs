@@ -107,6 +107,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     private List<Signal> Placed(IReadOnlyList<FileReport> reports)
     {
         var own = OwnNamespaces(reports);
+        var declared = DeclaredSettings(reports);
         var signals = new List<Signal>();
         foreach (var report in reports)
         {
@@ -114,12 +115,19 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             foreach (var signal in report.Signals)
             {
                 if (catalog[signal.TechnologyId] is null || (signal.Kind == SignalKind.Import && IsOwn(signal.Detail, own))) continue;
+                // A host that is only the fallback of a setting the deployment sets is not where it connects.
+                if (signal.DefaultOf is { } setting && declared.Contains(setting)) continue;
                 signals.Add(signal);
             }
         }
         signals.AddRange(Integrations.Folders(reports, catalog));
         return signals;
     }
+
+    /// <summary>Env vars a committed env file, compose file or manifest gives a value.</summary>
+    private static HashSet<string> DeclaredSettings(IReadOnlyList<FileReport> reports) =>
+        reports.SelectMany(r => r.EnvVars).Where(e => e.Declared && Source.SourceFiles.PlaceOf(e.File) == Place.Product && !Source.SourceFiles.IsDocsPath(e.File))
+            .Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// The repository's own .NET project names: `using Exceptionless.Core.Configuration;` inside the Exceptionless

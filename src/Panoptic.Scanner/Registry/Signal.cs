@@ -18,6 +18,8 @@ public sealed record Signal(string TechnologyId, SignalKind Kind, string File, i
     public bool Optional => Guard is not null;
     /// <summary>Where the file sits (SourceFiles.PlaceOf), set once per file by the registry builder; computed when absent.</summary>
     public Place? FilePlace { get; init; }
+    /// <summary>The env var whose fallback default this host is (<c>env('MAIL_HOST', 'smtp.mailgun.org')</c>): no use where a deployment sets it.</summary>
+    public string? DefaultOf { get; init; }
     /// <summary>The compose service that declared a container image, to link it to the services that depend on it.</summary>
     public string? ComposeService { get; init; }
 }

@@ -42,8 +42,9 @@ internal static partial class SignalContext
             if (settled.Contains(key)) continue;
             if (code.IsCommented(signal.Line, Needle(signal)) || (signal.Kind == SignalKind.ApiHost && (policyFile || PolicyLine(code, signal.Line) || Compared(code.Line(signal.Line), signal.Detail)))) continue;
             var refined = signal;
+            if (signal.Kind == SignalKind.ApiHost && DefaultOf(code.Line(signal.Line), signal.Detail) is { } setting) refined = signal with { DefaultOf = setting };
             if (cfg is not null && RustCfg.At(cfg, signal.Line) is { } region)
-                refined = region.Test ? signal with { InTest = true } : signal with { Guard = $"`{region.Attribute}`" };
+                refined = region.Test ? refined with { InTest = true } : refined with { Guard = $"`{region.Attribute}`" };
             if (guardable && refined.Guard is null && !refined.InTest)
             {
                 if (Guards.Find(code, signal.Line, signal.Kind == SignalKind.Import) is { } guard)
@@ -145,6 +146,21 @@ internal static partial class SignalContext
             return true;
         return (lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal)) && PolicyKind().IsMatch(text);
     }
+
+    /// <summary>The env var a host is the fallback default of: <c>env('MAIL_HOST', 'smtp.mailgun.org')</c>, <c>process.env.API_URL || "https://..."</c>.</summary>
+    private static string? DefaultOf(ReadOnlySpan<char> line, string host)
+    {
+        var at = line.IndexOf(host, StringComparison.OrdinalIgnoreCase);
+        if (at < 0) return null;
+        var before = line[..at];
+        var quote = before.LastIndexOfAny('\'', '"', '`');
+        if (quote < 0) return null;
+        var match = EnvDefault().Match(before[..quote].ToString());
+        return match.Success ? match.Groups["name"].Value : null;
+    }
+
+    [GeneratedRegex(@"(?<name>[A-Z][A-Z0-9_]{2,})['""`]?\s*\]?\s*\)?\s*(?:,|\|\||\?\?|or|\.get\(\s*['""][A-Z0-9_]+['""]\s*,)\s*(?:default\s*=\s*)?$")]
+    private static partial Regex EnvDefault();
 
     /// <summary>
     /// A host a URL is compared with (<c>uri.host == 'bucket.s3.amazonaws.com'</c>, <c>url.endsWith(".slack.com")</c>)

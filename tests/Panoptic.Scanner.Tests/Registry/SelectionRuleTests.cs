@@ -400,4 +400,16 @@ public class SelectionRuleTests
 
         Scans.Run(repo).Entry("google-analytics").Status.ShouldBe(Statuses.Core);
     }
+
+    [Theory]
+    [InlineData("MAIL_HOST=localhost\n", false)]
+    [InlineData("MAIL_PORT=587\n", true)]
+    public void Scan_HostThatIsOnlyTheDefaultOfASettingTheDeploymentSets_IsNoEvidence(string env, bool found)
+    {
+        using var repo = new TempRepository("stock-default")
+            .With("config/mail.php", "<?php\nreturn [\n    'host' => env('MAIL_HOST', 'smtp.mailgun.org'),\n];\n")
+            .With(".env.example", env);
+
+        Scans.Run(repo).Has("mailgun").ShouldBe(found);
+    }
 }
