@@ -13,6 +13,8 @@ public sealed class FileReport(string path)
     public List<EnvVarUse> EnvVars { get; } = [];
     /// <summary>Values given to backend-selecting settings here (FILE_STORAGE=local, env('MAIL_MAILER', 'smtp')).</summary>
     public List<Source.SelectorSetting> Settings { get; } = [];
+    /// <summary>Features defined as on only when a setting is present (<see cref="Source.FeatureSwitches"/>).</summary>
+    public List<Source.FeatureSwitch> Switches { get; } = [];
     public List<Problem> Problems { get; } = [];
     public List<Manifest> Manifests { get; } = [];
     public List<ComposeService> ComposeServices { get; } = [];

@@ -17,7 +17,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         var owner = ServiceDetector.OwnerLookup(services);
         var usage = new UsageMap(services, reports);
         // Documentation illustrates; it is never evidence of use.
-        var signals = Callers.Mark(OperatorCommands.Mark(Integrations.Mark(Alternatives.Mark(SignIn.Reassign(Placed(reports), catalog), reports, catalog), catalog)), reports, root);
+        var signals = Callers.Mark(Switched.Mark(OperatorCommands.Mark(Integrations.Mark(Alternatives.Mark(SignIn.Reassign(Placed(reports), catalog), reports, catalog), catalog)), reports, catalog), reports, root);
         var dependsOn = reports.SelectMany(r => r.ComposeServices)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);

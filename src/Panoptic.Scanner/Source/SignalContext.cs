@@ -48,9 +48,11 @@ internal static partial class SignalContext
             if (guardable && refined.Guard is null && !refined.InTest)
             {
                 if (Guards.Find(code, signal.Line, signal.Kind == SignalKind.Import) is { } guard)
-                    refined = signal with { Guard = guard.Text, DevGuard = guard.Dev };
+                    refined = refined with { Guard = guard.Text, DevGuard = guard.Dev };
                 else if (springGuard is not null)
-                    refined = signal with { Guard = $"`{springGuard}`", DevGuard = springGuard.StartsWith("@Profile", StringComparison.Ordinal) && springGuard.Contains("dev", StringComparison.OrdinalIgnoreCase) };
+                    refined = refined with { Guard = $"`{springGuard}`", DevGuard = springGuard.StartsWith("@Profile", StringComparison.Ordinal) && springGuard.Contains("dev", StringComparison.OrdinalIgnoreCase) };
+                else if (language is { } source && signal.Kind != SignalKind.Import && LocalCallers.Find(code, signal.Line, source) is { } called)
+                    refined = refined with { Guard = called.Text, DevGuard = called.Dev };
             }
             if (refined.Guard is null) settled.Add(key);
             kept.Add(refined);

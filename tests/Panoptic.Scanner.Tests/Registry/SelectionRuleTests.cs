@@ -412,4 +412,40 @@ public class SelectionRuleTests
 
         Scans.Run(repo).Has("mailgun").ShouldBe(found);
     }
+
+    [Fact]
+    public void Scan_FeatureDefinedByThePresenceOfItsKey_MakesTheVendorOptional()
+    {
+        using var repo = new TempRepository("switch-cs")
+            .With("src/Configuration/IntercomOptions.cs", "public sealed class IntercomOptions\n{\n    public bool EnableIntercom => !String.IsNullOrEmpty(IntercomSecret);\n    public string? IntercomSecret { get; set; }\n}\n")
+            .With("src/Web/Program.cs", "var builder = WebApplication.CreateBuilder(args);\nbuilder.Services.AddHttpClient(\"intercom\", c => c.BaseAddress = new Uri(\"https://api.intercom.io/\"));\n");
+
+        var entry = Scans.Run(repo).Entry("intercom");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason.ShouldBe("optional: API host `api.intercom.io` only with `EnableIntercom => !String.IsNullOrEmpty(IntercomSecret)` (src/Configuration/IntercomOptions.cs:3), src/Web/Program.cs:2");
+    }
+
+    [Theory]
+    [InlineData("        if (String.Equals(options.Provider, \"sqs\"))\n            return CreateQueue(options);\n        return null;\n", "optional")]
+    [InlineData("        return CreateQueue(options);\n", "core")]
+    public void Scan_UseInAPrivateHelperCalledOnlyUnderASetting_IsGuardedByTheCall(string body, string status)
+    {
+        using var repo = new TempRepository("local-callers")
+            .With("src/Bootstrapper.cs", "public static class Bootstrapper\n{\n    public static object? Register(QueueOptions options)\n    {\n" + body + "    }\n\n    private static object CreateQueue(QueueOptions options)\n    {\n        return new SQSQueue<object>(new SQSQueueOptions<object> { Name = options.Name });\n    }\n}\n");
+
+        var entry = Scans.Run(repo).Entry("aws-sqs");
+
+        entry.Status.ShouldBe(status);
+        if (status == "optional") entry.StatusReason!.ShouldContain("where `CreateQueue` is called");
+    }
+
+    [Fact]
+    public void Scan_RustUseUnderAConfigLookup_IsGuarded()
+    {
+        using var repo = new TempRepository("rust-config")
+            .With("src/api/breach.rs", "pub async fn breach(user: &str) -> Result<()> {\n    if let Some(api_key) = CONFIG.hibp_api_key() {\n        let url = format!(\n            \"https://haveibeenpwned.com/api/v3/breachedaccount/{user}\"\n        );\n        get(&url, api_key).await?;\n    }\n    Ok(())\n}\n");
+
+        Scans.Run(repo).Entry("haveibeenpwned").Status.ShouldBe(Statuses.Optional);
+    }
 }
