@@ -124,16 +124,19 @@ internal static class Integrations
                 techs.Add(tech.Id);
             }
         }
-        if (byCategory is null || byCategory.Values.All(t => t.Count < PresetsInOneFile)) return any;
+        if (byCategory is null || byCategory.All(c => c.Value.Count < Presets(c.Key))) return any;
         for (var i = start; i < end; i++)
         {
             var signal = signals[i];
             if (!Candidate(signal) || signal.Kind == SignalKind.Import || signal.FilePlace is not (null or Place.Product)) continue;
             var count = byCategory[catalog[signal.TechnologyId]!.Category].Count;
-            if (count >= PresetsInOneFile) preset[i] = count;
+            if (count >= Presets(catalog[signal.TechnologyId]!.Category)) preset[i] = count;
         }
         return true;
     }
+
+    // Sign-in methods offered side by side are each a choice of the user's: two in one file already make a list.
+    private static int Presets(string category) => category == "auth" ? 2 : PresetsInOneFile;
 
     private static (string[] Raw, string[] Normalized) Segments(string file)
     {

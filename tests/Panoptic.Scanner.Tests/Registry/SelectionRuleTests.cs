@@ -448,4 +448,16 @@ public class SelectionRuleTests
 
         Scans.Run(repo).Entry("haveibeenpwned").Status.ShouldBe(Statuses.Optional);
     }
+
+    [Fact]
+    public void Scan_TwoSignInProvidersInOneFile_AreEachOneChoice()
+    {
+        using var repo = new TempRepository("sign-in-list")
+            .With("src/Security/OAuthClient.cs", "public sealed class OAuthClient\n{\n    public object Facebook(Factory f, Config c) => new FacebookClient(f, c);\n    public object Microsoft(Factory f, Config c) => new WindowsLiveClient(f, c);\n}\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("facebook-login").Status.ShouldBe(Statuses.Optional);
+        registry.Entry("entra-id").Status.ShouldBe(Statuses.Optional);
+    }
 }
