@@ -6,7 +6,7 @@ internal static class Evidence
     public static double Weight(SignalKind kind) => kind switch
     {
         SignalKind.Aspire => 0.7,
-        SignalKind.Import or SignalKind.Code or SignalKind.ConnectionString or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile => 0.6,
+        SignalKind.Import or SignalKind.Code or SignalKind.Autoconfigured or SignalKind.ConnectionString or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile => 0.6,
         SignalKind.ApiHost => 0.5,
         SignalKind.Dependency or SignalKind.Model or SignalKind.Selected => 0.4,
         SignalKind.EnvVar => 0.3,
@@ -46,6 +46,7 @@ internal static class Evidence
         SignalKind.Model => "model_name",
         SignalKind.Selected => "selected_by_config",
         SignalKind.IntegrationFolder => "integration_folder",
+        SignalKind.Autoconfigured => "autoconfigured",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -47,4 +47,6 @@ public enum SignalKind
     IntegrationFolder,
     /// <summary>A setting that picks this technology by name: `FILESYSTEM_DISK=s3` in .env.example, `env('MAIL_MAILER', 'smtp')`.</summary>
     Selected,
+    /// <summary>A Spring Boot starter (or the embedded database a data starter runs on): configured at start, a use without code.</summary>
+    Autoconfigured,
 }

@@ -82,7 +82,7 @@ public static class StatusRule
     public static int Strength(SignalKind kind) => kind switch
     {
         SignalKind.Code or SignalKind.Aspire => 0,
-        SignalKind.Import => 1,
+        SignalKind.Import or SignalKind.Autoconfigured => 1,
         SignalKind.ConnectionString => 2,
         SignalKind.ApiHost => 3,
         SignalKind.ContainerImage or SignalKind.Terraform or SignalKind.PlatformFile => 4,
@@ -99,7 +99,7 @@ public static class StatusRule
     /// <summary>Kinds that show the technology in use (not merely declared): enough for core when nothing guards them.</summary>
     public static bool IsProductionSignal(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ConnectionString
         or SignalKind.ApiHost or SignalKind.Aspire or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile or SignalKind.Selected
-        or SignalKind.IntegrationFolder;
+        or SignalKind.IntegrationFolder or SignalKind.Autoconfigured;
 
     private static string Where(Signal signal) => signal.Line > 0 ? $"{signal.File}:{signal.Line}" : signal.File;
 
@@ -116,6 +116,7 @@ public static class StatusRule
         SignalKind.PlatformFile => $"platform file `{signal.Detail}`",
         SignalKind.Selected => $"selected by `{signal.Detail}`",
         SignalKind.IntegrationFolder => $"an integration module (`{signal.Detail}`)",
+        SignalKind.Autoconfigured => $"auto-configured by Spring Boot (`{signal.Detail}`)",
         SignalKind.OptionalDependency => $"optional dependency `{signal.Detail}`",
         _ => $"declared dependency `{signal.Detail}`",
     };

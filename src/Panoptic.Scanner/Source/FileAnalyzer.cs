@@ -264,8 +264,9 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
                 _ => SignalKind.IndirectDependency,
             };
             var isTest = inTest || manifest.IsTestProject || dependency.Scope == DependencyScope.Dev;
+            if (kind == SignalKind.Dependency && SpringBoot.Autoconfigures(manifest, dependency)) kind = SignalKind.Autoconfigured;
             foreach (var tech in catalog.ByPackage(manifest.Ecosystem, dependency.Name))
-                report.Signals.Add(new Signal(tech.Id, kind, report.Path, dependency.Line, Describe(dependency)) { InTest = isTest, Guard = dependency.Scope == DependencyScope.Optional ? "an optional dependency" : null });
+                report.Signals.Add(new Signal(tech.Id, kind, report.Path, dependency.Line, kind == SignalKind.Autoconfigured ? dependency.Name : Describe(dependency)) { InTest = isTest, Guard = dependency.Scope == DependencyScope.Optional ? "an optional dependency" : null });
         }
     }
 

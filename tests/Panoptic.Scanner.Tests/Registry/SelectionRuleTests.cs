@@ -460,4 +460,31 @@ public class SelectionRuleTests
         registry.Entry("facebook-login").Status.ShouldBe(Statuses.Optional);
         registry.Entry("entra-id").Status.ShouldBe(Statuses.Optional);
     }
+
+    [Fact]
+    public void Scan_SpringBootStarterAndEmbeddedDatabase_AreUsesWithoutCode()
+    {
+        const string pom = "<project>\n  <artifactId>vets-service</artifactId>\n  <dependencies>\n"
+            + "    <dependency>\n      <groupId>org.springframework.boot</groupId>\n      <artifactId>spring-boot-starter-data-jpa</artifactId>\n    </dependency>\n"
+            + "    <dependency>\n      <groupId>org.springframework.ai</groupId>\n      <artifactId>spring-ai-starter-model-openai</artifactId>\n    </dependency>\n"
+            + "    <dependency>\n      <groupId>org.hsqldb</groupId>\n      <artifactId>hsqldb</artifactId>\n      <scope>runtime</scope>\n    </dependency>\n"
+            + "  </dependencies>\n</project>\n";
+        using var repo = new TempRepository("spring-starters").With("vets-service/pom.xml", pom);
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("openai").StatusReason.ShouldBe("core: auto-configured by Spring Boot (`org.springframework.ai:spring-ai-starter-model-openai`), vets-service/pom.xml:10");
+        registry.Entry("hsqldb").Status.ShouldBe(Statuses.Core);
+    }
+
+    [Fact]
+    public void Scan_EmbeddedDatabaseWithoutADataStarter_StaysADeclaration()
+    {
+        const string pom = "<project>\n  <artifactId>tool</artifactId>\n  <dependencies>\n"
+            + "    <dependency>\n      <groupId>org.hsqldb</groupId>\n      <artifactId>hsqldb</artifactId>\n    </dependency>\n"
+            + "  </dependencies>\n</project>\n";
+        using var repo = new TempRepository("hsqldb-plain").With("tool/pom.xml", pom);
+
+        Scans.Run(repo).Entry("hsqldb").Status.ShouldBe(Statuses.Unconfirmed);
+    }
 }
