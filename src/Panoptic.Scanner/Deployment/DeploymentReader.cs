@@ -103,6 +103,12 @@ internal static partial class DeploymentReader
             if (catalog is not null && Source.Selectors.FromAssignment(catalog, name, line[(eq + 1)..], report.Path, number) is { } selected)
                 report.Signals.Add(selected);
             if (Source.Selectors.Setting(name, line[(eq + 1)..], report.Path, number, isDefault: false) is { } setting) report.Settings.Add(setting);
+            // The image a compose file takes from the environment (image: ${DOCKER_DB_IMAGE}): an image name is no secret.
+            if (catalog is not null && name.EndsWith("_IMAGE", StringComparison.Ordinal) && ImageName.Normalize(line[(eq + 1)..].Trim().Trim('"', '\'')) is { } image)
+            {
+                foreach (var tech in catalog.ByImage(image))
+                    report.Signals.Add(new Signal(tech.Id, SignalKind.ContainerImage, report.Path, number, $"{name}={image}"));
+            }
         }
     }
 
