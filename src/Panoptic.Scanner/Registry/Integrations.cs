@@ -16,6 +16,8 @@ internal static class Integrations
     {
         "plugins", "plugin", "integrations", "integration", "providers", "adapters", "backends", "drivers", "connectors", "gateways",
         "extensions", "addons", "add-ons", "channels", "notifiers", "transports", "storages", "strategies", "contrib", "modules-optional",
+        // Second factors a user turns on for their own account (TOTP, Duo, YubiKey, WebAuthn).
+        "two_factor", "two-factor", "twofactor", "2fa", "mfa",
     };
 
     /// <summary>
@@ -156,6 +158,13 @@ internal static class Integrations
         {
             if (PluginFolders.Contains(segments[i]) && i + 1 < segments.Length - 1)
                 return (string.Join('/', segments[..(i + 1)]), segments[i + 1], true);
+        }
+        // A file named for the technology right inside a plugin folder (providers/stripe.ts, two_factor/duo.rs).
+        if (segments.Length >= 2 && PluginFolders.Contains(segments[^2]) && normalized[^1] is { Length: >= 3 } stem)
+        {
+            var first = Normalize(Path.GetFileNameWithoutExtension(segments[^1]).Split('_', '-', '.')[0]);
+            if (names.Any(n => stem == n || first == n || (stem.StartsWith(n, StringComparison.Ordinal) && n.Length >= 4)))
+                return (string.Join('/', segments[..^1]), stem, true);
         }
         for (var i = segments.Length - 1; i >= 1; i--)
         {

@@ -487,4 +487,16 @@ public class SelectionRuleTests
 
         Scans.Run(repo).Entry("hsqldb").Status.ShouldBe(Statuses.Unconfirmed);
     }
+
+    [Fact]
+    public void Scan_FileNamedForAVendorInASecondFactorFolder_IsOneOfSeveral()
+    {
+        using var repo = new TempRepository("two-factor")
+            .With("src/api/core/two_factor/duo_oidc.rs", "pub async fn health(host: &str) -> bool {\n    get(&format!(\"https://{host}/oauth/v1/health_check\")).await.is_ok()\n}\n");
+
+        var entry = Scans.Run(repo).Entry("duo");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason!.ShouldContain("one of several integrations in src/api/core/two_factor/");
+    }
 }
