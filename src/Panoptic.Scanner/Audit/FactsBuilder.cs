@@ -32,7 +32,8 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
             var own = owned.Where(r => !SourceFiles.IsTestPath(r.Path)).ToList();
             var product = own.Concat(libraries[service]).ToList();
             var entry = entries.Single(e => e.Id == service.Id);
-            var facts = product.SelectMany(r => r.Signals).Select(s => catalog[s.TechnologyId]).OfType<Technology>().Distinct().ToList();
+            // The catalog holds one instance per id: comparing references spares hashing every field of the record per signal.
+            var facts = product.SelectMany(r => r.Signals).Select(s => catalog[s.TechnologyId]).OfType<Technology>().Distinct<Technology>(ReferenceEqualityComparer.Instance).ToList();
             string[] Names(string category) => [.. facts.Where(t => t.Category == category).Select(t => t.Name).Order(StringComparer.Ordinal)];
 
             var logging = facts.Where(t => t.Category == "logging").ToList();

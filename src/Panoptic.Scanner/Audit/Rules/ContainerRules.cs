@@ -17,9 +17,11 @@ internal static class ContainerRules
     /// <summary>A final stage without a non-root USER; a Kubernetes runAsNonRoot for the service lowers it to a note.</summary>
     public static IEnumerable<AuditFinding> RunsAsRoot(AuditContext context)
     {
+        // The few manifests that set a non-root user, found once rather than among every report for each service.
+        var nonRoot = context.Reports.Where(r => r.DeclaresNonRoot).ToList();
         foreach (var service in context.Services.Where(s => s.Dockerfile is { RunsAsRoot: true }))
         {
-            var mitigated = context.Reports.Any(r => r.DeclaresNonRoot && FactsBuilder.Mentions(r.Path, service.Id));
+            var mitigated = nonRoot.Any(r => FactsBuilder.Mentions(r.Path, service.Id));
             var finding = context.Finding("container.runs_as_root",
                 $"{service.Id}'s container runs as root: the final stage of {service.Dockerfile!.File} sets no non-root USER{(mitigated ? " (Kubernetes sets runAsNonRoot, which mitigates it there)" : "")}.",
                 [service.Id], [new FindingLocation(service.Dockerfile.File, service.Dockerfile.UserLine)], service.Id, service.Dockerfile.File);
