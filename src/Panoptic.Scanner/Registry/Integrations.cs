@@ -31,11 +31,13 @@ internal static class Integrations
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var report in reports)
         {
-            if (report.Language is null || Source.SourceFiles.PlaceOf(report.Path) != Place.Product) continue;
+            if (report.Language is null) continue;
             var segments = report.Path.Split('/');
             for (var i = 0; i < segments.Length - 2; i++)
             {
                 if (!PluginFolders.Contains(segments[i])) continue;
+                // Where the file sits is asked only of the few files under a plugin folder.
+                if (Source.SourceFiles.PlaceOf(report.Path) != Place.Product) break;
                 var folder = string.Join('/', segments[..(i + 2)]) + "/";
                 if (!seen.Add(folder)) break;
                 byName ??= UniqueNames(catalog);
@@ -169,10 +171,20 @@ internal static class Integrations
         for (var i = segments.Length - 1; i >= 1; i--)
         {
             var segment = normalized[i];
-            if (segment.Length >= 3 && names.Any(n => segment == n || (segment.StartsWith(n, StringComparison.Ordinal) && n.Length >= 4)))
+            if (segment.Length >= 3 && NamedFor(segment, names))
                 return (string.Join('/', segments[..i]), segment, false);
         }
         return null;
+    }
+
+    // A loop rather than names.Any(...): this runs for every segment of every signal's path, and a lambda capturing the segment allocates each time.
+    private static bool NamedFor(string segment, List<string> names)
+    {
+        foreach (var n in names)
+        {
+            if (segment == n || (segment.StartsWith(n, StringComparison.Ordinal) && n.Length >= 4)) return true;
+        }
+        return false;
     }
 
     private static List<string> Names(Technology tech)
