@@ -20,11 +20,13 @@ internal enum CommentStyle
 /// A file's text with its line starts, asked questions a line at a time: is this spot inside a comment, what is this
 /// line's indentation. Built only for files that produced evidence, so the cost is one pass over those files.
 /// </summary>
-internal sealed class CodeText
+internal sealed class CodeText : IDisposable
 {
     // The caller's pooled buffer: a CodeText lives only while its file is analyzed, so the text is never copied.
     private readonly ReadOnlyMemory<char> _memory;
-    private readonly List<int> _starts = [0];
+    // Line starts in a pooled array, returned on Dispose: every file with evidence builds one.
+    private int[] _starts;
+    private int _count;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public CodeText(ReadOnlyMemory<char> text, CommentStyle style)
@@ -32,33 +34,52 @@ internal sealed class CodeText
         _memory = text;
         Style = style;
         var span = text.Span;
+        _starts = System.Buffers.ArrayPool<int>.Shared.Rent(Math.Max(16, span.Length / 32));
+        _starts[_count++] = 0;
         var at = 0;
         int next;
         while ((next = span[at..].IndexOf('\n')) >= 0)
         {
             at += next + 1;
-            _starts.Add(at);
+            if (_count == _starts.Length) Grow();
+            _starts[_count++] = at;
         }
+    }
+
+    private void Grow()
+    {
+        var larger = System.Buffers.ArrayPool<int>.Shared.Rent(_starts.Length * 2);
+        _starts.AsSpan(0, _count).CopyTo(larger);
+        System.Buffers.ArrayPool<int>.Shared.Return(_starts);
+        _starts = larger;
+    }
+
+    public void Dispose()
+    {
+        if (_starts.Length == 0) return;
+        System.Buffers.ArrayPool<int>.Shared.Return(_starts);
+        _starts = [];
+        _count = 0;
     }
 
     public CommentStyle Style { get; }
     public ReadOnlySpan<char> Text => _memory.Span;
     private ReadOnlySpan<char> _text => _memory.Span;
-    public int LineCount => _starts.Count;
+    public int LineCount => _count;
 
     /// <summary>The 1-based line, without its line break.</summary>
     public ReadOnlySpan<char> Line(int number)
     {
-        if (number < 1 || number > _starts.Count) return [];
+        if (number < 1 || number > _count) return [];
         var start = _starts[number - 1];
-        var end = number < _starts.Count ? _starts[number] - 1 : _text.Length;
+        var end = number < _count ? _starts[number] - 1 : _text.Length;
         if (end > start && _text[end - 1] == '\r') end--;
         return _text.Slice(start, Math.Max(0, end - start));
     }
 
     public int LineOfOffset(int offset)
     {
-        var index = _starts.BinarySearch(offset);
+        var index = Array.BinarySearch(_starts, 0, _count, offset);
         return index >= 0 ? index + 1 : ~index;
     }
 

@@ -106,9 +106,16 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
                 report.Signals.Add(new Signal(tech.Id, SignalKind.EnvVar, file.Path, env.Line, env.Name) { EnvVar = env.Name, InTest = inTest });
         }
         if ((report.Signals.Count > 0 || report.EnvVars.Count > 0) && CodeText.StyleOf(name, language) is var style)
-            SignalContext.Refine(new CodeText(memory, style), name, language, report);
+        {
+            using var code = new CodeText(memory, style);
+            SignalContext.Refine(code, name, language, report);
+        }
         if (ActiveStorage.IsProductionEnvironment(file.Path)) ActiveStorage.ReadPick(text, file.Path, report);
-        else if (ActiveStorage.IsServices(file.Path) && report.Signals.Count > 0) ActiveStorage.GuardServices(new CodeText(memory, CommentStyle.HashAfterBlank), report);
+        else if (ActiveStorage.IsServices(file.Path) && report.Signals.Count > 0)
+        {
+            using var services = new CodeText(memory, CommentStyle.HashAfterBlank);
+            ActiveStorage.GuardServices(services, report);
+        }
         KeepFirstOfEach(report);
         // Where the file sits, decided once here (in parallel) rather than per signal when the registry is built.
         if (report.Signals.Count > 0)
@@ -169,17 +176,25 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
     private static Readiness.PatternScope[]? ReadinessScopes(string path, string name, SourceLanguage? language)
     {
         var lower = name.ToLowerInvariant();
-        var scopes = new List<Readiness.PatternScope>(2);
-        if (language is not null) scopes.Add(Readiness.PatternScope.Code);
+        var scopes = 0;
+        if (language is not null) scopes |= 1;
         if (lower.EndsWith(".json", StringComparison.Ordinal) || lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal)
             || lower.EndsWith(".toml", StringComparison.Ordinal) || lower.EndsWith(".ini", StringComparison.Ordinal) || lower.EndsWith(".properties", StringComparison.Ordinal)
             || DeploymentReader.IsEnvFile(name) || lower.EndsWith(".config", StringComparison.Ordinal))
-            scopes.Add(Readiness.PatternScope.Config);
+            scopes |= 2;
         if (lower.EndsWith(".tf", StringComparison.Ordinal) || DeploymentReader.IsDockerfile(name) || ComposeReader.IsComposeFile(name)
             || ((lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal)) && (path.Contains("k8s", StringComparison.OrdinalIgnoreCase) || path.Contains("kube", StringComparison.OrdinalIgnoreCase) || path.Contains("helm", StringComparison.OrdinalIgnoreCase) || path.Contains("chart", StringComparison.OrdinalIgnoreCase) || path.Contains("deploy", StringComparison.OrdinalIgnoreCase) || path.Contains("infra", StringComparison.OrdinalIgnoreCase))))
-            scopes.Add(Readiness.PatternScope.Iac);
-        return scopes.Count == 0 ? null : [.. scopes];
+            scopes |= 4;
+        return ScopeSets[scopes];
     }
+
+    // Indexed by the bits above (1 code, 2 config, 4 infrastructure); only read, so built once rather than per file.
+    private static readonly Readiness.PatternScope[]?[] ScopeSets =
+    [
+        null, [Readiness.PatternScope.Code], [Readiness.PatternScope.Config], [Readiness.PatternScope.Code, Readiness.PatternScope.Config],
+        [Readiness.PatternScope.Iac], [Readiness.PatternScope.Code, Readiness.PatternScope.Iac], [Readiness.PatternScope.Config, Readiness.PatternScope.Iac],
+        [Readiness.PatternScope.Code, Readiness.PatternScope.Config, Readiness.PatternScope.Iac],
+    ];
 
     /// <summary>The few readiness regexes without a literal anchor run over the whole file.</summary>
     private void UnanchoredReadiness(ReadOnlySpan<char> text, Readiness.PatternScope[] scopes, FileReport report)
