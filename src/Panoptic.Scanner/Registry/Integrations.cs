@@ -88,6 +88,8 @@ internal static class Integrations
             var section = catalog[signal.TechnologyId]!.Section;
             if (located[i] is { } p && (p.Plugin || (section == RegistrySection.ExternalApi && vendorChildren.GetValueOrDefault(p.Parent)?.Count >= VendorSiblings)))
                 result.Add(signal with { Guard = $"one of several integrations in {p.Parent}/" });
+            else if (preset[i] > 0 && signal.Kind == SignalKind.ApiHost && IsViewTemplate(signal.File))
+                continue;
             else if (preset[i] > 0)
                 result.Add(signal with { Guard = $"one of {preset[i]} {catalog[signal.TechnologyId]!.Category} choices listed in {signal.File}" });
             else result.Add(signal);
@@ -138,6 +140,14 @@ internal static class Integrations
         }
         return true;
     }
+
+    /// <summary>
+    /// A view template (Vue, Svelte, Blade, ERB) that lists hosts of several vendors of one category holds presets a user
+    /// picks from (SMTP hosts, OIDC issuers of a settings page): the hosts are suggestions, no use of the vendors.
+    /// </summary>
+    private static bool IsViewTemplate(string file) =>
+        file.EndsWith(".vue", StringComparison.Ordinal) || file.EndsWith(".svelte", StringComparison.Ordinal)
+        || file.EndsWith(".blade.php", StringComparison.Ordinal) || file.EndsWith(".erb", StringComparison.Ordinal);
 
     // Sign-in methods offered side by side are each a choice of the user's: two in one file already make a list.
     private static int Presets(string category) => category == "auth" ? 2 : PresetsInOneFile;

@@ -499,4 +499,16 @@ public class SelectionRuleTests
         entry.Status.ShouldBe(Statuses.Optional);
         entry.StatusReason!.ShouldContain("one of several integrations in src/api/core/two_factor/");
     }
+
+    [Fact]
+    public void Scan_HostPresetsListedInASettingsView_AreNoUse()
+    {
+        using var repo = new TempRepository("presets")
+            .With("frontend/src/views/settings/smtp.vue", "<script>\nconst presets = [\n  { name: 'Mailgun', host: 'smtp.mailgun.org' },\n  { name: 'Mailjet', host: 'in-v3.mailjet.com' },\n  { name: 'SendGrid', host: 'smtp.sendgrid.net' },\n];\n</script>\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Has("mailgun").ShouldBeFalse();
+        registry.Has("mailjet").ShouldBeFalse();
+    }
 }
