@@ -259,7 +259,7 @@ internal static partial class Guards
     [GeneratedRegex(@"process\.env|import\.meta\.env|\bos\.environ|getenv\b|\bENV\[|\bENV\.fetch|\benv\(|\benv\.|\bEnvironment\.GetEnvironmentVariable|System\.getenv|System\.get_env|Application\.get_env|env::var|Deno\.env|Bun\.env"
         + @"|\b(?:settings|config|configuration|conf|cfg|options|opts|features?|flags?|toggles?|Configuration|Settings|Config|CONFIG|SETTINGS|app\.config)\s*[.\[(]"
         + @"|\b(?:use|enable|enabled)[A-Z_]\w*|\b\w+(?:_ENABLED|_ENABLE|Enabled|_BACKEND|Backend|_PROVIDER|Provider|_DRIVER|Driver|_STORAGE|_MAILER|Mailer|_TRANSPORT)\b"
-        + @"|\b(?i:backend|provider|driver|storage|mailer|transport|engine|adapter|vendor|strategy|storage_type|storageType)\b|\b\w+_(?:adapter|backend|provider|driver|mailer|storage)\b|\b[A-Z][A-Z0-9]+_[A-Z0-9_]+\b|\bfeature_enabled\b|IsEnabled\(|isEnabled\(|is_enabled\(|\bflipper\b|Flipper\."
+        + @"|\b(?i:backend|provider|driver|storage|mailer|transport|engine|adapter|vendor|strategy|storage_type|storageType)\b|\b\w+_(?:adapter|backend|provider|driver|mailer|storage)\b|\b[A-Z][A-Z0-9]+_[A-Z0-9_]+\b|\bfeature_enabled\b|IsEnabled\(|isEnabled\(|is_enabled\(|\b\w*enabled\?|\bflipper\b|Flipper\."
         + @"|IsNullOrEmpty\([\w.]*(?:Key|Secret|Token|ConnectionString|Dsn|Host|Url|Id)\)|IsNullOrWhiteSpace\([\w.]*(?:Key|Secret|Token|ConnectionString|Dsn|Host|Url|Id)\)|\b\w+(?:Options|Settings)\.\w+")]
     private static partial Regex SelectionTerms();
 }

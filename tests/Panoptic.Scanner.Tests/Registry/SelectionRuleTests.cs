@@ -511,4 +511,13 @@ public class SelectionRuleTests
         registry.Has("mailgun").ShouldBeFalse();
         registry.Has("mailjet").ShouldBeFalse();
     }
+
+    [Fact]
+    public void Scan_UseUnderAnEnabledPredicate_IsGuarded()
+    {
+        using var repo = new TempRepository("enabled-predicate")
+            .With("app/models/billing.rb", "class Billing\n  def charge\n    if stripe_enabled?\n      post(\"https://api.stripe.com/v1/charges\")\n    end\n  end\nend\n");
+
+        Scans.Run(repo).Entry("stripe").StatusReason.ShouldStartWith("optional: API host `api.stripe.com` only with `stripe_enabled?`");
+    }
 }
