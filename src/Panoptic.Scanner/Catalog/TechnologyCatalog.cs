@@ -149,6 +149,14 @@ public sealed class TechnologyCatalog
     public Technology? SignInOf(Technology tech) =>
         tech.Category != "auth" && tech.Provider is { Length: > 0 } provider && _signIn.TryGetValue(provider, out var signIn) ? signIn : null;
 
+    /// <summary>The API entry of a sign-in entry's provider (Sign in with Slack: Slack), named for the provider or its API.</summary>
+    public Technology? ApiOf(Technology signIn)
+    {
+        if (signIn.Provider is not { Length: > 0 } provider) return null;
+        var id = provider.ToLowerInvariant().Replace(' ', '-');
+        return _byId.GetValueOrDefault(id) is { Category: not "auth" } named ? named : _byId.GetValueOrDefault(id + "-api") is { Category: not "auth" } api ? api : null;
+    }
+
     /// <summary>An env var that holds a vendor's OAuth client credentials or login settings: SLACK_APP_SECRET, DISCORD_CLIENT_ID, GITHUB_AUTO_REGISTER.</summary>
     public static bool SignInCredential(string name) =>
         name.Contains("_CLIENT_ID", StringComparison.Ordinal) || name.Contains("_CLIENT_SECRET", StringComparison.Ordinal) || name.EndsWith("_APP_ID", StringComparison.Ordinal)

@@ -21,6 +21,23 @@ internal static class SignIn
             called ??= signals.Where(s => StatusRule.IsProductionSignal(s.Kind) && s.Kind != SignalKind.Selected).Select(s => s.TechnologyId).ToHashSet(StringComparer.Ordinal);
             if (!called.Contains(tech.Id)) signals[i] = signal with { TechnologyId = signIn.Id };
         }
+        // The other way round: an OAuth flow inside an integration module (hc/integrations/slack/views.py reaching
+        // slack.com/oauth) connects that integration; it is no way of signing in.
+        for (var i = 0; i < signals.Count; i++)
+        {
+            var signal = signals[i];
+            if (catalog[signal.TechnologyId] is not { Category: "auth" } tech || !InIntegration(signal.File) || catalog.ApiOf(tech) is not { } api) continue;
+            signals[i] = signal with { TechnologyId = api.Id, Guard = signal.Guard ?? "an integration the user connects through OAuth" };
+        }
         return signals;
+    }
+
+    private static bool InIntegration(string path)
+    {
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment.Equals("integrations", StringComparison.OrdinalIgnoreCase) || segment.Equals("integration", StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
     }
 }

@@ -520,4 +520,16 @@ public class SelectionRuleTests
 
         Scans.Run(repo).Entry("stripe").StatusReason.ShouldStartWith("optional: API host `api.stripe.com` only with `stripe_enabled?`");
     }
+
+    [Fact]
+    public void Scan_OAuthFlowInsideAnIntegrationModule_IsThatIntegration()
+    {
+        using var repo = new TempRepository("integration-oauth")
+            .With("hc/integrations/slack/views.py", "def add(request):\n    return redirect(\"https://slack.com/oauth/v2/authorize?scope=incoming-webhook\")\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Has("slack-oauth").ShouldBeFalse();
+        registry.Entry("slack").Status.ShouldBe(Statuses.Optional);
+    }
 }
