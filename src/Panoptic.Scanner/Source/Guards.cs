@@ -55,7 +55,9 @@ internal static partial class Guards
             GuardFound? guard = null;
             if (ElseHeader().IsMatch(header))
             {
-                var owner = OwningIf(code, k, ind);
+                // "else if (provider == "sqs")" says what it picks itself; a bare else is the other branch of its if.
+                if (!header.StartsWith("else", StringComparison.Ordinal) || ElseIf().IsMatch(header)) guard = Judge(header, negated: false);
+                var owner = guard is null ? OwningIf(code, k, ind) : 0;
                 if (owner > 0) guard = Judge(Header(code.Line(owner)), negated: true);
             }
             else if (caseLabel is null && Arm().Match(header) is { Success: true } armHeader) caseLabel = armHeader.Groups["v"].Value.Trim();
@@ -231,6 +233,9 @@ internal static partial class Guards
 
     [GeneratedRegex(@"^(?:else\b|elif\b|elsif\b|else\s+if\b)")]
     private static partial Regex ElseHeader();
+
+    [GeneratedRegex(@"^else\s+if\b")]
+    private static partial Regex ElseIf();
 
     [GeneratedRegex(@"^(?:case|when)\s+(?<v>[^:{]+?)\s*(?::|=>|->|then|\{|$)")]
     private static partial Regex CaseHeader();

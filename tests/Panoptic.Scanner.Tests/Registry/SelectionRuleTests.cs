@@ -532,4 +532,13 @@ public class SelectionRuleTests
         registry.Has("slack-oauth").ShouldBeFalse();
         registry.Entry("slack").Status.ShouldBe(Statuses.Optional);
     }
+
+    [Fact]
+    public void Scan_UseInAnElseIfBranch_NamesThatBranchesOwnCondition()
+    {
+        using var repo = new TempRepository("else-if")
+            .With("src/storage.ts", "export function client() {\n  if (process.env.STORAGE === \"gcs\") {\n    return gcs();\n  } else if (process.env.STORAGE === \"s3\") {\n    return new S3Client({});\n  }\n}\n");
+
+        Scans.Run(repo).Entry("aws-s3").StatusReason.ShouldBe("optional: client code `new S3Client` only with `process.env.STORAGE === \"s3\"`, src/storage.ts:5");
+    }
 }
