@@ -1,0 +1,144 @@
+using Panoptic.Scanner.Registry;
+using Panoptic.TestUtilities;
+using Shouldly;
+using Xunit;
+
+namespace Panoptic.Scanner.Tests.Registry;
+
+/// <summary>Conditions a use runs under, found around it, earlier in its block, at its callers or in a switch that names it.</summary>
+public class GuardRuleTests
+{
+    [Fact]
+    public void Scan_RustCfgFeatureAndTestModule_GuardAndTestTheirItems()
+    {
+        using var repo = new TempRepository("rust-cfg")
+            .With("Cargo.toml", "[package]\nname = \"app\"\n")
+            .With("src/storage.rs", "pub fn open(path: &str) {\n    #[cfg(s3)]\n    if path.len() > 0 {\n        s3::open(\"s3://bucket/data\");\n    }\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn opens() {\n        let _ = \"redis://localhost:6379\";\n    }\n}\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("aws-s3").StatusReason.ShouldBe("optional: connection string `s3://bucket/data` only with `#[cfg(s3)]`, src/storage.rs:4");
+        registry.Entry("redis").Status.ShouldBe(Statuses.TestOnly);
+    }
+
+    [Fact]
+    public void Scan_ModuleCalledOnlyUnderASetting_IsOptionalWithTheCallersCondition()
+    {
+        using var repo = new TempRepository("callers-ts")
+            .With("package.json", "{\"name\":\"app\",\"dependencies\":{\"@sentry/react\":\"8\"}}")
+            .With("app/utils/sentry.ts", "import * as Sentry from \"@sentry/react\";\n\nexport function initSentry() {\n  Sentry.init({ dsn: env.SENTRY_DSN });\n}\n")
+            .With("app/utils/Logger.ts", "import * as Sentry from \"@sentry/react\";\n\nexport const report = (e: Error) => Sentry.captureException(e);\n")
+            .With("app/index.tsx", "import { initSentry } from \"./utils/sentry\";\n\nif (env.SENTRY_DSN) {\n  initSentry();\n}\n")
+            // A module of the same name elsewhere is not the one app/index.tsx imports.
+            .With("server/logging/Logger.ts", "import Sentry from \"@server/logging/sentry\";\n\nSentry.flush();\n");
+
+        var entry = Scans.Run(repo).Entry("sentry");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason.ShouldBe("optional: client code `Sentry.init` only with `env.SENTRY_DSN` where app/index.tsx:4 uses sentry, app/utils/sentry.ts:4");
+    }
+
+    [Theory]
+    [InlineData("        if (!String.IsNullOrEmpty(options.MaxMindGeoIpKey))\n            services.AddSingleton<IGeoIpService, MaxMindGeoIpService>();\n", "optional")]
+    [InlineData("        services.AddSingleton<IGeoIpService, MaxMindGeoIpService>();\n", "core")]
+    public void Scan_ServiceRegisteredOnlyWhenItsKeyIsSet_IsOptional(string registration, string status)
+    {
+        using var repo = new TempRepository("callers-cs")
+            .With("src/Geo/MaxMindGeoIpService.cs", "using MaxMind.GeoIP2;\n\npublic sealed class MaxMindGeoIpService : IGeoIpService\n{\n}\n")
+            .With("src/Bootstrapper.cs", "public static class Bootstrapper\n{\n    public static void Register(IServiceCollection services, AppOptions options)\n    {\n" + registration + "    }\n}\n");
+
+        var entry = Scans.Run(repo).Entry("maxmind");
+
+        entry.Status.ShouldBe(status);
+        if (status == "optional") entry.StatusReason.ShouldBe("optional: imported (`MaxMind.GeoIP2`) only with `!String.IsNullOrEmpty(options.MaxMindGeoIpKey)` where src/Bootstrapper.cs:6 uses MaxMindGeoIpService, src/Geo/MaxMindGeoIpService.cs:1");
+    }
+
+    [Fact]
+    public void Scan_VendorUsedOnlyInAnOperatorCommand_IsOptional()
+    {
+        using var repo = new TempRepository("operator")
+            .With("hc/api/management/commands/settelegramwebhook.py", "import requests\n\n\ndef handle():\n    requests.post(\"https://api.telegram.org/bot/setWebhook\")\n");
+
+        var entry = Scans.Run(repo).Entry("telegram");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason.ShouldBe("optional: API host `api.telegram.org` only with the operator command `hc/api/management/commands/settelegramwebhook.py`, run by hand, hc/api/management/commands/settelegramwebhook.py:5");
+    }
+
+    [Theory]
+    [InlineData("app/analytics.ts", "export function load() {\n  if (!env.GOOGLE_ANALYTICS_ID) {\n    return;\n  }\n  const s = document.createElement(\"script\");\n  s.src = \"https://www.google-analytics.com/analytics.js\";\n}\n", "`env.GOOGLE_ANALYTICS_ID` (an early return otherwise)")]
+    [InlineData("app/analytics.py", "def load():\n    if not settings.GA_ID:\n        return\n    fetch(\"https://www.google-analytics.com/collect\")\n", "`settings.GA_ID` (an early return otherwise)")]
+    [InlineData("app/analytics.rb", "def load\n  return unless ENV[\"GA_ID\"].present?\n  get(\"https://www.google-analytics.com/collect\")\nend\n", "`ENV[\"GA_ID\"].present?` (an early return otherwise)")]
+    public void Scan_GuardClauseOverASettingEarlierInTheBlock_GuardsTheUse(string path, string code, string guard)
+    {
+        using var repo = new TempRepository("early-return").With(path, code);
+
+        var entry = Scans.Run(repo).Entry("google-analytics");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason!.ShouldContain(guard);
+    }
+
+    [Fact]
+    public void Scan_GuardClauseOverData_GuardsNothing()
+    {
+        using var repo = new TempRepository("early-return-data")
+            .With("app/track.ts", "export function track(user: User) {\n  if (!user) {\n    return;\n  }\n  fetch(\"https://www.google-analytics.com/collect\");\n}\n");
+
+        Scans.Run(repo).Entry("google-analytics").Status.ShouldBe(Statuses.Core);
+    }
+
+    [Fact]
+    public void Scan_FeatureDefinedByThePresenceOfItsKey_MakesTheVendorOptional()
+    {
+        using var repo = new TempRepository("switch-cs")
+            .With("src/Configuration/IntercomOptions.cs", "public sealed class IntercomOptions\n{\n    public bool EnableIntercom => !String.IsNullOrEmpty(IntercomSecret);\n    public string? IntercomSecret { get; set; }\n}\n")
+            .With("src/Web/Program.cs", "var builder = WebApplication.CreateBuilder(args);\nbuilder.Services.AddHttpClient(\"intercom\", c => c.BaseAddress = new Uri(\"https://api.intercom.io/\"));\n");
+
+        var entry = Scans.Run(repo).Entry("intercom");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason.ShouldBe("optional: API host `api.intercom.io` only with `EnableIntercom => !String.IsNullOrEmpty(IntercomSecret)` (src/Configuration/IntercomOptions.cs:3), src/Web/Program.cs:2");
+    }
+
+    [Theory]
+    [InlineData("        if (String.Equals(options.Provider, \"sqs\"))\n            return CreateQueue(options);\n        return null;\n", "optional")]
+    [InlineData("        return CreateQueue(options);\n", "core")]
+    public void Scan_UseInAPrivateHelperCalledOnlyUnderASetting_IsGuardedByTheCall(string body, string status)
+    {
+        using var repo = new TempRepository("local-callers")
+            .With("src/Bootstrapper.cs", "public static class Bootstrapper\n{\n    public static object? Register(QueueOptions options)\n    {\n" + body + "    }\n\n    private static object CreateQueue(QueueOptions options)\n    {\n        return new SQSQueue<object>(new SQSQueueOptions<object> { Name = options.Name });\n    }\n}\n");
+
+        var entry = Scans.Run(repo).Entry("aws-sqs");
+
+        entry.Status.ShouldBe(status);
+        if (status == "optional") entry.StatusReason!.ShouldContain("where `CreateQueue` is called");
+    }
+
+    [Fact]
+    public void Scan_RustUseUnderAConfigLookup_IsGuarded()
+    {
+        using var repo = new TempRepository("rust-config")
+            .With("src/api/breach.rs", "pub async fn breach(user: &str) -> Result<()> {\n    if let Some(api_key) = CONFIG.hibp_api_key() {\n        let url = format!(\n            \"https://haveibeenpwned.com/api/v3/breachedaccount/{user}\"\n        );\n        get(&url, api_key).await?;\n    }\n    Ok(())\n}\n");
+
+        Scans.Run(repo).Entry("haveibeenpwned").Status.ShouldBe(Statuses.Optional);
+    }
+
+    [Fact]
+    public void Scan_UseUnderAnEnabledPredicate_IsGuarded()
+    {
+        using var repo = new TempRepository("enabled-predicate")
+            .With("app/models/billing.rb", "class Billing\n  def charge\n    if stripe_enabled?\n      post(\"https://api.stripe.com/v1/charges\")\n    end\n  end\nend\n");
+
+        Scans.Run(repo).Entry("stripe").StatusReason.ShouldStartWith("optional: API host `api.stripe.com` only with `stripe_enabled?`");
+    }
+
+    [Fact]
+    public void Scan_UseInAnElseIfBranch_NamesThatBranchesOwnCondition()
+    {
+        using var repo = new TempRepository("else-if")
+            .With("src/storage.ts", "export function client() {\n  if (process.env.STORAGE === \"gcs\") {\n    return gcs();\n  } else if (process.env.STORAGE === \"s3\") {\n    return new S3Client({});\n  }\n}\n");
+
+        Scans.Run(repo).Entry("aws-s3").StatusReason.ShouldBe("optional: client code `new S3Client` only with `process.env.STORAGE === \"s3\"`, src/storage.ts:5");
+    }
+}
