@@ -46,15 +46,25 @@ internal static class AuditEngine
 
     public static readonly IReadOnlyList<AuditRule> Rules = AuditRule.LoadEmbedded();
 
-    public static AuditSection Run(
-        IReadOnlyList<ServiceDetector.DetectedService> detected, IReadOnlyList<FileReport> reports, RegistryDocument registry, TechnologyCatalog catalog, UsageMap usage,
+    /// <summary>What the rules read besides the registry's entries: each service's facts and the clones, built from the reports alone.</summary>
+    public sealed record Prepared(IReadOnlyList<ServiceFacts> Facts, CloneReport Clones, Func<string, string?> ServiceOf);
+
+    /// <summary>The facts and clones; independent of the technology entries, so it runs while they are decided.</summary>
+    public static Prepared Prepare(
+        IReadOnlyList<ServiceDetector.DetectedService> detected, IReadOnlyList<FileReport> reports, IReadOnlyList<ServiceEntry> services, TechnologyCatalog catalog, UsageMap usage,
         IEnumerable<string> unreadPaths)
     {
         var owner = ServiceDetector.OwnerLookup(detected);
         string? ServiceOf(string file) => owner(file)?.Id;
-        var facts = new FactsBuilder(catalog).Build(detected, reports, registry.Services, usage, unreadPaths);
+        var facts = new FactsBuilder(catalog).Build(detected, reports, services, usage, unreadPaths);
         var clones = reports.Any(r => r.Fingerprints.Length > 0) ? Clones.CloneDetector.Detect(reports, ServiceOf) : CloneReport.Empty;
-        var context = new AuditContext(facts, reports, registry, catalog, Rules.ToDictionary(r => r.Id), clones, ServiceOf);
+        return new Prepared(facts, clones, ServiceOf);
+    }
+
+    public static AuditSection Run(Prepared prepared, IReadOnlyList<FileReport> reports, RegistryDocument registry, TechnologyCatalog catalog)
+    {
+        var (facts, clones, serviceOf) = prepared;
+        var context = new AuditContext(facts, reports, registry, catalog, Rules.ToDictionary(r => r.Id), clones, serviceOf);
         // Rules are pure functions of the context, so they run side by side.
         var findings = Rules
             .AsParallel()

@@ -7,8 +7,19 @@ namespace Panoptic.Scanner.Registry;
 /// </summary>
 internal static class OperatorCommands
 {
-    public static List<Signal> Mark(List<Signal> signals) =>
-        signals.ConvertAll(s => s.Guard is null && IsCommand(s.File) && StatusRule.PlaceOf(s) == Place.Product ? s with { Guard = $"the operator command `{s.File}`, run by hand" } : s);
+    /// <summary>Marks in place; <paramref name="signals"/> holds each file's evidence together, so each path is asked once.</summary>
+    public static List<Signal> Mark(List<Signal> signals)
+    {
+        string? file = null;
+        var command = false;
+        for (var i = 0; i < signals.Count; i++)
+        {
+            var s = signals[i];
+            if (!ReferenceEquals(s.File, file)) (file, command) = (s.File, IsCommand(s.File));
+            if (command && s.Guard is null && StatusRule.PlaceOf(s) == Place.Product) signals[i] = s with { Guard = $"the operator command `{s.File}`, run by hand" };
+        }
+        return signals;
+    }
 
     public static bool IsCommand(string path) =>
         (path.Contains("/management/commands/", StringComparison.Ordinal) && path.EndsWith(".py", StringComparison.Ordinal))

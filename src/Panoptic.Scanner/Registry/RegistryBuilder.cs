@@ -13,43 +13,65 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     /// <param name="root">The scanned folder, to look up the callers of a module (<see cref="Callers"/>); null skips that step.</param>
     public RegistryDocument Build(ProjectInfo project, IReadOnlyList<FileReport> reports, IReadOnlyList<SkippedEntry> skipped, bool readiness = false, string? root = null)
     {
-        var services = new ServiceDetector(catalog, project.Name).Detect(reports);
-        var owner = ServiceDetector.OwnerLookup(services);
-        var usage = new UsageMap(services, reports);
+        var unread = skipped.Where(s => s.Reason is SkipReason.TooLarge or SkipReason.Binary).Select(s => s.Path).ToList();
+        // Two independent lines of work run side by side: the services with everything that depends only on them and
+        // the reports (the service entries, the audit's facts), and the evidence passes that decide each technology.
+        var detected = Task.Run(() =>
+        {
+            var services = new ServiceDetector(catalog, project.Name).Detect(reports);
+            var usage = new UsageMap(services, reports);
+            return (services, usage);
+        });
+        var described = detected.ContinueWith(t =>
+        {
+            var (services, usage) = t.GetAwaiter().GetResult();
+            List<ServiceEntry> entries = [.. Services(services, ServiceDetector.OwnerLookup(services), reports)];
+            return (entries, Audit.AuditEngine.Prepare(services, reports, entries, catalog, usage, unread));
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var listed = Task.Run(() => (
+            Secrets: reports.SelectMany(r => r.Secrets).Distinct().OrderBy(s => s.File, StringComparer.Ordinal).ThenBy(s => s.Line).ThenBy(s => s.Rule, StringComparer.Ordinal).ToList(),
+            Problems: reports.SelectMany(r => r.Problems).OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line).ToList()));
+
         // Documentation illustrates; it is never evidence of use.
         var signals = Callers.Mark(Switched.Mark(OperatorCommands.Mark(Integrations.Mark(Alternatives.Mark(SignIn.Reassign(Placed(reports), catalog), reports, catalog), catalog)), reports, catalog), reports, root);
         var dependsOn = reports.SelectMany(r => r.ComposeServices)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var (detectedServices, usageMap) = detected.GetAwaiter().GetResult();
         // Each technology's entry is independent work over its own evidence; big repositories have tens of thousands.
         var entries = signals
             .Where(s => catalog[s.TechnologyId]!.Section is RegistrySection.Connection or RegistrySection.ExternalApi or RegistrySection.Tooling)
             .GroupBy(s => s.TechnologyId, StringComparer.Ordinal)
             .AsParallel()
-            .Select(g => Entry(catalog[g.Key]!, [.. g], services, usage, dependsOn))
+            .Select(g => Entry(catalog[g.Key]!, [.. g], detectedServices, usageMap, dependsOn))
             .Where(e => e.Entry.Status != ProjectConfig.Ignored)
             .OrderBy(e => e.Entry.Id, StringComparer.Ordinal)
             .ToList();
         entries = LinkBrokers(WithoutExplainedUmbrellas(entries));
 
+        var (serviceEntries, prepared) = described.GetAwaiter().GetResult();
+        var (secrets, problems) = listed.GetAwaiter().GetResult();
         var document = new RegistryDocument
         {
             Project = project,
-            Services = [.. Services(services, owner, reports)],
+            Services = serviceEntries,
             BackendConnections = [.. entries.Where(e => e.Section == RegistrySection.Connection).Select(e => e.Entry)],
             ExternalApis = [.. entries.Where(e => e.Section == RegistrySection.ExternalApi).Select(e => e.Entry)],
             DevTooling = [.. entries.Where(e => e.Section == RegistrySection.Tooling).Select(e => e.Entry)],
-            Secrets = [.. reports.SelectMany(r => r.Secrets).Distinct().OrderBy(s => s.File, StringComparer.Ordinal).ThenBy(s => s.Line).ThenBy(s => s.Rule, StringComparer.Ordinal)],
+            Secrets = secrets,
             Skipped = Skipped(skipped),
-            Problems = [.. reports.SelectMany(r => r.Problems).OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line)],
+            Problems = problems,
         };
-        var unread = skipped.Where(s => s.Reason is SkipReason.TooLarge or SkipReason.Binary).Select(s => s.Path).ToList();
-        document = document with { Audit = Audit.AuditEngine.Run(services, reports, document, catalog, usage, unread) };
+        // The readiness evaluator reads the audit's service facts (their routes), not its findings: it runs beside the rules.
+        Task<Readiness.ReadinessSection>? evaluated = null;
         if (readiness && catalog.Readiness is { } checks && catalog.ReadinessPatterns is { } patterns)
         {
+            var withFacts = document with { Audit = new Audit.AuditSection { Summary = [], Services = prepared.Facts, Findings = [], Clones = prepared.Clones } };
             var paths = reports.Select(r => r.Path).Concat(unread).Concat(skipped.Where(s => s.Reason is SkipReason.Gitignored or SkipReason.Generated).Select(s => s.Path));
-            document = document with { CommercialReadiness = new Readiness.ReadinessEvaluator(checks, patterns).Evaluate(reports, paths, document, config.Readiness) };
+            evaluated = Task.Run(() => new Readiness.ReadinessEvaluator(checks, patterns).Evaluate(reports, paths, withFacts, config.Readiness));
         }
+        document = document with { Audit = Audit.AuditEngine.Run(prepared, reports, document, catalog) };
+        if (evaluated is not null) document = document with { CommercialReadiness = evaluated.GetAwaiter().GetResult() };
         return document;
     }
 
@@ -63,6 +85,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         if (config.Overrides.TryGetValue(tech.Id, out var forced)) (status, reason) = (forced, $"{forced}: set in panoptic.yaml (the evidence says {decision.Status})");
 
         var usedBy = new SortedSet<string>(StringComparer.Ordinal);
+        string? lastFile = null;
         foreach (var signal in product)
         {
             // A compose-declared dependency is used by the services whose compose entries depend on it (or by the only service).
@@ -73,6 +96,9 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             }
             else if (signal.Kind is not (SignalKind.ContainerImage or SignalKind.Terraform or SignalKind.PlatformFile))
             {
+                // A file's evidence sits together and its users are the same for each piece: asked once per run of it.
+                if (ReferenceEquals(signal.File, lastFile)) continue;
+                lastFile = signal.File;
                 foreach (var user in usage.UsersOf(signal.File)) usedBy.Add(user.Id);
             }
         }
@@ -168,16 +194,31 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     /// <summary>Distinct evidence, the deciding piece first and the rest strongest first (already in StatusRule.Order's order).</summary>
     private static List<Signal> OrderedEvidence(List<Signal> ordered, Signal deciding)
     {
-        var seen = new HashSet<(string, int, SignalKind, string, bool)>();
+        var seen = new HashSet<Signal>(SameEvidence.Instance);
         var unique = new List<Signal>(ordered.Count) { deciding };
-        seen.Add(Key(deciding));
+        seen.Add(deciding);
         foreach (var signal in ordered)
         {
-            if (seen.Add(Key(signal))) unique.Add(signal);
+            if (seen.Add(signal)) unique.Add(signal);
         }
         return unique;
+    }
 
-        static (string, int, SignalKind, string, bool) Key(Signal s) => (s.File, s.Line, s.Kind, s.Detail, s.InTest);
+    /// <summary>
+    /// The same piece of evidence: file, line, kind, detail and whether it is in a test. The hash reads the numbers and
+    /// lengths only (tens of thousands of pieces per technology; hashing every path and detail in full cost more than the rest).
+    /// </summary>
+    private sealed class SameEvidence : IEqualityComparer<Signal>
+    {
+        public static readonly SameEvidence Instance = new();
+
+        public bool Equals(Signal? x, Signal? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null && x.Line == y.Line && x.Kind == y.Kind && x.InTest == y.InTest
+                && string.Equals(x.File, y.File, StringComparison.Ordinal) && string.Equals(x.Detail, y.Detail, StringComparison.Ordinal));
+
+        public int GetHashCode(Signal obj) =>
+            HashCode.Combine(obj.Line, obj.Kind, obj.InTest, obj.File.Length, obj.File.Length > 0 ? obj.File[^1] : ' ', obj.Detail.Length,
+                string.GetHashCode(obj.File.AsSpan(Math.Max(0, obj.File.Length - 24)), StringComparison.Ordinal));
     }
 
     /// <summary>Keeps the list readable: a sample across every kind of evidence when there is too much of it.</summary>
