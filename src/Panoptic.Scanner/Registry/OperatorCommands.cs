@@ -15,7 +15,7 @@ internal static class OperatorCommands
         for (var i = 0; i < signals.Count; i++)
         {
             var s = signals[i];
-            if (!ReferenceEquals(s.File, file)) (file, command) = (s.File, IsCommand(s.File));
+            if (!string.Equals(s.File, file, StringComparison.Ordinal)) (file, command) = (s.File, IsCommand(s.File));
             if (command && s.Guard is null && StatusRule.PlaceOf(s) == Place.Product) signals[i] = s with { Guard = $"the operator command `{s.File}`, run by hand" };
         }
         return signals;

@@ -39,11 +39,16 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var (detectedServices, usageMap) = detected.GetAwaiter().GetResult();
         // Each technology's entry is independent work over its own evidence; big repositories have tens of thousands.
-        var entries = signals
+        // The biggest go first, handed out one at a time, so two big technologies never queue behind each other on one core.
+        var groups = signals
             .Where(s => catalog[s.TechnologyId]!.Section is RegistrySection.Connection or RegistrySection.ExternalApi or RegistrySection.Tooling)
             .GroupBy(s => s.TechnologyId, StringComparer.Ordinal)
+            .Select(g => (Tech: catalog[g.Key]!, Signals: g.ToList()))
+            .OrderByDescending(g => g.Signals.Count)
+            .ToList();
+        var entries = System.Collections.Concurrent.Partitioner.Create(groups, System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering)
             .AsParallel()
-            .Select(g => Entry(catalog[g.Key]!, [.. g], detectedServices, usageMap, dependsOn))
+            .Select(g => Entry(g.Tech, g.Signals, detectedServices, usageMap, dependsOn))
             .Where(e => e.Entry.Status != ProjectConfig.Ignored)
             .OrderBy(e => e.Entry.Id, StringComparer.Ordinal)
             .ToList();
@@ -97,7 +102,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             else if (signal.Kind is not (SignalKind.ContainerImage or SignalKind.Terraform or SignalKind.PlatformFile))
             {
                 // A file's evidence sits together and its users are the same for each piece: asked once per run of it.
-                if (ReferenceEquals(signal.File, lastFile)) continue;
+                if (string.Equals(signal.File, lastFile, StringComparison.Ordinal)) continue;
                 lastFile = signal.File;
                 foreach (var user in usage.UsersOf(signal.File)) usedBy.Add(user.Id);
             }
@@ -194,7 +199,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     /// <summary>Distinct evidence, the deciding piece first and the rest strongest first (already in StatusRule.Order's order).</summary>
     private static List<Signal> OrderedEvidence(List<Signal> ordered, Signal deciding)
     {
-        var seen = new HashSet<Signal>(SameEvidence.Instance);
+        var seen = new HashSet<Signal>(ordered.Count, SameEvidence.Instance);
         var unique = new List<Signal>(ordered.Count) { deciding };
         seen.Add(deciding);
         foreach (var signal in ordered)
@@ -226,7 +231,13 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     {
         if (evidence.Count <= EvidenceLimit) return evidence;
         var kept = new HashSet<Signal>(ReferenceEqualityComparer.Instance);
-        foreach (var group in evidence.GroupBy(Evidence.Label)) kept.UnionWith(group.Take(10));
+        // The first ten of each label, in one pass: grouping tens of thousands of pieces cost more than the rest of the entry.
+        var taken = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var signal in evidence)
+        {
+            ref var count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(taken, Evidence.Label(signal), out _);
+            if (count++ < 10) kept.Add(signal);
+        }
         foreach (var signal in evidence)
         {
             if (kept.Count >= EvidenceLimit) break;

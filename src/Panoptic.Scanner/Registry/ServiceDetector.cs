@@ -109,8 +109,10 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
     private static bool IsRecipeFolder(string dir) =>
         dir.Split('/')[^1] is "docker" or "deploy" or "deployment" or "build" or "ci" or "scripts" or ".docker";
 
+    // Asked for every file against every service and library folder: no "directory/" string is built per question.
     public static bool IsWithin(string path, string directory) =>
-        directory.Length == 0 || path == directory || path.StartsWith(directory + "/", StringComparison.Ordinal);
+        directory.Length == 0 || path == directory
+        || (path.Length > directory.Length && path[directory.Length] == '/' && path.StartsWith(directory, StringComparison.Ordinal));
 
     public static string DirectoryOf(string path) => path.Contains('/') ? path[..path.LastIndexOf('/')] : "";
 
