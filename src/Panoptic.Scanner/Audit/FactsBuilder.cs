@@ -15,7 +15,7 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
         var byService = reports.Select(r => (Report: r, Owner: owner(r.Path))).Where(x => x.Owner is not null).ToLookup(x => x.Owner!, x => x.Report);
         // Shared libraries a service references (eShop.ServiceDefaults, a workspace package) configure its logging, tracing and health too.
         var libraries = reports
-            .Where(r => !SourceFiles.IsTestPath(r.Path))
+            .Where(r => !r.IsTest)
             .SelectMany(r => usage.UsersOf(r.Path).Where(u => u != owner(r.Path)).Select(u => (Service: u, Report: r)))
             .ToLookup(x => x.Service, x => x.Report);
         var testsByService = TestsByService(services, reports, owner);
@@ -29,7 +29,7 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
         foreach (var service in services)
         {
             var owned = byService[service].ToList();
-            var own = owned.Where(r => !SourceFiles.IsTestPath(r.Path)).ToList();
+            var own = owned.Where(r => !r.IsTest).ToList();
             var product = own.Concat(libraries[service]).ToList();
             var entry = entries.Single(e => e.Id == service.Id);
             // The catalog holds one instance per id: comparing references spares hashing every field of the record per signal.
@@ -110,7 +110,7 @@ internal sealed class FactsBuilder(TechnologyCatalog catalog)
     {
         var counts = services.ToDictionary(s => s, _ => (Files: 0, Cases: 0));
         var testProjects = reports.SelectMany(r => r.Manifests.Where(m => m.IsTestProject).Select(m => (Folder: ServiceDetector.DirectoryOf(r.Path), m.ProjectReferences))).ToList();
-        foreach (var report in reports.Where(r => r.Language is not null && SourceFiles.IsTestPath(r.Path)))
+        foreach (var report in reports.Where(r => r.Language is not null && r.IsTest))
         {
             var target = owner(report.Path);
             // A test project outside the service folder tests the services it references.

@@ -54,23 +54,28 @@ internal static class Callers
     /// <summary>Technologies that are core only through unguarded code in a few product modules with telling names.</summary>
     private static Dictionary<string, HashSet<string>> Candidates(List<Signal> signals)
     {
-        var result = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var group in signals.GroupBy(s => s.TechnologyId, StringComparer.Ordinal))
+        // One pass over all the evidence, each technology's state kept in the order it first appears.
+        var states = new Dictionary<string, (HashSet<string>? Files, HashSet<string>? Built, bool Decided)>(StringComparer.Ordinal);
+        string? file = null;
+        var inSource = false;
+        foreach (var s in signals)
         {
-            HashSet<string>? files = null, built = null;
-            var decided = false;
-            foreach (var s in group)
-            {
-                if (s.Guard is not null || StatusRule.PlaceOf(s) != Place.Product || !StatusRule.IsProductionSignal(s.Kind)) continue;
-                // The default deployment or a committed setting makes it core whatever the code does.
-                if (!InCode(s.Kind) || SourceFiles.LanguageOf(Path.GetFileName(s.File)) is null) { decided = true; break; }
-                (files ??= new(StringComparer.Ordinal)).Add(s.File);
-                if (s.Kind == SignalKind.Code) (built ??= new(StringComparer.Ordinal)).Add(s.File);
-            }
+            ref var state = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(states, s.TechnologyId, out _);
+            if (state.Decided || s.Guard is not null || StatusRule.PlaceOf(s) != Place.Product || !StatusRule.IsProductionSignal(s.Kind)) continue;
+            // A file's evidence sits together: its language is asked once per run of it.
+            if (!string.Equals(s.File, file, StringComparison.Ordinal)) (file, inSource) = (s.File, SourceFiles.LanguageOf(Path.GetFileName(s.File)) is not null);
+            // The default deployment or a committed setting makes it core whatever the code does.
+            if (!InCode(s.Kind) || !inSource) { state.Decided = true; continue; }
+            (state.Files ??= new(StringComparer.Ordinal)).Add(s.File);
+            if (s.Kind == SignalKind.Code) (state.Built ??= new(StringComparer.Ordinal)).Add(s.File);
+        }
+        var result = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (tech, (found, built, decided)) in states)
+        {
             // Where the client is constructed decides; other files import the SDK to use that client.
-            if (built is not null) files = built;
+            var files = built ?? found;
             if (decided || files is null || files.Count > MaxModules || files.Any(f => StemOf(f) is var stem && (stem.Length < 4 || Generic.Contains(stem)))) continue;
-            result[group.Key] = files;
+            result[tech] = files;
         }
         return result;
     }

@@ -8,6 +8,8 @@ namespace Panoptic.Scanner.Registry;
 public sealed class FileReport(string path)
 {
     public string Path { get; } = path;
+    /// <summary>The path is a test, e2e, load-test or fixture path (<see cref="Source.SourceFiles.IsTestPath"/>), decided once per file.</summary>
+    public bool IsTest { get; } = Source.SourceFiles.IsTestPath(path);
     public List<Signal> Signals { get; } = [];
     public List<SecretFinding> Secrets { get; } = [];
     public List<EnvVarUse> EnvVars { get; } = [];

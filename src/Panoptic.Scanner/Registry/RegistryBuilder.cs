@@ -171,9 +171,12 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     private static bool IsOwn(string module, HashSet<string> own)
     {
         if (own.Count == 0) return false;
+        // Asked of every import: the prefixes are looked up as spans, not cut into strings.
+        var lookup = own.GetAlternateLookup<ReadOnlySpan<char>>();
         for (var end = module.Length; end > 0; end = module.LastIndexOf('.', end - 1))
         {
-            if (own.Contains(module[..end]) && module[..end].Contains('.', StringComparison.Ordinal)) return true;
+            var prefix = module.AsSpan(0, end);
+            if (lookup.Contains(prefix) && prefix.Contains('.')) return true;
             if (end <= 0) break;
         }
         return false;
@@ -259,7 +262,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     private ServiceEntry Service(ServiceDetector.DetectedService service, List<FileReport> owned, List<Deployment.PortDeclaration> allPorts,
         Dictionary<string, ServiceDetector.DetectedService?> codeOwner)
     {
-        var frameworks = owned.Where(r => !Source.SourceFiles.IsTestPath(r.Path))
+        var frameworks = owned.Where(r => !r.IsTest)
             .SelectMany(r => r.Signals)
             .Where(s => s.Kind is SignalKind.Dependency or SignalKind.Import && catalog[s.TechnologyId]?.Section == RegistrySection.Framework)
             .Select(s => catalog[s.TechnologyId]!.Name).Distinct().Order(StringComparer.Ordinal).ToList();

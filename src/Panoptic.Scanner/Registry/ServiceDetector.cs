@@ -17,7 +17,7 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
         var candidates = new SortedSet<string>(StringComparer.Ordinal);
         var manifestDirs = new SortedSet<string>(StringComparer.Ordinal);
         var workspaceRoots = new HashSet<string>(StringComparer.Ordinal);
-        var goMainDirs = reports.Where(r => r.DeclaresGoMain && !SourceFiles.IsTestPath(r.Path)).Select(r => DirectoryOf(r.Path)).ToList();
+        var goMainDirs = reports.Where(r => r.DeclaresGoMain && !r.IsTest).Select(r => DirectoryOf(r.Path)).ToList();
         var sourceDirs = reports.Where(r => r.Language is not null).Select(r => DirectoryOf(r.Path)).ToHashSet(StringComparer.Ordinal);
         var dockerfileDirs = new HashSet<string>(StringComparer.Ordinal);
         var runnableModules = new HashSet<string>(StringComparer.Ordinal);
@@ -25,7 +25,7 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
         foreach (var report in reports)
         {
             var dir = DirectoryOf(report.Path);
-            if (SourceFiles.IsTestPath(report.Path)) continue;
+            if (report.IsTest) continue;
             // A Dockerfile that builds a catalog image (FROM postgres) is infrastructure, not a service.
             if (report.IsDockerfile && report.Signals.Count == 0) dockerfileDirs.Add(dir);
             foreach (var manifest in report.Manifests)

@@ -62,17 +62,21 @@ public static class StatusRule
         var ranks = new int[items.Length];
         for (var i = 0; i < items.Length; i++) ranks[i] = ((int)PlaceOf(items[i]) << 8) | (Strength(items[i].Kind) << 1) | (items[i].Optional ? 1 : 0);
         var files = FileRanks(items);
+        // (rank, file) and (line, kind) packed into two numbers each: the same comparisons, fewer reads per comparison.
+        var first = new long[items.Length];
+        var second = new long[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            first[i] = ((long)ranks[i] << 32) | (uint)files[i];
+            second[i] = ((long)items[i].Line << 32) | (uint)(int)items[i].Kind;
+        }
         var index = new int[items.Length];
         for (var i = 0; i < index.Length; i++) index[i] = i;
         Array.Sort(index, (x, y) =>
         {
-            var order = ranks[x].CompareTo(ranks[y]);
-            if (order != 0) return order;
-            var (a, b) = (items[x], items[y]);
-            order = files[x].CompareTo(files[y]);
-            if (order == 0) order = a.Line.CompareTo(b.Line);
-            if (order == 0) order = a.Kind.CompareTo(b.Kind);
-            return order != 0 ? order : string.CompareOrdinal(a.Detail, b.Detail);
+            var order = first[x].CompareTo(first[y]);
+            if (order == 0) order = second[x].CompareTo(second[y]);
+            return order != 0 ? order : string.CompareOrdinal(items[x].Detail, items[y].Detail);
         });
         var ordered = new List<Signal>(items.Length);
         foreach (var i in index) ordered.Add(items[i]);
@@ -85,19 +89,27 @@ public static class StatusRule
     /// </summary>
     private static int[] FileRanks(Signal[] items)
     {
-        // A file's evidence shares its path string, so the distinct strings are few; equal text under two strings is ranked equal below.
-        var distinct = new Dictionary<string, int>(ReferenceEqualityComparer.Instance);
-        foreach (var item in items) distinct.TryAdd(item.File, 0);
-        var paths = distinct.Keys.ToArray();
-        Array.Sort(paths, StringComparer.Ordinal);
-        var rank = 0;
-        for (var i = 0; i < paths.Length; i++)
+        // A file's evidence sits together under one path string: the runs of it are sorted, equal text ranked equal.
+        var runOf = new int[items.Length];
+        var paths = new List<string>();
+        for (var i = 0; i < items.Length; i++)
         {
-            if (i > 0 && !string.Equals(paths[i], paths[i - 1], StringComparison.Ordinal)) rank++;
-            distinct[paths[i]] = rank;
+            if (i == 0 || !ReferenceEquals(items[i].File, items[i - 1].File)) paths.Add(items[i].File);
+            runOf[i] = paths.Count - 1;
+        }
+        var sorted = paths.ToArray();
+        var runs = new int[sorted.Length];
+        for (var i = 0; i < runs.Length; i++) runs[i] = i;
+        Array.Sort(sorted, runs, StringComparer.Ordinal);
+        var rankOfRun = new int[runs.Length];
+        var rank = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (i > 0 && !string.Equals(sorted[i], sorted[i - 1], StringComparison.Ordinal)) rank++;
+            rankOfRun[runs[i]] = rank;
         }
         var result = new int[items.Length];
-        for (var i = 0; i < items.Length; i++) result[i] = distinct[items[i].File];
+        for (var i = 0; i < items.Length; i++) result[i] = rankOfRun[runOf[i]];
         return result;
     }
 

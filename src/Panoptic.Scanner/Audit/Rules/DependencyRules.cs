@@ -14,7 +14,7 @@ internal static partial class DependencyRules
         var uses = new List<(Ecosystem Ecosystem, string Name, string Version, string Service, string File, int Line)>();
         foreach (var report in context.Reports)
         {
-            if (context.ServiceOf(report.Path) is not { } service || Source.SourceFiles.IsTestPath(report.Path)) continue;
+            if (context.ServiceOf(report.Path) is not { } service || report.IsTest) continue;
             foreach (var manifest in report.Manifests.Where(m => !m.PinsOnly && !m.IsTestProject))
             {
                 // Packages of one npm/Cargo workspace share a lockfile that already unifies their versions.
@@ -84,7 +84,7 @@ internal static partial class DependencyRules
     /// <summary>Three or more manifests of one ecosystem with no central version mechanism.</summary>
     public static IEnumerable<AuditFinding> NoCentralVersions(AuditContext context)
     {
-        var manifests = context.Reports.SelectMany(r => r.Manifests.Where(m => !m.PinsOnly && !m.IsTestProject && !Source.SourceFiles.IsTestPath(r.Path)).Select(m => (m.Ecosystem, r.Path))).ToList();
+        var manifests = context.Reports.SelectMany(r => r.Manifests.Where(m => !m.PinsOnly && !m.IsTestProject && !r.IsTest).Select(m => (m.Ecosystem, r.Path))).ToList();
         var paths = context.Reports.Select(r => Path.GetFileName(r.Path)).ToHashSet(StringComparer.Ordinal);
         foreach (var group in manifests.GroupBy(m => m.Ecosystem))
         {
