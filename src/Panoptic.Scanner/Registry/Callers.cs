@@ -136,9 +136,7 @@ internal static class Callers
         var counted = 0;
         for (var at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, StringComparison.Ordinal))
         {
-            var before = at == 0 ? ' ' : text[at - 1];
-            var after = at + word.Length >= text.Length ? ' ' : text[at + word.Length];
-            if (char.IsLetterOrDigit(before) || before is '_' or '$' || char.IsLetterOrDigit(after) || after is '_' or '$') continue;
+            if (!CodeText.IsWordAt(text, at, word.Length)) continue;
             line += text.AsSpan(counted, at - counted).Count('\n');
             counted = at;
             yield return line;
@@ -146,8 +144,7 @@ internal static class Callers
     }
 
     private static bool IsImport(ReadOnlySpan<char> line) =>
-        line.StartsWith("import ") || line.StartsWith("from ") || line.StartsWith("using ") || line.StartsWith("use ") || line.StartsWith("require")
-        || line.StartsWith("export * from") || line.StartsWith("export {") || line.Contains("require(", StringComparison.Ordinal) || line.Contains("import(", StringComparison.Ordinal);
+        CodeText.IsImportLine(line) || line.StartsWith("export * from") || line.StartsWith("export {") || line.Contains("require(", StringComparison.Ordinal) || line.Contains("import(", StringComparison.Ordinal);
 
     /// <summary>
     /// An import of the module itself: the name ends a path or a dotted module (<c>"./utils/sentry"</c>,

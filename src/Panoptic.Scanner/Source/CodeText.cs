@@ -224,6 +224,18 @@ internal sealed class CodeText : IDisposable
         return quote != '\0';
     }
 
+    /// <summary>True when the <paramref name="length"/> characters at <paramref name="at"/> are a whole identifier, not part of a longer one.</summary>
+    public static bool IsWordAt(ReadOnlySpan<char> text, int at, int length) =>
+        (at == 0 || !(char.IsLetterOrDigit(text[at - 1]) || text[at - 1] is '_' or '$'))
+        && (at + length >= text.Length || !(char.IsLetterOrDigit(text[at + length]) || text[at + length] is '_' or '$'));
+
+    /// <summary>An import, using, use or require line of any language the scanner reads.</summary>
+    public static bool IsImportLine(ReadOnlySpan<char> line)
+    {
+        var t = line.TrimStart();
+        return t.StartsWith("import ") || t.StartsWith("from ") || t.StartsWith("using ") || t.StartsWith("use ") || t.StartsWith("require");
+    }
+
     public static CommentStyle StyleOf(string name, SourceLanguage? language)
     {
         switch (language)

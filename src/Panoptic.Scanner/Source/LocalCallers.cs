@@ -24,7 +24,7 @@ internal static partial class LocalCallers
         var calls = 0;
         for (var at = text.IndexOf(name, StringComparison.Ordinal); at >= 0; at = Next(text, name, at))
         {
-            if (!Word(text, at, name.Length)) continue;
+            if (!CodeText.IsWordAt(text, at, name.Length)) continue;
             var callLine = code.LineOfOffset(at + 1);
             if (callLine == header || code.IsCommented(callLine, name)) continue;
             if (++calls > MaxCalls) return null;
@@ -89,10 +89,6 @@ internal static partial class LocalCallers
         SourceLanguage.Php => PhpFunction(),
         _ => null,
     };
-
-    private static bool Word(ReadOnlySpan<char> text, int at, int length) =>
-        (at == 0 || !(char.IsLetterOrDigit(text[at - 1]) || text[at - 1] is '_' or '$'))
-        && (at + length >= text.Length || !(char.IsLetterOrDigit(text[at + length]) || text[at + length] is '_' or '$'));
 
     [GeneratedRegex(@"^(?:async\s+)?def\s+(?<name>\w+)\s*\(")]
     private static partial Regex PythonDef();

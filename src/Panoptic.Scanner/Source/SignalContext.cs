@@ -115,9 +115,9 @@ internal static partial class SignalContext
             {
                 var offset = at + found;
                 at = offset + identifier.Length;
-                if (!WordAt(text, offset, identifier.Length)) continue;
+                if (!CodeText.IsWordAt(text, offset, identifier.Length)) continue;
                 var line = code.LineOfOffset(offset + 1);
-                if (line == importLine || code.IsCommented(line, identifier) || ImportLine(code.Line(line))) continue;
+                if (line == importLine || code.IsCommented(line, identifier) || CodeText.IsImportLine(code.Line(line))) continue;
                 uses++;
                 var guard = Guards.Find(code, line, isImport: false);
                 if (guard is null) return null;
@@ -126,16 +126,6 @@ internal static partial class SignalContext
         }
         return first;
     }
-
-    private static bool ImportLine(ReadOnlySpan<char> line)
-    {
-        var t = line.TrimStart();
-        return t.StartsWith("import ") || t.StartsWith("from ") || t.StartsWith("using ") || t.StartsWith("use ") || t.StartsWith("require");
-    }
-
-    private static bool WordAt(ReadOnlySpan<char> text, int offset, int length) =>
-        (offset == 0 || !(char.IsLetterOrDigit(text[offset - 1]) || text[offset - 1] is '_' or '$'))
-        && (offset + length >= text.Length || !(char.IsLetterOrDigit(text[offset + length]) || text[offset + length] is '_' or '$'));
 
     /// <summary>Network policies, egress allow-lists and CSP definitions name hosts that code may reach, not hosts it calls.</summary>
     private static bool PolicyFile(string name, ReadOnlySpan<char> text)
