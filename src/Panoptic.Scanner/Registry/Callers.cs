@@ -32,11 +32,12 @@ internal static class Callers
         var modules = Candidates(signals);
         if (modules.Count == 0) return signals;
         var byStem = modules.Values.SelectMany(m => m).Distinct().GroupBy(StemOf, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
-        var languages = byStem.Values.SelectMany(f => f).Select(f => SourceFiles.LanguageOf(Path.GetFileName(f))).ToHashSet();
-        var search = SearchValues.Create([.. byStem.Keys], StringComparison.Ordinal);
-        var files = reports.Where(r => r.Language is { } l && languages.Contains(l) && SourceFiles.PlaceOf(r.Path) == Place.Product && !SourceFiles.IsDocsPath(r.Path)).Select(r => (r.Path, r.Language!.Value)).ToList();
+        var dialects = byStem.Values.SelectMany(f => f).Select(DialectOf).ToHashSet(StringComparer.Ordinal);
+        // Elixir names a module after its file in CamelCase (debounce.ex defines ChatApi.Emails.Debounce).
+        var search = SearchValues.Create([.. byStem.Keys, .. dialects.Contains(Elixir) ? byStem.Keys.Select(Camelized) : []], StringComparison.Ordinal);
+        var files = reports.Where(r => DialectOf(r.Path) is { } d && dialects.Contains(d) && SourceFiles.PlaceOf(r.Path) == Place.Product && !SourceFiles.IsDocsPath(r.Path)).Select(r => (r.Path, r.Language)).ToList();
         // Per module file: every use found in another file, with the guard it runs under (null: unguarded).
-        var uses = files.AsParallel().SelectMany(f => UsesIn(root, f.Path, f.Value, search, byStem)).ToList()
+        var uses = files.AsParallel().SelectMany(f => UsesIn(root, f.Path, f.Language, search, byStem)).ToList()
             .GroupBy(u => u.Module, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var guards = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (tech, moduleFiles) in modules)
@@ -63,7 +64,7 @@ internal static class Callers
             ref var state = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(states, s.TechnologyId, out _);
             if (state.Decided || s.Guard is not null || StatusRule.PlaceOf(s) != Place.Product || !StatusRule.IsProductionSignal(s.Kind)) continue;
             // A file's evidence sits together: its language is asked once per run of it.
-            if (!string.Equals(s.File, file, StringComparison.Ordinal)) (file, inSource) = (s.File, SourceFiles.LanguageOf(Path.GetFileName(s.File)) is not null);
+            if (!string.Equals(s.File, file, StringComparison.Ordinal)) (file, inSource) = (s.File, DialectOf(s.File) is not null);
             // The default deployment or a committed setting makes it core whatever the code does.
             if (!InCode(s.Kind) || !inSource) { state.Decided = true; continue; }
             (state.Files ??= new(StringComparer.Ordinal)).Add(s.File);
@@ -82,7 +83,16 @@ internal static class Callers
 
     private readonly record struct Use(string Module, string File, int Line, string? Guard);
 
-    private static List<Use> UsesIn(string root, string path, SourceLanguage language, SearchValues<string> search, Dictionary<string, List<string>> byStem)
+    private const string Elixir = "Elixir";
+
+    /// <summary>The language whose files can call a module: those the scanner reads, and Elixir's.</summary>
+    private static string? DialectOf(string path) =>
+        SourceFiles.LanguageOf(Path.GetFileName(path))?.ToString() ?? (path.EndsWith(".ex", StringComparison.Ordinal) || path.EndsWith(".exs", StringComparison.Ordinal) ? Elixir : null);
+
+    /// <summary>"stripe_client" as "StripeClient", the module name Elixir gives that file.</summary>
+    private static string Camelized(string stem) => string.Concat(stem.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+
+    private static List<Use> UsesIn(string root, string path, SourceLanguage? language, SearchValues<string> search, Dictionary<string, List<string>> byStem)
     {
         string text;
         try
@@ -94,10 +104,23 @@ internal static class Callers
         if (text.AsSpan().IndexOfAny(search) < 0) return [];
         var code = new CodeText(text.AsMemory(), CodeText.StyleOf(Path.GetFileName(path), language));
         var found = new List<Use>();
+        var dialect = DialectOf(path);
         foreach (var (stem, modules) in byStem)
         {
-            var others = modules.Where(m => m != path && SourceFiles.LanguageOf(Path.GetFileName(m)) == language).ToList();
-            if (others.Count == 0 || text.IndexOf(stem, StringComparison.Ordinal) < 0) continue;
+            var others = modules.Where(m => m != path && DialectOf(m) == dialect).ToList();
+            if (others.Count == 0) continue;
+            if (language is null)
+            {
+                // Elixir calls a module by its name, "ChatApi.Emails.Debounce.valid?(email)" or after an alias.
+                var module = Camelized(stem);
+                if (text.IndexOf(module + ".", StringComparison.Ordinal) < 0) continue;
+                var calls = Lines(text, module).Where(l => !ElixirDirective(code.Line(l)) && !code.IsCommented(l, module)).Take(MaxUses)
+                    .Select(l => (l, Guards.Find(code, l, isImport: false)?.Text)).ToList();
+                foreach (var other in others)
+                    foreach (var (line, guard) in calls) found.Add(new Use(other, path, line, guard));
+                continue;
+            }
+            if (text.IndexOf(stem, StringComparison.Ordinal) < 0) continue;
             foreach (var module in others)
             {
                 // The names the module goes by here: what an import of it binds, and in languages that name a file
@@ -111,7 +134,7 @@ internal static class Callers
                     if (!IsImport(content) || !ImportsModule(content, stem, module, path)) continue;
                     // A re-export passes the module on under names this search cannot follow: its users count as unguarded.
                     if (content.StartsWith("export ", StringComparison.Ordinal)) uses.Add((line, null));
-                    foreach (var name in ImportedNames.Of(language, content, stem)) names.Add(name);
+                    foreach (var name in ImportedNames.Of(language.Value, content, stem)) names.Add(name);
                 }
                 foreach (var name in names)
                 {
@@ -141,6 +164,12 @@ internal static class Callers
             counted = at;
             yield return line;
         }
+    }
+
+    private static bool ElixirDirective(ReadOnlySpan<char> line)
+    {
+        var t = line.TrimStart();
+        return t.StartsWith("alias ") || t.StartsWith("import ") || t.StartsWith("require ") || t.StartsWith("use ") || t.StartsWith("defmodule ") || t.StartsWith("@");
     }
 
     private static bool IsImport(ReadOnlySpan<char> line) =>

@@ -77,6 +77,9 @@ internal sealed class CodeText : IDisposable
         return _text.Slice(start, Math.Max(0, end - start));
     }
 
+    /// <summary>Where the 1-based line starts in the text.</summary>
+    public int OffsetOfLine(int number) => number >= 1 && number <= _count ? _starts[number - 1] : 0;
+
     public int LineOfOffset(int offset)
     {
         var index = Array.BinarySearch(_starts, 0, _count, offset);

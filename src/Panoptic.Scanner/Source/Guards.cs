@@ -29,6 +29,18 @@ internal static partial class Guards
             var opener = Previous(code, line);
             if (opener > 0 && Judge(code.Line(opener).Trim().ToString(), negated: false) is { } found) return found;
         }
+        // A line that continues a conjunction runs only when the lines before it hold:
+        // "Debounce.enabled?() &&\n  !Debounce.disposable?(email) &&\n  Debounce.valid?(email)".
+        for (int k = line, steps = 0; steps < 6; steps++)
+        {
+            var previous = Previous(code, k);
+            if (previous <= 0) break;
+            var text = code.Line(previous).Trim();
+            var cut = text.EndsWith("&&") ? 2 : text.EndsWith(" and") ? 4 : 0;
+            if (cut == 0) break;
+            if (Judge(text[..^cut].ToString(), negated: false) is { } held) return held;
+            k = previous;
+        }
         // Top-level code has no block around it.
         if (indent == 0) return null;
         // A match arm ("\"Swoosh.Adapters.SMTP\" ->", "Backend::S3 =>") is a case of the match above it.
@@ -114,9 +126,21 @@ internal static partial class Guards
         var positive = continuesWhenTrue ? condition
             : condition.StartsWith('!') ? condition[1..].Trim()
             : condition.StartsWith("not ", StringComparison.Ordinal) ? condition[4..].Trim()
-            : $"not {condition}";
+            : Flipped(condition) ?? $"not {condition}";
         while (positive.Length > 1 && positive[0] == '(' && positive[^1] == ')') positive = positive[1..^1].Trim();
         return new($"`{Shorten(positive)}` (an early return otherwise)", false);
+    }
+
+    /// <summary>"a !== b" as "a === b" (and the other comparisons), when the condition is that one comparison.</summary>
+    private static string? Flipped(string condition)
+    {
+        if (condition.Contains("&&", StringComparison.Ordinal) || condition.Contains("||", StringComparison.Ordinal) || condition.Contains(" and ", StringComparison.Ordinal) || condition.Contains(" or ", StringComparison.Ordinal)) return null;
+        foreach (var (op, opposite) in (ReadOnlySpan<(string, string)>)[("!==", "==="), ("===", "!=="), ("!=", "=="), ("==", "!=")])
+        {
+            var at = condition.IndexOf(op, StringComparison.Ordinal);
+            if (at > 0 && condition.IndexOf(op, at + op.Length, StringComparison.Ordinal) < 0) return condition[..at] + opposite + condition[(at + op.Length)..];
+        }
+        return null;
     }
 
     /// <summary>A condition on the line itself: "x = Client() if settings.USE_S3 else None", "...(env.GOOGLE_ID ? [Google()] : [])".</summary>
@@ -263,6 +287,8 @@ internal static partial class Guards
 
     [GeneratedRegex(@"process\.env|import\.meta\.env|\bos\.environ|getenv\b|\bENV\[|\bENV\.fetch|\benv\(|\benv\.|\bEnvironment\.GetEnvironmentVariable|System\.getenv|System\.get_env|Application\.get_env|env::var|Deno\.env|Bun\.env"
         + @"|\b(?:settings|config|configuration|conf|cfg|options|opts|features?|flags?|toggles?|Configuration|Settings|Config|CONFIG|SETTINGS|app\.config)\s*[.\[(]"
+        // A configured integration's own record: "if (integration.service !== IntegrationService.Matomo) return;".
+        + @"|\bintegrations?\.(?:service|type|kind|provider|name|settings)\b"
         + @"|\b(?:use|enable|enabled)[A-Z_]\w*|\b\w+(?:_ENABLED|_ENABLE|Enabled|_BACKEND|Backend|_PROVIDER|Provider|_DRIVER|Driver|_STORAGE|_MAILER|Mailer|_TRANSPORT)\b"
         + @"|\b(?i:backend|provider|driver|storage|mailer|transport|engine|adapter|vendor|strategy|storage_type|storageType)\b|\b\w+_(?:adapter|backend|provider|driver|mailer|storage)\b|\b[A-Z][A-Z0-9]+_[A-Z0-9_]+\b|\bfeature_enabled\b|IsEnabled\(|isEnabled\(|is_enabled\(|\b\w*enabled\?|\bflipper\b|Flipper\."
         + @"|IsNullOrEmpty\([\w.]*(?:Key|Secret|Token|ConnectionString|Dsn|Host|Url|Id)\)|IsNullOrWhiteSpace\([\w.]*(?:Key|Secret|Token|ConnectionString|Dsn|Host|Url|Id)\)|\b\w+(?:Options|Settings)\.\w+")]

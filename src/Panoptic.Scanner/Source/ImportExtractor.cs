@@ -12,6 +12,10 @@ internal static partial class ImportExtractor
     {
         var lineNumber = 0;
         var inGoBlock = false;
+        // Type-only imports (`import type {...}` in TypeScript, imports under `if TYPE_CHECKING:` in Python) load nothing
+        // at run time: they show a type was named, not that the service is used.
+        var inTypeImport = false;
+        var typeCheckingIndent = -1;
         foreach (var rawLine in text.EnumerateLines())
         {
             lineNumber++;
@@ -20,8 +24,21 @@ internal static partial class ImportExtractor
 
             switch (language)
             {
-                case SourceLanguage.Python: Python(line, lineNumber, onImport); break;
-                case SourceLanguage.JavaScript: JavaScript(line, lineNumber, onImport); break;
+                case SourceLanguage.Python:
+                    var indent = rawLine.Length - rawLine.TrimStart().Length;
+                    if (typeCheckingIndent >= 0 && indent > typeCheckingIndent) break;
+                    typeCheckingIndent = line.StartsWith("if TYPE_CHECKING") || line.StartsWith("if typing.TYPE_CHECKING") ? indent : -1;
+                    Python(line, lineNumber, onImport);
+                    break;
+                case SourceLanguage.JavaScript:
+                    if (inTypeImport) { inTypeImport = !line.Contains('}'); break; }
+                    if (line.StartsWith("import type ") || line.StartsWith("export type "))
+                    {
+                        inTypeImport = line.Contains('{') && !line.Contains('}');
+                        break;
+                    }
+                    JavaScript(line, lineNumber, onImport);
+                    break;
                 case SourceLanguage.CSharp: CSharp(line, lineNumber, onImport); break;
                 case SourceLanguage.Go: inGoBlock = Go(line, lineNumber, inGoBlock, onImport); break;
                 case SourceLanguage.Java: Prefixed(line, "import ", lineNumber, onImport, stripStatic: true); break;
@@ -68,6 +85,8 @@ internal static partial class ImportExtractor
         {
             var module = match.Groups["m"].Value;
             if (module.Length == 0 || module[0] is '.' or '/' or '~' or '#' || module.StartsWith("node:", StringComparison.Ordinal) || module.StartsWith("@/", StringComparison.Ordinal)) continue;
+            // A package's bundled data or stylesheet (`nodemailer/lib/well-known/services.json`, `mapbox-gl/dist/mapbox-gl.css`) is no client.
+            if (IsAsset(module)) continue;
             onImport(module, number);
         }
     }
@@ -139,6 +158,10 @@ internal static partial class ImportExtractor
         var crate = (end < 0 ? body : body[..end]).Trim();
         if (!crate.IsEmpty && crate is not "crate" and not "self" and not "super" and not "std" and not "core") onImport(crate.ToString(), number);
     }
+
+    private static bool IsAsset(string module) =>
+        module.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || module.EndsWith(".css", StringComparison.OrdinalIgnoreCase)
+        || module.EndsWith(".scss", StringComparison.OrdinalIgnoreCase) || module.EndsWith(".svg", StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex("""(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"](?<m>[^'"\s]+)['"]""")]
     private static partial Regex JsModule();

@@ -82,8 +82,9 @@ internal static partial class SignalContext
     private static void GuardImports(CodeText code, SourceLanguage language, FileReport report)
     {
         var signals = report.Signals;
-        // Only a file with selection logic can guard an import's uses; most files have none and cost nothing here.
-        if (!signals.Any(s => s.Guard is not null)) return;
+        // Only a file with a condition can guard an import's uses; most files' imports have none and cost nothing here.
+        if (!signals.Any(s => s.Kind == SignalKind.Import && s.Guard is null) || !HasCondition(code.Text)) return;
+        var typeOnly = new List<int>();
         for (var i = 0; i < signals.Count; i++)
         {
             var signal = signals[i];
@@ -97,12 +98,57 @@ internal static partial class SignalContext
             }
             if (same.Count > 0) continue;
             var names = ImportedNames.Of(language, code.Line(signal.Line).Trim().ToString(), signal.Detail);
-            if (names.Count > 0 && UsesGuard(code, names, signal.Line) is { } g) signals[i] = signal with { Guard = g.Text, DevGuard = g.Dev };
+            if (names.Count == 0) continue;
+            var (guard, uses) = UsesGuard(code, names, signal.Line);
+            if (guard is { } g) signals[i] = signal with { Guard = g.Text, DevGuard = g.Dev };
+            else if (uses == 0 && names.Any(n => HasWord(code, n, signal.Line))) typeOnly.Add(i);
+        }
+        // An import whose names only type things ("class NoopClient(StatsClientBase)", "-> StatsClientBase") serves the
+        // client another import of the same technology brings; it is as guarded as that one.
+        foreach (var i in typeOnly)
+        {
+            var signal = signals[i];
+            if (signals.FirstOrDefault(s => s.Kind == SignalKind.Import && s.TechnologyId == signal.TechnologyId && s.Guard is not null) is { Guard: not null } sibling
+                && !signals.Any(s => s.Kind == SignalKind.Import && s.TechnologyId == signal.TechnologyId && s.Guard is null && !ReferenceEquals(s, signal) && !typeOnly.Contains(signals.IndexOf(s))))
+                signals[i] = signal with { Guard = sibling.Guard, DevGuard = sibling.DevGuard };
         }
     }
 
+    private static bool HasCondition(ReadOnlySpan<char> text) =>
+        text.IndexOf("if", StringComparison.Ordinal) >= 0 || text.IndexOf("case", StringComparison.Ordinal) >= 0 || text.IndexOf('?') >= 0;
+
+    private static bool HasWord(CodeText code, string identifier, int importLine)
+    {
+        var text = code.Text;
+        var at = 0;
+        int found;
+        while ((found = text[at..].IndexOf(identifier, StringComparison.Ordinal)) >= 0)
+        {
+            var offset = at + found;
+            at = offset + identifier.Length;
+            if (CodeText.IsWordAt(text, offset, identifier.Length) && code.LineOfOffset(offset + 1) != importLine) return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// A name in a type position: a base class, a return or parameter annotation, an extends or implements clause.
+    /// Naming a type loads no client.
+    /// </summary>
+    private static bool TypePosition(ReadOnlySpan<char> line, int column, int length)
+    {
+        var before = line[..column].TrimEnd();
+        var after = line[(column + length)..].TrimStart();
+        if (before.EndsWith("->") || before.EndsWith("extends") || before.EndsWith("implements") || before.EndsWith("typeof")) return true;
+        // "class NoopClient(StatsClientBase):" and "class X extends Base {" name a base; "x: Base" and "(x: Base)" annotate.
+        var trimmed = before.TrimStart();
+        if (trimmed.StartsWith("class ") && (before.EndsWith("(") || before.EndsWith(",")) && (after.StartsWith(")") || after.StartsWith(","))) return true;
+        return before.EndsWith(":") && before.Length > 1 && (char.IsLetterOrDigit(before[^2]) || before[^2] is '_' or '?' or ')')
+            && (after.IsEmpty || after[0] is ')' or ',' or '=' or '|' or '[' or '<' or ';' or '{');
+    }
+
     /// <summary>The guard every use of the imported names runs under, or null when a use is unguarded or there is none.</summary>
-    private static GuardFound? UsesGuard(CodeText code, List<string> names, int importLine)
+    private static (GuardFound? Guard, int Uses) UsesGuard(CodeText code, List<string> names, int importLine)
     {
         var text = code.Text;
         GuardFound? first = null;
@@ -118,13 +164,14 @@ internal static partial class SignalContext
                 if (!CodeText.IsWordAt(text, offset, identifier.Length)) continue;
                 var line = code.LineOfOffset(offset + 1);
                 if (line == importLine || code.IsCommented(line, identifier) || CodeText.IsImportLine(code.Line(line))) continue;
+                if (TypePosition(code.Line(line), offset - code.OffsetOfLine(line), identifier.Length)) continue;
                 uses++;
                 var guard = Guards.Find(code, line, isImport: false);
-                if (guard is null) return null;
+                if (guard is null) return (null, uses);
                 first ??= guard;
             }
         }
-        return first;
+        return (first, uses);
     }
 
     /// <summary>Network policies, egress allow-lists and CSP definitions name hosts that code may reach, not hosts it calls.</summary>

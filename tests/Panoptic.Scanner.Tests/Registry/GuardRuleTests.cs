@@ -53,6 +53,42 @@ public class GuardRuleTests
         if (status == "optional") entry.StatusReason.ShouldBe("optional: imported (`MaxMind.GeoIP2`) only with `!String.IsNullOrEmpty(options.MaxMindGeoIpKey)` where src/Bootstrapper.cs:6 uses MaxMindGeoIpService, src/Geo/MaxMindGeoIpService.cs:1");
     }
 
+    [Theory]
+    [InlineData("    if settings.STATSD_HOST:\n        return StatsClient(host=settings.STATSD_HOST)\n    return NoopClient()\n", "optional")]
+    [InlineData("    return StatsClient(host=settings.STATSD_HOST)\n", "core")]
+    public void Scan_ImportThatOnlyNamesABaseType_FollowsTheGuardOfTheClientsImport(string body, string status)
+    {
+        using var repo = new TempRepository("type-import")
+            .With("requirements.txt", "statsd==4.0.1\n")
+            .With("hc/lib/statsd.py", "from django.conf import settings\nfrom statsd.client.base import StatsClientBase\nfrom statsd.client.udp import StatsClient\n\n\nclass NoopClient(StatsClientBase):\n    pass\n\n\ndef get_client() -> StatsClientBase:\n" + body);
+
+        Scans.Run(repo).Entry("statsd").Status.ShouldBe(status);
+    }
+
+    [Fact]
+    public void Scan_UseAfterAGuardOnAConfiguredIntegration_IsOptional()
+    {
+        using var repo = new TempRepository("integration-guard")
+            .With("package.json", "{\"name\":\"app\"}")
+            .With("app/components/Analytics.tsx", "export function track(integrations: Integration[]) {\n  integrations.forEach((integration) => {\n    if (integration.service !== IntegrationService.Matomo) {\n      return;\n    }\n    window._paq.push([\"trackPageView\"]);\n  });\n}\n");
+
+        Scans.Run(repo).Entry("matomo").StatusReason.ShouldBe("optional: client code `_paq.push` only with `integration.service === IntegrationService.Matomo` (an early return otherwise), app/components/Analytics.tsx:6");
+    }
+
+    [Theory]
+    [InlineData("    if ChatApi.Emails.Debounce.enabled?() do\n      ChatApi.Emails.Debounce.valid?(email)\n    else\n      nil\n    end\n", "optional")]
+    [InlineData("    ChatApi.Emails.Debounce.enabled?() &&\n      !ChatApi.Emails.Debounce.disposable?(email) &&\n      ChatApi.Emails.Debounce.valid?(email)\n", "optional")]
+    [InlineData("    ChatApi.Emails.Debounce.valid?(email)\n", "core")]
+    public void Scan_ElixirModuleCalledOnlyWhenEnabled_IsOptional(string body, string status)
+    {
+        using var repo = new TempRepository("callers-ex")
+            .With("mix.exs", "defmodule ChatApi.MixProject do\nend\n")
+            .With("lib/chat_api/emails/debounce.ex", "defmodule ChatApi.Emails.Debounce do\n  use Tesla\n\n  plug Tesla.Middleware.BaseUrl, \"https://api.debounce.io/v1\"\n\n  def enabled?(), do: System.get_env(\"DEBOUNCE_IO_API_KEY\") != nil\nend\n")
+            .With("lib/chat_api/users.ex", "defmodule ChatApi.Users do\n  alias ChatApi.Emails.Debounce\n\n  def has_valid_email?(email) do\n" + body + "  end\nend\n");
+
+        Scans.Run(repo).Entry("debounce-io").Status.ShouldBe(status);
+    }
+
     [Fact]
     public void Scan_VendorUsedOnlyInAnOperatorCommand_IsOptional()
     {

@@ -25,6 +25,16 @@ public class ImportExtractorTests
             .ShouldBe([("openai", 1), ("pg", 2), ("@aws-sdk/client-s3", 5), ("ioredis", 7)]);
 
     [Fact]
+    public void JavaScript_TypeOnlyImportsAndBundledAssetsAreNoUse() =>
+        Imports(SourceLanguage.JavaScript, "import type { Span } from 'dd-trace';\nimport type {\n  Tracer,\n} from 'dd-trace';\nimport services from 'nodemailer/lib/well-known/services.json';\nimport 'mapbox-gl/dist/mapbox-gl.css';\nimport { StatsD } from 'hot-shots';\nexport type { Stripe } from 'stripe';\n")
+            .ShouldBe([("hot-shots", 7)]);
+
+    [Fact]
+    public void Python_ImportsUnderTypeCheckingAreNoUse() =>
+        Imports(SourceLanguage.Python, "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from openai import OpenAI\n    import boto3\nimport redis\n")
+            .ShouldBe([("typing", 1), ("redis", 5)]);
+
+    [Fact]
     public void CSharp_UsingsWithAliasesStaticAndGlobal() =>
         Imports(SourceLanguage.CSharp, "using Npgsql;\nglobal using StackExchange.Redis;\nusing Db = MongoDB.Driver;\nusing static Stripe.StripeConfiguration;\nusing (var x = y) {}\nusing var conn = Open();\n")
             .ShouldBe([("Npgsql", 1), ("StackExchange.Redis", 2), ("MongoDB.Driver", 3), ("Stripe.StripeConfiguration", 4)]);
