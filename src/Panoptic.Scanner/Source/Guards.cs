@@ -62,7 +62,8 @@ internal static partial class Guards
             {
                 // The condition opened a few lines above: "if (\n  process.env.X\n) {".
                 var opener = Opener(code, k, ind);
-                if (opener > 0) header = Header(code.Line(opener)) + " " + header;
+                // The whole condition, every line of it: "if(\n  config('captcha.enabled') ||\n  ...\n) {".
+                if (opener > 0) header = string.Join(" ", Enumerable.Range(opener, k - opener).Select(n => Header(code.Line(n)))) + " " + header;
             }
             GuardFound? guard = null;
             if (ElseHeader().IsMatch(header))
@@ -83,6 +84,8 @@ internal static partial class Guards
                 caseLabel ??= label.Groups["v"].Value.Trim().TrimEnd(':').Trim();
                 var selector = Switch(code, k, ind);
                 if (selector > 0 && Selection(Header(code.Line(selector)))) return new($"`{Shorten(Condition(Header(code.Line(selector))))}` = {Shorten(caseLabel)}", false);
+                // Go's tagless "switch {" makes each case its own condition: "case service == "ses" && a.bounce.SES != nil:".
+                if (Tagless(code, k, ind) && Judge(label.Groups["v"].Value.Trim().TrimEnd(':'), negated: false) is { } tagless) return tagless;
             }
             else if (SwitchHeader().IsMatch(header) && caseLabel is not null)
             {
@@ -232,6 +235,20 @@ internal static partial class Guards
         return 0;
     }
 
+    /// <summary>Whether the case on this line belongs to a Go "switch {" (or "switch true {"), past the cases above it.</summary>
+    private static bool Tagless(CodeText code, int line, int indent)
+    {
+        for (var k = line - 1; k >= 1 && line - k <= MaxWalk; k--)
+        {
+            var ind = code.Indent(k);
+            if (ind < 0 || ind > indent || code.IsCommentOnly(k)) continue;
+            var header = Header(code.Line(k));
+            if (header.StartsWith("case ", StringComparison.Ordinal) || header.StartsWith("default:", StringComparison.Ordinal)) continue;
+            return header is "switch {" or "switch true {";
+        }
+        return false;
+    }
+
     /// <summary>The switch a case belongs to: above, at the same indentation (Go, C#) or less.</summary>
     private static int Switch(CodeText code, int line, int indent)
     {
@@ -291,6 +308,8 @@ internal static partial class Guards
         + @"|\bintegrations?\.(?:service|type|kind|provider|name|settings)\b"
         + @"|\b(?:use|enable|enabled)[A-Z_]\w*|\b\w+(?:_ENABLED|_ENABLE|Enabled|_BACKEND|Backend|_PROVIDER|Provider|_DRIVER|Driver|_STORAGE|_MAILER|Mailer|_TRANSPORT)\b"
         + @"|\b(?i:backend|provider|driver|storage|mailer|transport|engine|adapter|vendor|strategy|storage_type|storageType)\b|\b\w+_(?:adapter|backend|provider|driver|mailer|storage)\b|\b[A-Z][A-Z0-9]+_[A-Z0-9_]+\b|\bfeature_enabled\b|IsEnabled\(|isEnabled\(|is_enabled\(|\b\w*enabled\?|\bflipper\b|Flipper\."
+        // An optional client configured only when enabled: "a.bounce.SES != nil", "self.storage is not None" (a member, never "err != nil").
+        + @"|\b\w+\.[\w.]*[A-Za-z]\w*\s*!=\s*nil\b|\bself\.\w+\s+is\s+not\s+None\b"
         + @"|IsNullOrEmpty\([\w.]*(?:Key|Secret|Token|ConnectionString|Dsn|Host|Url|Id)\)|IsNullOrWhiteSpace\([\w.]*(?:Key|Secret|Token|ConnectionString|Dsn|Host|Url|Id)\)|\b\w+(?:Options|Settings)\.\w+")]
     private static partial Regex SelectionTerms();
 }

@@ -89,6 +89,29 @@ public class GuardRuleTests
         Scans.Run(repo).Entry("debounce-io").Status.ShouldBe(status);
     }
 
+    [Theory]
+    [InlineData("\tcase service == \"ses\" && a.bounce.SES != nil:\n", "optional")]
+    [InlineData("\tcase err != nil:\n\t\treturn err\n\tdefault:\n", "core")]
+    [InlineData("\tcase service == \"ses\" && a.bounce.SES != nil:\n", "optional", "switch true {")]
+    public void Scan_GoTaglessSwitchCase_IsTheConditionOfItsBody(string caseLine, string status, string header = "switch {")
+    {
+        using var repo = new TempRepository("go-tagless")
+            .With("go.mod", "module example.com/app\n")
+            .With("cmd/bounce.go", "package main\n\nfunc handle(service string, err error) error {\n\t" + header + "\n\tcase service == \"\":\n\t\treturn nil\n" + caseLine + "\t\tkind := header.Get(\"X-Amz-Sns-Message-Type\")\n\t\t_ = kind\n\t}\n\treturn nil\n}\n");
+
+        Scans.Run(repo).Entry("aws-sns").Status.ShouldBe(status);
+    }
+
+    [Fact]
+    public void Scan_UseUnderAConditionWrittenOverSeveralLines_IsGuardedByAllOfIt()
+    {
+        using var repo = new TempRepository("multi-line-if")
+            .With("composer.json", "{\"name\":\"app/app\"}")
+            .With("app/Http/Controllers/LoginController.php", "<?php\nclass LoginController\n{\n    public function rules()\n    {\n        if(\n            config('captcha.enabled') ||\n            config('captcha.active.login')\n        ) {\n            $rules['h-captcha-response'] = 'required|captcha';\n        }\n    }\n}\n");
+
+        Scans.Run(repo).Entry("hcaptcha").Status.ShouldBe(Statuses.Optional);
+    }
+
     [Fact]
     public void Scan_VendorUsedOnlyInAnOperatorCommand_IsOptional()
     {
