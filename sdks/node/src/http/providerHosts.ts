@@ -1,0 +1,83 @@
+/** A provider recognised by host, and whether its responses carry LLM token usage. */
+export interface ProviderMatch {
+  provider: string;
+  isLlm: boolean;
+}
+
+// The same table as the .NET SDK's ProviderHosts (src/Panoptic.Sdk/Http/ProviderHosts.cs).
+const LLM_PROVIDERS = new Set([
+  'openai', 'azure_openai', 'anthropic', 'gemini', 'vertex_ai', 'mistral', 'groq', 'openrouter', 'deepseek', 'together',
+  'cohere', 'xai', 'perplexity', 'fireworks',
+]);
+
+const EXACT = new Map<string, string>([
+  ['api.openai.com', 'openai'],
+  ['api.anthropic.com', 'anthropic'],
+  ['generativelanguage.googleapis.com', 'gemini'],
+  ['api.mistral.ai', 'mistral'],
+  ['api.groq.com', 'groq'],
+  ['openrouter.ai', 'openrouter'],
+  ['api.deepseek.com', 'deepseek'],
+  ['api.together.xyz', 'together'],
+  ['api.together.ai', 'together'],
+  ['api.cohere.com', 'cohere'],
+  ['api.cohere.ai', 'cohere'],
+  ['api.x.ai', 'xai'],
+  ['api.perplexity.ai', 'perplexity'],
+  ['api.fireworks.ai', 'fireworks'],
+  ['api.stripe.com', 'stripe'],
+  ['files.stripe.com', 'stripe'],
+  ['api.resend.com', 'resend'],
+  ['api.sendgrid.com', 'sendgrid'],
+  ['api.postmarkapp.com', 'postmark'],
+  ['api.mailgun.net', 'mailgun'],
+  ['api.eu.mailgun.net', 'mailgun'],
+  ['api.twilio.com', 'twilio'],
+  ['storage.googleapis.com', 'gcs'],
+]);
+
+const SUFFIXES: [string, string][] = [
+  ['.openai.azure.com', 'azure_openai'],
+  ['.cognitiveservices.azure.com', 'azure_openai'],
+  ['-aiplatform.googleapis.com', 'vertex_ai'],
+  ['.r2.cloudflarestorage.com', 'r2'],
+  ['.blob.core.windows.net', 'azure_blob'],
+  ['.digitaloceanspaces.com', 's3'],
+  ['.backblazeb2.com', 's3'],
+];
+
+/**
+ * Which provider a request goes to, by host: exact hosts, host suffixes (Azure OpenAI resources, S3 buckets), and the
+ * application's own additions (host or host:port → provider, e.g. an OpenAI-compatible proxy or a test stand-in).
+ */
+export class ProviderHosts {
+  private readonly custom: Map<string, string> | undefined;
+
+  constructor(custom?: Record<string, string>) {
+    const entries = Object.entries(custom ?? {});
+    if (entries.length > 0) this.custom = new Map(entries.map(([host, provider]) => [host.toLowerCase(), provider]));
+  }
+
+  /** The provider for `hostname` (lower case, as URL gives it) and `port` ('' for the scheme's default). */
+  match(hostname: string, port: string): ProviderMatch | undefined {
+    const host = hostname.toLowerCase();
+    if (this.custom) {
+      const provider = (port ? this.custom.get(`${host}:${port}`) : undefined) ?? this.custom.get(host);
+      if (provider) return { provider, isLlm: LLM_PROVIDERS.has(provider) };
+    }
+    const provider = EXACT.get(host) ?? bySuffix(host);
+    return provider ? { provider, isLlm: LLM_PROVIDERS.has(provider) } : undefined;
+  }
+
+  /** Whether any host could match (false makes capture a no-op for unknown hosts without parsing anything). */
+  matchUrl(url: URL): ProviderMatch | undefined {
+    return this.match(url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname, url.port);
+  }
+}
+
+function bySuffix(host: string): string | undefined {
+  for (const [suffix, provider] of SUFFIXES) if (host.endsWith(suffix)) return provider;
+  // S3: s3.amazonaws.com, s3.eu-west-1.amazonaws.com, bucket.s3.eu-west-1.amazonaws.com, s3-eu-west-1.amazonaws.com.
+  if (host.endsWith('.amazonaws.com') && (host.startsWith('s3.') || host.startsWith('s3-') || host.includes('.s3.') || host.includes('.s3-'))) return 's3';
+  return undefined;
+}
