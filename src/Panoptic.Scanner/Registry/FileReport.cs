@@ -17,6 +17,8 @@ public sealed class FileReport(string path)
     public List<Source.SelectorSetting> Settings { get; } = [];
     /// <summary>Features defined as on only when a setting is present (<see cref="Source.FeatureSwitches"/>).</summary>
     public List<Source.FeatureSwitch> Switches { get; } = [];
+    /// <summary>Laravel settings on unless a deployment turns them off, as NAME.key (<see cref="Source.OnByDefault"/>).</summary>
+    public List<string> OnByDefault { get; } = [];
     public List<Problem> Problems { get; } = [];
     public List<Manifest> Manifests { get; } = [];
     public List<ComposeService> ComposeServices { get; } = [];

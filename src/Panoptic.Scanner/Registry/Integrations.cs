@@ -175,7 +175,8 @@ internal static class Integrations
         if (segments.Length >= 2 && PluginFolders.Contains(segments[^2]) && normalized[^1] is { Length: >= 3 } stem)
         {
             var first = Normalize(Path.GetFileNameWithoutExtension(segments[^1]).Split('_', '-', '.')[0]);
-            if (names.Any(n => stem == n || first == n || (stem.StartsWith(n, StringComparison.Ordinal) && n.Length >= 4)))
+            // A file may carry the product's name where the catalog has a longer one (two_factor/yubikey.rs for "YubiKey OTP").
+            if (names.Any(n => stem == n || first == n || (stem.StartsWith(n, StringComparison.Ordinal) && n.Length >= 4) || (first.Length >= 5 && n.StartsWith(first, StringComparison.Ordinal))))
                 return (string.Join('/', segments[..^1]), stem, true);
         }
         for (var i = segments.Length - 1; i >= 1; i--)

@@ -33,7 +33,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
             Problems: reports.SelectMany(r => r.Problems).OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line).ToList()));
 
         // Documentation illustrates; it is never evidence of use.
-        var signals = Callers.Mark(Switched.Mark(OperatorCommands.Mark(Integrations.Mark(Alternatives.Mark(SignIn.Reassign(Placed(reports), catalog), reports, catalog), catalog)), reports, catalog), reports, root);
+        var signals = Callers.Mark(Switched.Mark(OperatorCommands.Mark(Integrations.Mark(Alternatives.Mark(SignIn.Reassign(DefaultOnSettings.Unguard(Placed(reports), reports), catalog), reports, catalog), catalog)), reports, catalog), reports, root);
         var dependsOn = reports.SelectMany(r => r.ComposeServices)
             .GroupBy(c => c.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(c => c.DependsOn).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);

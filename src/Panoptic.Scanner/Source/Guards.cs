@@ -110,6 +110,7 @@ internal static partial class Guards
     private static GuardFound? EarlyReturn(CodeText code, int line)
     {
         var text = code.Line(line).Trim();
+        if (text.StartsWith("abort_unless(") || text.StartsWith("abort_if(")) return Abort(code, line, text.StartsWith("abort_unless("));
         if (text.Length < 8 || !(text.StartsWith("if") || text.StartsWith("return") || text.StartsWith("unless"))) return null;
         var header = text.ToString();
         var match = ReturnClause().Match(header);
@@ -132,6 +133,36 @@ internal static partial class Guards
             : Flipped(condition) ?? $"not {condition}";
         while (positive.Length > 1 && positive[0] == '(' && positive[^1] == ')') positive = positive[1..^1].Trim();
         return new($"`{Shorten(positive)}` (an early return otherwise)", false);
+    }
+
+    /// <summary>
+    /// Laravel's <c>abort_unless(config('remote-auth.mastodon.enabled'), 404)</c>: the request ends (a 404 for a feature
+    /// that is off) unless the setting holds, so the code after it runs only with the setting. The statement may span
+    /// lines; its condition is the first argument.
+    /// </summary>
+    private static GuardFound? Abort(CodeText code, int line, bool unless)
+    {
+        var statement = new System.Text.StringBuilder();
+        for (var k = line; k <= code.LineCount && k - line < 12; k++)
+        {
+            statement.Append(code.Line(k).Trim()).Append(' ');
+            if (code.Line(k).TrimEnd().EndsWith(";")) break;
+        }
+        var text = statement.ToString();
+        var open = text.IndexOf('(');
+        var depth = 0;
+        var end = -1;
+        for (var i = open; i < text.Length && end < 0; i++)
+        {
+            if (text[i] == '(') depth++;
+            else if (text[i] == ')') { if (--depth == 0) end = i; }
+            else if (text[i] == ',' && depth == 1) end = i;
+        }
+        if (end <= open) return null;
+        var condition = text[(open + 1)..end].Trim();
+        while (condition.Length > 1 && condition[0] == '(' && condition[^1] == ')') condition = condition[1..^1].Trim();
+        if (condition.Length == 0 || DevCondition().IsMatch(condition) || ProductionCondition().IsMatch(condition) || !Selection(condition)) return null;
+        return new($"`{Shorten(unless ? condition : $"not {condition}")}` (an abort otherwise)", false);
     }
 
     /// <summary>"a !== b" as "a === b" (and the other comparisons), when the condition is that one comparison.</summary>

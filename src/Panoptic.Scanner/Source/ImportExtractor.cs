@@ -65,6 +65,7 @@ internal static partial class ImportExtractor
             var end = rest.IndexOf(' ');
             if (end <= 0 || rest[0] == '.') return;
             var module = rest[..end].ToString();
+            if (ErrorTypesOnly(module, ".")) return;
             onImport(module, number);
             // "from google.cloud import pubsub_v1" imports the submodule google.cloud.pubsub_v1.
             var names = rest[end..].TrimStart();
@@ -156,7 +157,23 @@ internal static partial class ImportExtractor
         else return;
         var end = body.IndexOfAny(":;{ ");
         var crate = (end < 0 ? body : body[..end]).Trim();
+        if (ErrorTypesOnly(body, "::")) return;
         if (!crate.IsEmpty && crate is not "crate" and not "self" and not "super" and not "std" and not "core") onImport(crate.ToString(), number);
+    }
+
+    /// <summary>
+    /// An import of a library's error types only (<c>use yubico_ng::error::YubicoError</c>, <c>from stripe.error import
+    /// CardError</c>, <c>from botocore.exceptions import ClientError</c>) converts or catches errors of a client used
+    /// elsewhere: it is no use of its own.
+    /// </summary>
+    private static bool ErrorTypesOnly(ReadOnlySpan<char> path, string separator)
+    {
+        foreach (var range in path.Split(separator))
+        {
+            var segment = path[range].Trim().TrimEnd(';');
+            if (segment is "error" or "errors" or "exceptions" or "exception") return true;
+        }
+        return false;
     }
 
     private static bool IsAsset(string module) =>

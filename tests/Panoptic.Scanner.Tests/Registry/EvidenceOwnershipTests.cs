@@ -122,6 +122,21 @@ public class EvidenceOwnershipTests
     }
 
     [Fact]
+    public void Scan_SecondFactorFileNamedForTheProductAndAnErrorTypeImport_AreOneOfSeveral()
+    {
+        using var repo = new TempRepository("yubikey")
+            .With("Cargo.toml", "[package]\nname = \"app\"\n\n[dependencies]\nyubico_ng = \"1.0\"\n")
+            .With("src/api/core/two_factor/yubikey.rs", "use yubico_ng::Yubico;\n\npub fn verify(otp: &str) {\n    Yubico::new().verify(otp);\n}\n")
+            // Converting the library's error type uses no YubiKey.
+            .With("src/error.rs", "use yubico_ng::error::YubicoError as YubiErr;\n\npub enum Error {\n    Yubico(YubiErr),\n}\n");
+
+        var entry = Scans.Run(repo).Entry("yubico");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason!.ShouldContain("one of several integrations in src/api/core/two_factor/");
+    }
+
+    [Fact]
     public void Scan_HostPresetsListedInASettingsView_AreNoUse()
     {
         using var repo = new TempRepository("presets")

@@ -112,6 +112,32 @@ public class GuardRuleTests
         Scans.Run(repo).Entry("hcaptcha").Status.ShouldBe(Statuses.Optional);
     }
 
+    [Theory]
+    [InlineData("        abort_unless((\n            config('remote-auth.mastodon.enabled')\n        ), 404);\n", "optional")]
+    [InlineData("        abort_unless($request->user(), 403);\n", "core")]
+    public void Scan_LaravelAbortUnlessASetting_GuardsTheRestOfTheMethod(string guard, string status)
+    {
+        using var repo = new TempRepository("abort-unless")
+            .With("composer.json", "{\"name\":\"app/app\"}")
+            .With("app/Http/Controllers/RemoteAuthController.php", "<?php\nclass RemoteAuthController\n{\n    public function start($request)\n    {\n" + guard + "        $domain = $request->input('domain');\n        return Http::post('https://' . $domain . '/api/v1/apps');\n    }\n}\n");
+
+        Scans.Run(repo).Entry("mastodon-oauth").Status.ShouldBe(status);
+    }
+
+    [Theory]
+    [InlineData("env('DRAWIO', !env('DISABLE_EXTERNAL_SERVICES', false))", "core")]
+    [InlineData("env('DRAWIO', true)", "core")]
+    [InlineData("env('DRAWIO', false)", "optional")]
+    public void Scan_UseUnderALaravelSettingOnByDefault_IsNotGuarded(string definition, string status)
+    {
+        using var repo = new TempRepository("on-by-default")
+            .With("composer.json", "{\"name\":\"app/app\"}")
+            .With("app/Config/services.php", "<?php\n\nreturn [\n    'drawio' => " + definition + ",\n];\n")
+            .With("resources/views/pages/form.blade.php", "<div\n     @if(config('services.drawio'))\n        drawio-url=\"{{ is_string(config('services.drawio')) ? config('services.drawio') : 'https://embed.diagrams.net/?embed=1' }}\"\n     @endif\n></div>\n");
+
+        Scans.Run(repo).Entry("diagrams-net").Status.ShouldBe(status);
+    }
+
     [Fact]
     public void Scan_VendorUsedOnlyInAnOperatorCommand_IsOptional()
     {

@@ -30,6 +30,13 @@ public class ImportExtractorTests
             .ShouldBe([("hot-shots", 7)]);
 
     [Fact]
+    public void ImportsOfErrorTypesOnlyAreNoUse()
+    {
+        Imports(SourceLanguage.Rust, "use yubico_ng::error::YubicoError as YubiErr;\nuse yubico_ng::Yubico;\n").ShouldBe([("yubico_ng", 2)]);
+        Imports(SourceLanguage.Python, "from botocore.exceptions import ClientError\nfrom stripe.error import CardError\nimport boto3\n").ShouldBe([("boto3", 3)]);
+    }
+
+    [Fact]
     public void Python_ImportsUnderTypeCheckingAreNoUse() =>
         Imports(SourceLanguage.Python, "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from openai import OpenAI\n    import boto3\nimport redis\n")
             .ShouldBe([("typing", 1), ("redis", 5)]);
