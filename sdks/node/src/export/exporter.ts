@@ -93,8 +93,8 @@ export class Exporter {
   flush(timeoutMs = 5000): Promise<boolean> {
     if (this.pending() === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
+      // Someone waits for this flush: its timers hold the process until it is done.
       const timeout = setTimeout(() => finish(false), timeoutMs);
-      timeout.unref();
       const finish = (done: boolean) => {
         clearTimeout(timeout);
         const at = this.idle.indexOf(onIdle);
@@ -131,6 +131,10 @@ export class Exporter {
     }
   }
 
+  private waited(): boolean {
+    return this.closing || this.idle.length > 0;
+  }
+
   private pending(): number {
     return this.queue.length - this.head + this.inFlight;
   }
@@ -145,8 +149,8 @@ export class Exporter {
         else if (!this.stopping.signal.aborted) this.wake(this.queue.length - this.head >= this.batchSize || this.idle.length > 0 || this.closing ? 0 : this.flushIntervalMs);
       });
     }, delayMs);
-    // While closing the process waits for the last sends; otherwise the exporter never keeps it alive.
-    if (!this.closing) this.timer.unref();
+    // While someone flushes or closes, the process waits for the sends; otherwise the exporter never keeps it alive.
+    if (!this.waited()) this.timer.unref();
   }
 
   private async pump(): Promise<void> {
@@ -202,7 +206,7 @@ export class Exporter {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
-      if (!this.closing) timer.unref();
+      if (!this.waited()) timer.unref();
       const signal = this.stopping.signal;
       signal.addEventListener('abort', done, { once: true });
       // close() cuts a backoff short: the last attempts happen now, while the process still waits for them.
