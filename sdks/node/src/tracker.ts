@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { getContext } from './context.js';
+import { getContext, type ContextValues } from './context.js';
 import { describe, report } from './diagnostics.js';
 import type { Exporter } from './export/exporter.js';
 import { newEventId } from './ids.js';
@@ -31,8 +31,8 @@ export class Tracker {
     private readonly sampler: Sampler,
   ) {}
 
-  /** Records `operation`, which ran from `started` to `ended` (performance.now() milliseconds). */
-  record(operation: Operation, usage: Usage | undefined, started: number, ended: number, error?: unknown, estimated = false): void {
+  /** Records `operation`, which ran from `started` to `ended` (performance.now() milliseconds), in `context` (default: the current one). */
+  record(operation: Operation, usage: Usage | undefined, started: number, ended: number, error?: unknown, estimated = false, context?: ContextValues): void {
     try {
       const at = Date.now();
       let cost = operation.costUsd;
@@ -55,7 +55,7 @@ export class Tracker {
       const overhead = performance.now() - ended;
       this.exporter.enqueue({
         id: newEventId(at), timestamp: at, provider: operation.provider, service: this.service, model: operation.model,
-        operation: operation.operation, context: getContext(), attributes: operation.attributes, usage, costUsd: cost,
+        operation: operation.operation, context: context ?? getContext(), attributes: operation.attributes, usage, costUsd: cost,
         rateCardVersion: version, totalMs: execution + overhead, executionMs: execution, overheadMs: overhead, failed,
         errorType: failed ? errorType(error) : undefined, errorMessage: failed ? errorMessage(error) : undefined,
         traceId: span?.traceId, spanId: span?.spanId, sampleRate: rate, usageEstimated: estimated,

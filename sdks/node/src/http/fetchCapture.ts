@@ -26,7 +26,7 @@ export function installFetchCapture(hosts: () => ProviderHosts): void {
     const tracker = state.tracker;
     if (!tracker) return original(input, init);
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    const call: Call = { match, method, path: url.pathname, started: performance.now() };
+    const call: Call = { match, method, path: url.pathname, started: performance.now(), context: getContext() };
     return original(input, init).then(
       (response) => observe(tracker, call, response, init),
       (error) => {

@@ -25,18 +25,23 @@ export function installHttpCapture(hosts: () => ProviderHosts): void {
     if (module[PATCHED]) continue;
     module[PATCHED] = true;
     const defaultPort = name === 'https' ? '443' : '80';
-    for (const method of ['request', 'get'] as const) {
-      const original = module[method];
-      module[method] = function (this: unknown, ...args: unknown[]): ClientRequest {
-        const request: ClientRequest = original.apply(this, args);
-        try {
-          watch(request, hosts(), defaultPort);
-        } catch (e) {
-          report('error', `observing an HTTP request failed: ${describe(e)}`);
-        }
-        return request;
-      };
-    }
+    const original = module.request;
+    const request = function (this: unknown, ...args: unknown[]): ClientRequest {
+      const sent: ClientRequest = original.apply(this, args);
+      try {
+        watch(sent, hosts(), defaultPort);
+      } catch (e) {
+        report('error', `observing an HTTP request failed: ${describe(e)}`);
+      }
+      return sent;
+    };
+    module.request = request;
+    // What Node's own get does, over the wrapped request (Node's get calls its inner request, out of reach).
+    module.get = function get(this: unknown, ...args: unknown[]): ClientRequest {
+      const sent = request.apply(this, args);
+      sent.end();
+      return sent;
+    };
   }
   syncBuiltinESMExports();
 }
@@ -53,7 +58,7 @@ function watch(request: ClientRequest, hosts: ProviderHosts, defaultPort: string
   }
   const tracker = state.tracker;
   if (!tracker) return;
-  const call: Call = { match, method: (request.method ?? 'GET').toUpperCase(), path: request.path ?? '/', started: performance.now() };
+  const call: Call = { match, method: (request.method ?? 'GET').toUpperCase(), path: request.path ?? '/', started: performance.now(), context: getContext() };
   // Listening would change what Node does (an unheard 'response' is dumped, an unheard 'error' throws), so the
   // request's emit is wrapped instead.
   let answered = false;

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { describe, report } from '../diagnostics.js';
+import type { ContextValues } from '../context.js';
 import type { Usage } from '../pricing/usage.js';
 import type { Operation, Tracker } from '../tracker.js';
 import type { ProviderMatch } from './providerHosts.js';
@@ -12,6 +13,8 @@ export interface Call {
   method: string;
   path: string;
   started: number;
+  /** The context the call was made in: bodies end in callbacks that may run outside it. */
+  context: ContextValues;
 }
 
 export function operationOf(call: Call, model?: string): Operation {
@@ -39,7 +42,7 @@ export function serviceUsage(call: Call, status: number, requestBytes: number | 
 
 /** Records a call that is over as soon as its headers arrive (not an LLM body to read), or that failed outright. */
 export function recordCall(tracker: Tracker, call: Call, usage: Usage | undefined, error: unknown): void {
-  tracker.record(operationOf(call), usage, call.started, performance.now(), error);
+  tracker.record(operationOf(call), usage, call.started, performance.now(), error, false, call.context);
 }
 
 export function isEventStream(contentType: string | null | undefined): boolean {
@@ -88,7 +91,7 @@ export class ResponseObserver {
       let usage = this.reader.usage;
       const estimated = !complete || usage === undefined;
       if (usage === undefined && this.reader.textChunks > 0) usage = { outputTokens: this.reader.textChunks };
-      this.tracker.record(operationOf(this.call, this.reader.model), usage, this.call.started, ended, error ?? statusFailure(this.status), estimated && (this.stream || !complete));
+      this.tracker.record(operationOf(this.call, this.reader.model), usage, this.call.started, ended, error ?? statusFailure(this.status), estimated && (this.stream || !complete), this.call.context);
     } catch (e) {
       report('error', `recording a response failed: ${describe(e)}`);
     }
