@@ -42,6 +42,8 @@ class PanopticMiddleware:
 
         def start(status: str, headers: list, exc_info: Any = None) -> Any:
             request.status = _status(status)
+            # Read while the framework still holds its request (Flask clears it when the request ends).
+            request.route = _route(environ)
             return start_response(status, headers, exc_info) if exc_info is not None else start_response(status, headers)
 
         try:
@@ -60,11 +62,12 @@ def _status(line: str) -> int:
 
 
 class _Request:
-    __slots__ = ("environ", "status", "started", "_done")
+    __slots__ = ("environ", "status", "route", "started", "_done")
 
     def __init__(self, environ: dict) -> None:
         self.environ = environ
         self.status = 500
+        self.route: str | None = None
         self.started = perf_counter()
         self._done = False
 
@@ -72,7 +75,7 @@ class _Request:
         if self._done:
             return
         self._done = True
-        record_request(self.environ.get("REQUEST_METHOD", "GET"), _route(self.environ),
+        record_request(self.environ.get("REQUEST_METHOD", "GET"), self.route or _route(self.environ),
                        self.status if error is None else 500, self.started, error)
 
 
