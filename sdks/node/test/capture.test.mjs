@@ -196,3 +196,37 @@ test('httpModule_OwnService_GetsBaggageHeader', async () => {
     await own.close();
   }
 });
+
+test('anthropicClient_StreamWithCacheTokens_CapturedAndPriced', async () => {
+  const { default: Anthropic } = await import('@anthropic-ai/sdk');
+  const events = [
+    ['message_start', { type: 'message_start', message: { id: 'm1', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [], stop_reason: null, usage: { input_tokens: 12, cache_read_input_tokens: 1000, cache_creation_input_tokens: 200, output_tokens: 1 } } }],
+    ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
+    ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi there' } }],
+    ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+    ['message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 25 } }],
+    ['message_stop', { type: 'message_stop' }],
+  ];
+  const body = events.map(([name, data]) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`).join('');
+  const server = await listen(async (request, response) => {
+    await readBody(request);
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.end(body);
+  });
+  try {
+    const transport = await start({ fake: server, provider: 'anthropic' });
+    const anthropic = new Anthropic({ apiKey: 'sk-ant-test', baseURL: server.url, maxRetries: 0 });
+    const stream = await withContext({ tenantId: 'acme' }, () => anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }], stream: true }));
+    let text = '';
+    for await (const event of stream) if (event.type === 'content_block_delta') text += event.delta.text;
+    assert.equal(text, 'Hi there');
+    const [event] = await sentEvents(transport);
+    assert.equal(event.provider, 'anthropic');
+    assert.equal(event.tenant_id, 'acme');
+    assert.deepEqual(event.usage, { input_tokens: 1212, output_tokens: 25, cached_input_tokens: 1000 });
+    // claude-haiku-4-5: 1.00 input, 0.10 cached, 5.00 output per million; cache writes priced as input.
+    assert.equal(event.cost.amount, (212 * 1 + 1000 * 0.1 + 25 * 5) / 1e6);
+  } finally {
+    await server.close();
+  }
+});
