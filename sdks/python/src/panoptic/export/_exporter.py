@@ -131,12 +131,12 @@ class Exporter:
                 while queue and len(batch) < self._batch_size:
                     batch.append(queue.popleft())
                 self._in_flight = len(batch)
-            if batch:
-                self._send(batch)
+            if batch and self._send(batch):
                 with self._lock:
                     self._in_flight = 0
 
-    def _send(self, batch: list[CostEvent]) -> None:
+    def _send(self, batch: list[CostEvent]) -> bool:
+        """Sends until sent or failed for good (True), or until the exporter stops mid-retry (False: still in flight)."""
         delay = self._retry_delay
         attempt = 0
         while True:
@@ -148,11 +148,11 @@ class Exporter:
                 self._sent += len(batch)
                 if attempt:
                     log.info("panoptic: sending recovered after %d retries", attempt)
-                return
+                return True
             if not result.retry:
                 self._failed += len(batch)
                 log.error("panoptic: sending %d events failed for good (%s); they are dropped", len(batch), result.error)
-                return
+                return True
             wait = result.retry_after if result.retry_after else delay * (0.8 + self._jitter() * 0.4)
             attempt += 1
             self._retries += 1
@@ -160,7 +160,7 @@ class Exporter:
             (log.warning if attempt == 1 else log.debug)(
                 "panoptic: sending %d events failed (%s); retrying in %.0f ms", len(batch), result.error, wait * 1000)
             if self._stop.wait(wait):
-                return
+                return False
             delay = min(delay * 2, self._max_retry_delay)
 
 
