@@ -69,7 +69,7 @@ export class ProviderHosts {
     return provider ? { provider, isLlm: LLM_PROVIDERS.has(provider) } : undefined;
   }
 
-  /** Whether any host could match (false makes capture a no-op for unknown hosts without parsing anything). */
+  /** The provider for a URL (IPv6 literals without their brackets). */
   matchUrl(url: URL): ProviderMatch | undefined {
     return this.match(url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname, url.port);
   }
