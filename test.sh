@@ -41,5 +41,5 @@ for trx in "$results"/*.trx; do
   nx=$(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$counters")
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + nx))
 done
-echo "$passed passed, $failed failed, $skipped skipped"
+printf "\n%s passed, %s failed, %s skipped\n" "$passed" "$failed" "$skipped"
 exit $status
