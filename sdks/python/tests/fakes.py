@@ -44,6 +44,28 @@ ANTHROPIC_SSE = [
 ]
 
 
+class _QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 (keep-alive, as providers answer) and no request log on stderr."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def _serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """Serves ``handler`` on a free loopback port from a daemon thread."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _stop(server: ThreadingHTTPServer) -> None:
+    server.shutdown()
+    server.server_close()
+
+
 class FakeProvider:
     """Routes: POST /v1/chat/completions (JSON, or SSE when the body asks to stream), /v1/messages (Anthropic SSE),
     /gzip (gzip JSON), /malformed-json, /malformed-sse, /huge-json, /huge-line, /rate-limited (429), /hold
@@ -54,12 +76,7 @@ class FakeProvider:
         self.requests: list[dict[str, Any]] = []
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(_QuietHandler):
             def do_GET(self) -> None:
                 self.do_POST()
 
@@ -69,17 +86,14 @@ class FakeProvider:
                 provider.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
                 provider.route(self, body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _serve(Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.host = f"127.0.0.1:{self.port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
         self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
+        _stop(self.server)
 
     @staticmethod
     def send_json(h: BaseHTTPRequestHandler, status: int, data: bytes, headers: dict[str, str] | None = None) -> None:
@@ -148,12 +162,7 @@ class ScriptedIngest:
         self.headers: list[dict[str, str]] = []
         ingest = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
+        class Handler(_QuietHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
                 ingest.bodies.append(json.loads(body))
@@ -167,17 +176,14 @@ class ScriptedIngest:
                 self.end_headers()
                 self.wfile.write(b"{}")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
+        self.server = _serve(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def ids(self) -> list[list[str]]:
         return [[e["id"] for e in body.get("events", [])] for body in self.bodies]
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        _stop(self.server)
 
 
 class Collect:

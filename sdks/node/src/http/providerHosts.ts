@@ -4,13 +4,14 @@ export interface ProviderMatch {
   isLlm: boolean;
 }
 
-// The same table as the .NET SDK's ProviderHosts (src/Panoptic.Sdk/Http/ProviderHosts.cs).
-const LLM_PROVIDERS = new Set([
+// The same table as the .NET SDK's ProviderHosts (src/Panoptic.Sdk/Http/ProviderHosts.cs), kept by hand; exported (not
+// from the package) for test/providerHosts.test.mjs, which fails when the two differ.
+export const LLM_PROVIDERS: ReadonlySet<string> = new Set([
   'openai', 'azure_openai', 'anthropic', 'gemini', 'vertex_ai', 'mistral', 'groq', 'openrouter', 'deepseek', 'together',
   'cohere', 'xai', 'perplexity', 'fireworks',
 ]);
 
-const EXACT = new Map<string, string>([
+export const EXACT: ReadonlyMap<string, string> = new Map([
   ['api.openai.com', 'openai'],
   ['api.anthropic.com', 'anthropic'],
   ['generativelanguage.googleapis.com', 'gemini'],
@@ -36,7 +37,7 @@ const EXACT = new Map<string, string>([
   ['storage.googleapis.com', 'gcs'],
 ]);
 
-const SUFFIXES: [string, string][] = [
+export const SUFFIXES: readonly (readonly [string, string])[] = [
   ['.openai.azure.com', 'azure_openai'],
   ['.cognitiveservices.azure.com', 'azure_openai'],
   ['-aiplatform.googleapis.com', 'vertex_ai'],

@@ -1,6 +1,4 @@
-import { describe, report } from '../diagnostics.js';
-import { state } from '../state.js';
-import { requestRecorder, resolveRequestContext, type MiddlewareOptions } from './requestContext.js';
+import { requestRecorder, runInRequestContext, type MiddlewareOptions } from './requestContext.js';
 
 /** The parts of an Express (or Connect) request and response the middleware reads. */
 export interface ExpressLikeRequest {
@@ -22,31 +20,14 @@ export interface ExpressLikeResponse {
  */
 export function panopticExpress<Req extends ExpressLikeRequest = ExpressLikeRequest>(options: MiddlewareOptions<Req> = {}) {
   return function panoptic(request: Req, response: ExpressLikeResponse, next: (error?: unknown) => void): void {
-    let called = false;
-    const proceed = () => {
-      if (!called) {
-        called = true;
-        next();
+    runInRequestContext(request, request.headers.baggage, options, 'the Express middleware', (values) => {
+      const record = requestRecorder(options, values);
+      if (record) {
+        const end = () => record(request.method ?? 'GET', routeOf(request), response.statusCode);
+        response.once('finish', end);
+        response.once('close', end);
       }
-    };
-    try {
-      resolveRequestContext(request, request.headers.baggage, options, (values) => {
-        try {
-          const record = requestRecorder(options, values);
-          if (record) {
-            const end = () => record(request.method ?? 'GET', routeOf(request), response.statusCode);
-            response.once('finish', end);
-            response.once('close', end);
-          }
-        } catch (e) {
-          report('error', `recording the request failed: ${describe(e)}`);
-        }
-        state.context.run(values, proceed);
-      });
-    } catch (e) {
-      report('error', `the Express middleware failed: ${describe(e)}`);
-      proceed();
-    }
+    }, next);
   };
 }
 

@@ -1,6 +1,5 @@
 import { describe, report } from '../diagnostics.js';
-import { state } from '../state.js';
-import { requestRecorder, resolveRequestContext, type MiddlewareOptions } from './requestContext.js';
+import { requestRecorder, runInRequestContext, type MiddlewareOptions } from './requestContext.js';
 
 /** The parts of a Fastify instance, request and reply the plugin uses. */
 export interface FastifyLikeRequest {
@@ -22,27 +21,9 @@ const RECORDER = Symbol('panoptic.recorder');
  */
 export function panopticFastify(fastify: FastifyLike, options: MiddlewareOptions<FastifyLikeRequest>, done: (error?: Error) => void): void {
   fastify.addHook('onRequest', (request: FastifyLikeRequest & { [RECORDER]?: unknown }, _reply, next) => {
-    let called = false;
-    const proceed = () => {
-      if (!called) {
-        called = true;
-        next();
-      }
-    };
-    try {
-      resolveRequestContext(request, request.headers.baggage, options ?? {}, (values) => {
-        try {
-          request[RECORDER] = requestRecorder(options ?? {}, values);
-        } catch (e) {
-          report('error', `recording the request failed: ${describe(e)}`);
-        }
-        // The rest of the request's hooks and its handler run inside this call, so they see the context.
-        state.context.run(values, proceed);
-      });
-    } catch (e) {
-      report('error', `the Fastify hook failed: ${describe(e)}`);
-      proceed();
-    }
+    runInRequestContext(request, request.headers.baggage, options ?? {}, 'the Fastify hook', (values) => {
+      request[RECORDER] = requestRecorder(options ?? {}, values);
+    }, next);
   });
   fastify.addHook('onResponse', (request: FastifyLikeRequest & { [RECORDER]?: (m: string, r: string | undefined, s: number) => void }, reply: { statusCode: number }, next) => {
     try {

@@ -49,6 +49,35 @@ export function resolveRequestContext<Req>(request: Req, baggage: string | strin
   next(mergeContext(values, resolved as Values));
 }
 
+/**
+ * What the Express middleware and the Fastify hook share: resolves the request's context, hands it to `prepare` (which
+ * sets up the recording; its failure is reported, never thrown), then calls `next` once, inside the context. When
+ * anything else fails it is reported as `who` failing, and `next` still runs.
+ */
+export function runInRequestContext<Req>(request: Req, baggage: string | string[] | undefined | null, options: MiddlewareOptions<Req>, who: string, prepare: (values: ContextValues) => void, next: () => void): void {
+  let called = false;
+  const proceed = () => {
+    if (!called) {
+      called = true;
+      next();
+    }
+  };
+  try {
+    resolveRequestContext(request, baggage, options, (values) => {
+      try {
+        prepare(values);
+      } catch (e) {
+        report('error', `recording the request failed: ${describe(e)}`);
+      }
+      // The rest of the request (Express's next middleware, Fastify's hooks and handler) runs inside this call.
+      state.context.run(values, proceed);
+    });
+  } catch (e) {
+    report('error', `${who} failed: ${describe(e)}`);
+    proceed();
+  }
+}
+
 /** Starts timing a request; the returned function records it (once) with its route and status. */
 export function requestRecorder(options: MiddlewareOptions<any>, values: ContextValues): ((method: string, route: string | undefined, status: number, error?: unknown) => void) | undefined {
   const tracker: Tracker | undefined = state.tracker;

@@ -111,36 +111,51 @@ class wrap:
         except Exception as e:  # a usage callback that fails costs the usage, never the call
             log.error("panoptic: reading usage failed: %s: %s", type(e).__name__, e)
 
+    def _call(self) -> _Call:
+        return _Call(self, self._begin())
+
     def __call__(self, fn: F) -> F:
         if inspect.iscoroutinefunction(fn):
             @functools.wraps(fn)
             async def run_async(*args: Any, **kwargs: Any) -> Any:
                 if _tracker.current is None:
                     return await fn(*args, **kwargs)
-                op = self._begin()
-                try:
-                    result = await fn(*args, **kwargs)
-                except BaseException as e:
-                    op._finish(e)
-                    raise
-                ended = perf_counter()
-                self._read_usage(op, result)
-                op._finish(None, ended)
-                return result
+                with self._call() as call:
+                    return call.returned(await fn(*args, **kwargs))
             return run_async  # type: ignore[return-value]
 
         @functools.wraps(fn)
         def run(*args: Any, **kwargs: Any) -> Any:
             if _tracker.current is None:
                 return fn(*args, **kwargs)
-            op = self._begin()
-            try:
-                result = fn(*args, **kwargs)
-            except BaseException as e:
-                op._finish(e)
-                raise
-            ended = perf_counter()
-            self._read_usage(op, result)
-            op._finish(None, ended)
-            return result
+            with self._call() as call:
+                return call.returned(fn(*args, **kwargs))
         return run  # type: ignore[return-value]
+
+
+class _Call:
+    """One call of a decorated function, sync or async: recorded failed when it raises, else with the usage
+    ``usage_of`` reads from what it returned (the time taken stops before reading it)."""
+
+    __slots__ = ("_wrap", "_op", "_ended", "_result")
+
+    def __init__(self, wrap: wrap, op: Operation) -> None:
+        self._wrap = wrap
+        self._op = op
+        self._ended: float | None = None
+        self._result: Any = None
+
+    def __enter__(self) -> _Call:
+        return self
+
+    def returned(self, result: Any) -> Any:
+        self._ended = perf_counter()
+        self._result = result
+        return result
+
+    def __exit__(self, kind: type | None, error: BaseException | None, tb: object) -> None:
+        if error is not None:
+            self._op._finish(error)
+            return
+        self._wrap._read_usage(self._op, self._result)
+        self._op._finish(None, self._ended)

@@ -6,15 +6,13 @@ counts a span once by its trace and span id)."""
 
 from __future__ import annotations
 
-import http.client
 import os
-import urllib.error
-import urllib.request
+import urllib.parse
 from typing import Any, Mapping, Sequence
 
 from .._event import CostEvent
 from ._server import USER_AGENT
-from ._transport import OK, SendResult, dumps, permanent, retry_after_seconds, retryable
+from ._transport import SendResult, dumps, post
 
 
 def default_endpoint() -> str:
@@ -32,7 +30,7 @@ def headers_from_env() -> dict[str, str]:
     for entry in (os.environ.get("OTEL_EXPORTER_OTLP_TRACES_HEADERS") or os.environ.get("OTEL_EXPORTER_OTLP_HEADERS") or "").split(","):
         key, equals, value = entry.partition("=")
         if equals and key.strip():
-            headers[key.strip()] = urllib.request.unquote(value.strip())
+            headers[key.strip()] = urllib.parse.unquote(value.strip())
     return headers
 
 
@@ -50,21 +48,7 @@ class OtlpTransport:
 
     def send(self, batch: Sequence[CostEvent]) -> SendResult:
         body = dumps(self.request(batch)).encode()
-        request = urllib.request.Request(self._url, data=body, method="POST", headers=self._headers)
-        try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
-                response.read()
-            return OK
-        except urllib.error.HTTPError as e:
-            status = e.code
-            after = retry_after_seconds(e.headers.get("Retry-After") if e.headers else None)
-            e.close()
-            if status == 429 or status >= 500:
-                return retryable(f"the OTLP endpoint answered {status}", after)
-            return permanent(f"the OTLP endpoint answered {status}")
-        except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
-            reason = getattr(e, "reason", None) or e
-            return retryable(f"the OTLP endpoint is unreachable: {type(e).__name__}: {reason}")
+        return post(self._url, body, self._headers, self._timeout, "the OTLP endpoint")
 
     def request(self, batch: Sequence[CostEvent]) -> dict[str, Any]:
         """The ExportTraceServiceRequest in OTLP/JSON."""

@@ -4,15 +4,15 @@ with Retry-After honoured; other 4xx (a wrong key) fail the batch for good. The 
 
 from __future__ import annotations
 
-import http.client
-import urllib.error
-import urllib.request
 from typing import Sequence
 
 from .._event import CostEvent
-from ._transport import OK, SendResult, dumps, permanent, retry_after_seconds, retryable
+from ._transport import SendResult, dumps, post
 
 USER_AGENT = "panoptic-sdk-python/0.1.0"
+# 422: the server stored the valid events and rejected the others one by one; sending the batch again would not help.
+_ACCEPTED = frozenset({422})
+_HINTS = {401: " (check PANOPTIC_API_KEY)", 403: " (check PANOPTIC_API_KEY)"}
 
 
 class ServerTransport:
@@ -26,24 +26,7 @@ class ServerTransport:
 
     def send(self, batch: Sequence[CostEvent]) -> SendResult:
         body = ('{"events":[' + ",".join(dumps(e.to_json()) for e in batch) + "]}").encode()
-        request = urllib.request.Request(self._url, data=body, method="POST", headers=self._headers)
-        try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
-                response.read()
-            return OK
-        except urllib.error.HTTPError as e:
-            status = e.code
-            after = retry_after_seconds(e.headers.get("Retry-After") if e.headers else None)
-            e.close()
-            if status == 422:
-                return OK
-            if status == 429 or status >= 500:
-                return retryable(f"the server answered {status}", after)
-            hint = " (check PANOPTIC_API_KEY)" if status in (401, 403) else ""
-            return permanent(f"the server answered {status}{hint}")
-        except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
-            reason = getattr(e, "reason", None) or e
-            return retryable(f"the server is unreachable: {type(e).__name__}: {reason}")
+        return post(self._url, body, self._headers, self._timeout, "the server", _ACCEPTED, _HINTS)
 
     def close(self) -> None:
         pass

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import math
-from typing import Any, NamedTuple, Protocol, Sequence
+import urllib.error
+import urllib.request
+from typing import Any, Mapping, NamedTuple, Protocol, Sequence
 
 from .._event import CostEvent
 
@@ -76,3 +79,27 @@ def retry_after_seconds(value: str | None) -> float | None:
     if not math.isfinite(seconds) or seconds <= 0:
         return None
     return min(seconds, 300.0)
+
+
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float, peer: str,
+         accepted: frozenset[int] = frozenset(), hints: Mapping[int, str] | None = None) -> SendResult:
+    """POSTs ``body`` and reads the answer as a send result: 2xx and the ``accepted`` statuses are sent; 429, 5xx and
+    network errors are retried (Retry-After honoured); any other status fails for good, with its ``hints`` entry
+    appended. Errors name ``peer`` ("the server"), never the URL or a header."""
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+        return OK
+    except urllib.error.HTTPError as e:
+        status = e.code
+        after = retry_after_seconds(e.headers.get("Retry-After") if e.headers else None)
+        e.close()
+        if status in accepted:
+            return OK
+        if status == 429 or status >= 500:
+            return retryable(f"{peer} answered {status}", after)
+        return permanent(f"{peer} answered {status}{(hints or {}).get(status, '')}")
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
+        reason = getattr(e, "reason", None) or e
+        return retryable(f"{peer} is unreachable: {type(e).__name__}: {reason}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, MutableMapping
 
 from .. import _tracker
 from .._context import _current, to_baggage_header
@@ -19,6 +19,21 @@ def configure_hosts(custom: Mapping[str, str] | None) -> None:
 
 def match(scheme: str, host: str | None, port: int | None) -> ProviderMatch | None:
     return hosts.match(scheme, host, port)
+
+
+def provider_for(scheme: str, host: str | None, port: int | None,
+                 headers: MutableMapping[str, str]) -> tuple[ProviderMatch, _tracker.Tracker] | None:
+    """The provider a request goes to, with the tracker that records it; or None, after adding a baggage header
+    (unless it has one) when the request goes to the application's own services."""
+    found = match(scheme, host, port)
+    if found is None:
+        if "baggage" not in headers:
+            header = baggage()
+            if header:
+                headers["baggage"] = header
+        return None
+    current = tracker()
+    return (found, current) if current is not None else None
 
 
 def baggage() -> str:

@@ -23,18 +23,10 @@ class _ObservedStream(httpx.SyncByteStream):
         weakref.finalize(self, observer.finish, False).atexit = False
 
     def __iter__(self) -> Iterator[bytes]:
-        observer = self._observer
-        try:
+        with self._observer as observer:
             for chunk in self._inner:
                 observer.saw(chunk)
                 yield chunk
-        except GeneratorExit:
-            observer.finish(False)
-            raise
-        except BaseException as e:
-            observer.finish(False, e)
-            raise
-        observer.finish(True)
 
     def close(self) -> None:
         self._observer.finish(False)
@@ -50,18 +42,10 @@ class _ObservedAsyncStream(httpx.AsyncByteStream):
         weakref.finalize(self, observer.finish, False).atexit = False
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        observer = self._observer
-        try:
+        with self._observer as observer:
             async for chunk in self._inner:
                 observer.saw(chunk)
                 yield chunk
-        except GeneratorExit:
-            observer.finish(False)
-            raise
-        except BaseException as e:
-            observer.finish(False, e)
-            raise
-        observer.finish(True)
 
     async def aclose(self) -> None:
         self._observer.finish(False)
@@ -77,15 +61,7 @@ def _before(request: httpx.Request) -> Any:
         return None  # already seen by an outer Panoptic transport
     extensions["panoptic"] = True
     url = request.url
-    match = _capture.match(url.scheme, url.host, url.port)
-    if match is None:
-        if "baggage" not in request.headers:
-            header = _capture.baggage()
-            if header:
-                request.headers["baggage"] = header
-        return None
-    tracker = _capture.tracker()
-    return (match, tracker) if tracker is not None else None
+    return _capture.provider_for(url.scheme, url.host, url.port, request.headers)
 
 
 def _observe(request: httpx.Request, response: httpx.Response, found: Any, started: float, asynchronous: bool) -> None:

@@ -177,6 +177,19 @@ class ResponseObserver:
         except Exception as e:
             self._fail_reading(e)
 
+    def __enter__(self) -> ResponseObserver:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
+        """Ends a read of the body inside ``with observer:``: complete when the block ends, abandoned when the reader
+        closes it early (GeneratorExit), failed when it raises."""
+        if kind is None:
+            self.finish(True)
+        elif issubclass(kind, GeneratorExit):
+            self.finish(False)
+        else:
+            self.finish(False, error)
+
     def finish(self, complete: bool, error: BaseException | None = None) -> None:
         """The body ended (``complete``), failed with ``error``, or was abandoned. Only the first call counts."""
         ended = perf_counter()

@@ -48,19 +48,11 @@ class _ObservedRaw:
         return bool(self._raw.decode_content if decode_content is None else decode_content)
 
     def stream(self, amt: int | None = 2 ** 16, decode_content: bool | None = None) -> Iterator[bytes]:
-        observer = self._observer
         decoded = self._decodes(decode_content)
-        try:
+        with self._observer:
             for chunk in self._raw.stream(amt, decode_content=decode_content):
                 self._see(chunk, decoded)
                 yield chunk
-        except GeneratorExit:
-            observer.finish(False)
-            raise
-        except BaseException as e:
-            observer.finish(False, e)
-            raise
-        observer.finish(True)
 
     def read(self, amt: int | None = None, decode_content: bool | None = None, *args: Any, **kwargs: Any) -> bytes:
         try:
@@ -85,16 +77,10 @@ class _ObservedRaw:
 
 def _record(adapter_send: Any, adapter: Any, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
     parts = urlsplit(request.url or "")
-    match = _capture.match(parts.scheme, parts.hostname, parts.port)
-    if match is None:
-        if "baggage" not in request.headers:
-            header = _capture.baggage()
-            if header:
-                request.headers["baggage"] = header
+    found = _capture.provider_for(parts.scheme, parts.hostname, parts.port, request.headers)
+    if found is None:
         return adapter_send(adapter, request, *args, **kwargs)
-    tracker = _capture.tracker()
-    if tracker is None:
-        return adapter_send(adapter, request, *args, **kwargs)
+    match, tracker = found
     method = (request.method or "GET").upper()
     name = route(method, parts.path or "/")
     model = model_in_path(parts.path)

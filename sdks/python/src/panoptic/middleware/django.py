@@ -43,36 +43,12 @@ class PanopticMiddleware:
     def __call__(self, request: Any) -> Any:
         if self._async:
             return self._acall(request)
-        tokens = self._begin(request)
-        try:
-            if not self.record_requests or _tracker.current is None:
-                return self.get_response(request)
-            started = perf_counter()
-            try:
-                response = self.get_response(request)
-            except BaseException as e:
-                record_request(request.method, _route(request), 500, started, e)
-                raise
-            record_request(request.method, _route(request), response.status_code, started, None)
-            return response
-        finally:
-            self._end(tokens)
+        with _Handling(self, request) as handling:
+            return handling.answered(self.get_response(request))
 
     async def _acall(self, request: Any) -> Any:
-        tokens = self._begin(request)
-        try:
-            if not self.record_requests or _tracker.current is None:
-                return await self.get_response(request)
-            started = perf_counter()
-            try:
-                response = await self.get_response(request)
-            except BaseException as e:
-                record_request(request.method, _route(request), 500, started, e)
-                raise
-            record_request(request.method, _route(request), response.status_code, started, None)
-            return response
-        finally:
-            self._end(tokens)
+        with _Handling(self, request) as handling:
+            return handling.answered(await self.get_response(request))
 
     def _begin(self, request: Any) -> tuple[Any, Any]:
         meta = request.META
@@ -86,6 +62,38 @@ class PanopticMiddleware:
     def _end(tokens: tuple[Any, Any]) -> None:
         _incoming.reset(tokens[1])
         _current.reset(tokens[0])
+
+
+class _Handling:
+    """One request, sync or async, inside ``with``: it runs in its context and, when requests are recorded, is recorded
+    at the end with the status it answered, or as a 500 when it raised (still inside its context)."""
+
+    __slots__ = ("_middleware", "_request", "_tokens", "_started", "_status")
+
+    def __init__(self, middleware: PanopticMiddleware, request: Any) -> None:
+        self._middleware = middleware
+        self._request = request
+        self._started: float | None = None
+        self._status = 500
+
+    def __enter__(self) -> _Handling:
+        self._tokens = self._middleware._begin(self._request)
+        if self._middleware.record_requests and _tracker.current is not None:
+            self._started = perf_counter()
+        return self
+
+    def answered(self, response: Any) -> Any:
+        if self._started is not None:
+            self._status = response.status_code
+        return response
+
+    def __exit__(self, kind: type | None, error: BaseException | None, tb: object) -> None:
+        try:
+            if self._started is not None:
+                request = self._request
+                record_request(request.method, _route(request), self._status if error is None else 500, self._started, error)
+        finally:
+            self._middleware._end(self._tokens)
 
 
 def _route(request: Any) -> str | None:
