@@ -110,5 +110,5 @@ internal sealed class CostSourceHttp(IHttpClientFactory clients, CostSourceDelay
 
     public static string Unix(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
-    public static string Rfc3339(DateOnly day) => day.ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture);
+    public static string Rfc3339(DateOnly day) => day.ToString("yyyy-MM-dd'T00:00:00Z'", CultureInfo.InvariantCulture);
 }
