@@ -7,7 +7,7 @@ namespace Panoptic.Server.CostSources;
 /// bill covers (<see cref="ProviderView.ComparedDays"/>), with the difference and its share of the bill, per model and
 /// per day. A day the bill does not cover yet shows its recorded spend with billed null.
 /// </summary>
-internal sealed record ReconciliationReport(DateOnly From, DateOnly To, IReadOnlyList<ReconciliationReport.ProviderView> Providers, ReconciliationReport.Figures Total)
+public sealed record ReconciliationReport(DateOnly From, DateOnly To, IReadOnlyList<ReconciliationReport.ProviderView> Providers, ReconciliationReport.Figures Total)
 {
     /// <summary>Billed, recorded, billed minus recorded, and that difference's share of the bill (null when nothing was billed).</summary>
     public sealed record Figures(decimal? BilledUsd, decimal RecordedUsd, decimal? DifferenceUsd, double? DifferenceShare)
@@ -23,7 +23,7 @@ internal sealed record ReconciliationReport(DateOnly From, DateOnly To, IReadOnl
     public sealed record ProviderView(string Provider, IReadOnlyList<string> Sources, int ComparedDays, DateOnly? ComparedThrough, Figures Figures, string Summary,
         IReadOnlyList<ModelView> Models, IReadOnlyList<DayView> Days);
 
-    public static ReconciliationReport Of(ReconciliationData data, string? provider, DateOnly today)
+    internal static ReconciliationReport Of(ReconciliationData data, string? provider, DateOnly today)
     {
         var views = new List<ProviderView>();
         long billedTotal = 0, recordedTotal = 0;
@@ -52,7 +52,7 @@ internal sealed record ReconciliationReport(DateOnly From, DateOnly To, IReadOnl
     }
 
     /// <summary>"OpenAI billed $412.10 this month; Panoptic saw $371.60: $40.50 (9.8 %) unattributed."</summary>
-    public static string Summary(string provider, SortedSet<DateOnly> compared, Figures figures, ReconciliationData data, DateOnly today)
+    internal static string Summary(string provider, SortedSet<DateOnly> compared, Figures figures, ReconciliationData data, DateOnly today)
     {
         var name = Display(provider);
         if (compared.Count == 0 || figures.BilledUsd is not { } billed) return $"{name} has billed nothing for these days yet.";
