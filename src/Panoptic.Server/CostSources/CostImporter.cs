@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Panoptic.Server.Gateway;
 using Panoptic.Storage;
 using Panoptic.Storage.CostSources;
@@ -57,6 +58,11 @@ internal sealed partial class CostImporter(PanopticStore store, KeyVault vault, 
         catch (CostSourceException e)
         {
             error = e.Message;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException)
+        {
+            // The provider answered 200 in a shape the connector does not read; what earlier pages stored stays.
+            error = $"{source.Kind} answered in a shape Panoptic does not read ({e.GetType().Name}); the source stays as last imported";
         }
         catch (CryptographicException)
         {
