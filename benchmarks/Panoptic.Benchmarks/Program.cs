@@ -26,6 +26,11 @@ if (args is ["gateway-load", ..])
     await GatewayLoad.RunAsync(args);
     return;
 }
+if (args is ["cost-import", ..])
+{
+    await CostImportLoad.RunAsync(args);
+    return;
+}
 if (args is ["sdk-outage", ..])
 {
     await SdkOutage.RunAsync(args);

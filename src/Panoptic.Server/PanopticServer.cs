@@ -6,6 +6,7 @@ using Panoptic.Server.Accounts;
 using Panoptic.Server.Alerts;
 using Panoptic.Server.Budgets;
 using Panoptic.Server.Costs;
+using Panoptic.Server.CostSources;
 using Panoptic.Server.Graph;
 using Panoptic.Server.Ingestion;
 using Panoptic.Server.Metrics;
@@ -72,6 +73,7 @@ public static class PanopticServer
         services.AddHttpClient(Gateway.GatewayProxy.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All });
         services.AddHttpClient(AlertDelivery.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddCostSources();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -116,6 +118,8 @@ public static class PanopticServer
         app.MapRegistries();
         app.MapBudgets();
         app.MapAlerts();
+        app.MapCostSources();
+        app.MapReconciliation();
         Gateway.GatewayAdminEndpoints.MapGatewayAdmin(app);
         Gateway.GatewayEndpoints.MapGateway(app);
         Dashboard.DashboardEndpoints.MapDashboard(app);

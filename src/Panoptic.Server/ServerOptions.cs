@@ -53,6 +53,9 @@ public sealed class ServerOptions
     /// <summary>Most probes one server checks at once.</summary>
     public int MaxProbesInFlight { get; set; } = 32;
 
+    /// <summary>How often the cost-source scheduler looks for sources due to sync (each has its own interval, hourly by default).</summary>
+    public TimeSpan CostSyncTick { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How far in the future an event's timestamp may be (clock skew), before it is rejected.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -114,6 +117,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.GraphMaxPending < 1) problems.Add("Panoptic:GraphMaxPending must be at least 1");
         if (options.GraphFlushInterval < TimeSpan.FromMilliseconds(100)) problems.Add("Panoptic:GraphFlushInterval must be at least 100 ms");
         if (options.ProbeTick < TimeSpan.FromMilliseconds(100)) problems.Add("Panoptic:ProbeTick must be at least 100 ms");
+        if (options.CostSyncTick < TimeSpan.FromSeconds(1)) problems.Add("Panoptic:CostSyncTick must be at least one second");
         if (options.MaxProbesInFlight < 1) problems.Add("Panoptic:MaxProbesInFlight must be at least 1");
         if (options.MaxTraceExportsInFlight < 1) problems.Add("Panoptic:MaxTraceExportsInFlight must be at least 1");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

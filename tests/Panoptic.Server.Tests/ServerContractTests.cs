@@ -26,13 +26,15 @@ public abstract partial class ServerContractTests : IAsyncLifetime
     {
         foreach (var server in _servers) await server.DisposeAsync();
         foreach (var upstream in _upstreams) await upstream.DisposeAsync();
+        foreach (var fake in _costFakes) await fake.DisposeAsync();
         await CleanUpAsync();
         if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
     }
 
-    protected async Task<RunningServer> StartAsync(FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null)
+    protected async Task<RunningServer> StartAsync(FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var server = await RunningServer.StartAsync(await DatabaseAsync(), DataDirectory, time, settings);
+        var server = await RunningServer.StartAsync(await DatabaseAsync(), DataDirectory, time, settings, services: services);
         _servers.Add(server);
         return server;
     }

@@ -7,7 +7,7 @@ namespace Panoptic.Storage.Tests;
 /// What every store must do, run once per backend (SqliteStoreTests, PostgresStoreTests). A test gets a fresh,
 /// empty database from <see cref="CreateStoreAsync"/>.
 /// </summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 9, 30, 0, TimeSpan.Zero);
     private readonly List<PanopticStore> _stores = [];

@@ -33,8 +33,9 @@ public sealed class RunningServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="urls">Where to listen; a free loopback port by default (a test restarting a server passes the old address).</param>
+    /// <param name="services">Replaces services after the composition root registered them (a test's fake of the world outside).</param>
     public static async Task<RunningServer> StartAsync(string? database, string dataDirectory, FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null,
-        string urls = "http://127.0.0.1:0")
+        string urls = "http://127.0.0.1:0", Action<IServiceCollection>? services = null)
     {
         var builder = PanopticServer.CreateBuilder(["--urls", urls]);
         var config = new Dictionary<string, string?>
@@ -46,11 +47,13 @@ public sealed class RunningServer : IAsyncDisposable
             // Tests run the alert evaluator and delivery, and the probes, themselves, at the moments they choose.
             ["Panoptic:AlertInterval"] = "1.00:00:00",
             ["Panoptic:ProbeTick"] = "1.00:00:00",
+            ["Panoptic:CostSyncTick"] = "1.00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
         builder.Configuration.AddInMemoryCollection(config);
         var clock = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 9, 30, 0, TimeSpan.Zero));
         builder.Services.AddSingleton<TimeProvider>(clock);
+        services?.Invoke(builder.Services);
         var logs = new CapturedLogs();
         builder.Logging.AddProvider(logs);
         var app = PanopticServer.Build(builder);

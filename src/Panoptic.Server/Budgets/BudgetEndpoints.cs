@@ -16,7 +16,11 @@ internal static class BudgetEndpoints
 
     public sealed record BudgetView(string Id, string Name, string Scope, string ScopeValue, string Period, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd,
         double Amount, string Unit, decimal Spent, double PercentUsed, ProjectionView Projection, bool ProjectedOverspend, IReadOnlyList<int> Thresholds,
-        IReadOnlyList<int> ThresholdsCrossed);
+        IReadOnlyList<int> ThresholdsCrossed)
+    {
+        /// <summary>What the spend is read from: "recorded" (the ledger) or "billed" (a cost source's figures where one covers the day, the ledger elsewhere).</summary>
+        public string Basis { get; init; } = "recorded";
+    }
 
     public static void MapBudgets(this IEndpointRouteBuilder app)
     {
@@ -84,13 +88,22 @@ internal static class BudgetEndpoints
         var daily = rows.ToDictionary(r => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(r.Bucket).UtcDateTime),
             r => budget.IsUsd ? r.CostNanos / 1_000_000_000m : (decimal)r.Units);
         var firstDataDay = rows.Where(r => r.Events > 0).Select(r => (DateOnly?)DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(r.Bucket).UtcDateTime)).Min();
+        // Behind the workspace's budgets_use_billed setting: dollars of the workspace or a provider come from the bill where a source covers the day.
+        var billed = budget.IsUsd && budget.Scope is "workspace" or "provider" && (await store.ReconciliationSettingsAsync(workspaceId, cancellationToken)).BudgetsUseBilled;
+        if (billed)
+        {
+            var data = await CostSources.ReconciliationData.LoadAsync(store, workspaceId, DateOnly.FromDateTime(historyStart.UtcDateTime), today.AddDays(1), today, cancellationToken);
+            daily = data.Daily(budget.Scope == "provider" ? budget.ScopeValue : null);
+            var firstBilled = daily.Where(d => d.Value != 0).Select(d => (DateOnly?)d.Key).Min();
+            if (firstBilled < firstDataDay || firstDataDay is null) firstDataDay = firstBilled;
+        }
         var elapsed = (now - new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)).TotalDays;
         var projection = Projection.Project(DateOnly.FromDateTime(start.UtcDateTime), DateOnly.FromDateTime(end.UtcDateTime), today, elapsed, daily, firstDataDay);
         var amount = (decimal)budget.Amount;
         var percent = Math.Round((double)(projection.Spent / amount * 100), 1);
         return new BudgetView(budget.Id, budget.Name, budget.Scope, budget.ScopeValue, budget.Period, start, end, budget.Amount, budget.Unit, Math.Round(projection.Spent, 6), percent,
             new ProjectionView(Math.Round(projection.Projected, 2), Math.Round(projection.Low, 2), Math.Round(projection.High, 2)), projection.Projected > amount,
-            budget.Thresholds, [.. budget.Thresholds.Where(t => percent >= t)]);
+            budget.Thresholds, [.. budget.Thresholds.Where(t => percent >= t)]) { Basis = billed ? "billed" : "recorded" };
     }
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
