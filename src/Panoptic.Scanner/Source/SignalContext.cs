@@ -54,6 +54,9 @@ internal static partial class SignalContext
                 else if (language is { } source && signal.Kind != SignalKind.Import && LocalCallers.Find(code, signal.Line, source) is { } called)
                     refined = refined with { Guard = called.Text, DevGuard = called.Dev };
             }
+            // A setting in a group switched off by default is used only once a deployment turns the group on.
+            if (refined.Guard is null && !refined.InTest && signal.Kind is SignalKind.ApiHost or SignalKind.ConnectionString && OffSwitch.Find(code, signal.Line, signal.File) is { } off)
+                refined = refined with { Guard = off };
             if (refined.Guard is null) settled.Add(key);
             kept.Add(refined);
         }

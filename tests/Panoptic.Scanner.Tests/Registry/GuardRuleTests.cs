@@ -138,6 +138,34 @@ public class GuardRuleTests
         Scans.Run(repo).Entry("diagrams-net").Status.ShouldBe(status);
     }
 
+    [Theory]
+    [InlineData("src/config.rs", "make_config! {\n    push {\n        /// Enable push notifications\n        push_enabled: bool, false, def, false;\n        /// Push relay uri\n        push_relay_uri: String, false, def, \"https://api.openai.com/v1\".to_owned();\n    },\n}\n", "`push_enabled` off by default (src/config.rs:4)")]
+    [InlineData("config/settings.yaml", "assistant:\n  enabled: false\n  url: https://api.openai.com/v1\n", "`enabled` off by default (config/settings.yaml:2)")]
+    [InlineData("config/services.php", "<?php\nreturn [\n    'assistant' => [\n        'url' => 'https://api.openai.com/v1',\n        'enabled' => env('ASSISTANT_ENABLED', false),\n    ],\n];\n", "`enabled` off by default (config/services.php:5)")]
+    [InlineData("config/app.env", "ASSISTANT_ENABLED=false\nASSISTANT_URL=https://api.openai.com/v1\n", "`ASSISTANT_ENABLED` off by default (config/app.env:1)")]
+    public void Scan_SettingInAGroupSwitchedOffByDefault_IsOptional(string path, string text, string guard)
+    {
+        using var repo = new TempRepository("off-switch").With(path, text);
+
+        var entry = Scans.Run(repo).Entry("openai");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason!.ShouldContain(guard);
+    }
+
+    [Theory]
+    [InlineData("config/settings.yaml", "assistant:\n  enabled: true\n  url: https://api.openai.com/v1\n")]
+    // A switch of something else in the group, or one a level down, does not turn the group off.
+    [InlineData("config/settings.yaml", "assistant:\n  webhooks_enabled: false\n  url: https://api.openai.com/v1\n")]
+    [InlineData("config/settings.yaml", "assistant:\n  url: https://api.openai.com/v1\n  cache:\n    enabled: false\n")]
+    [InlineData("config/app.env", "MAILER_ENABLED=false\nASSISTANT_URL=https://api.openai.com/v1\n")]
+    public void Scan_SettingBesideNoSwitchOfItsOwnGroup_StaysCore(string path, string text)
+    {
+        using var repo = new TempRepository("off-switch-not").With(path, text);
+
+        Scans.Run(repo).Entry("openai").Status.ShouldBe(Statuses.Core);
+    }
+
     [Fact]
     public void Scan_VendorUsedOnlyInAnOperatorCommand_IsOptional()
     {

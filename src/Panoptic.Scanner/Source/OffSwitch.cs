@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+
+namespace Panoptic.Scanner.Source;
+
+/// <summary>
+/// A setting that belongs to a group whose on/off switch is off by default is used only when a deployment turns the
+/// group on: vaultwarden's <c>push { push_enabled: bool, false, def, false; push_relay_uri: ..., "https://push.bitwarden.com" }</c>,
+/// a YAML <c>push: { enabled: false, relay: https://... }</c>, a Laravel <c>'enabled' => env('CAPTCHA_ENABLED', false)</c>.
+/// The switch is a sibling of the setting's line (same indentation, same block) named <c>enabled</c>, <c>enable</c>,
+/// <c>is_enabled</c> or after the group (<c>push_enabled</c>, <c>enable_push</c>); at the top level of a file, where
+/// there is no group, it must share the setting's prefix (<c>PUSH_ENABLED=false</c> beside <c>PUSH_RELAY_URI=...</c>).
+/// </summary>
+internal static partial class OffSwitch
+{
+    private const int Reach = 15;
+
+    /// <summary>The switch that turns the setting on line <paramref name="line"/> off by default, as "`key`, path:line".</summary>
+    public static string? Find(CodeText code, int line, string path)
+    {
+        var indent = code.Indent(line);
+        if (indent < 0) return null;
+        var group = indent == 0 ? KeyOf(code.Line(line)) : GroupName(code, line, indent);
+        if (group is null or { Length: < 3 }) return null;
+        foreach (var step in (ReadOnlySpan<int>)[-1, 1])
+        {
+            for (var l = line + step; l >= 1 && l <= code.LineCount && Math.Abs(l - line) <= Reach; l += step)
+            {
+                var at = code.Indent(l);
+                if (at < 0 || code.IsCommentOnly(l)) continue;
+                if (at < indent) break;
+                if (at > indent) continue;
+                var match = Switch().Match(code.Line(l).ToString());
+                if (match.Success && Names(Normalize(match.Groups["key"].Value), group, topLevel: indent == 0))
+                    return $"`{match.Groups["key"].Value}` off by default ({path}:{l})";
+            }
+        }
+        return null;
+    }
+
+    private static bool Names(string key, string group, bool topLevel)
+    {
+        if (!key.Contains("enable", StringComparison.Ordinal)) return false;
+        if (topLevel) return key.StartsWith(group, StringComparison.Ordinal) || key.EndsWith(group, StringComparison.Ordinal);
+        return key is "enabled" or "enable" or "isenabled" || key.Contains(group, StringComparison.Ordinal);
+    }
+
+    /// <summary>The group a nested line belongs to: the identifier of the nearest line above with less indentation.</summary>
+    private static string? GroupName(CodeText code, int line, int indent)
+    {
+        for (var l = line - 1; l >= 1 && line - l <= Reach * 4; l--)
+        {
+            var at = code.Indent(l);
+            if (at < 0 || at >= indent || code.IsCommentOnly(l)) continue;
+            var opener = Opener().Match(code.Line(l).ToString());
+            return opener.Success ? Normalize(opener.Groups["name"].Value) : null;
+        }
+        return null;
+    }
+
+    /// <summary>A top-level key's first segment: PUSH of PUSH_RELAY_URI, push of push.relay.</summary>
+    private static string? KeyOf(ReadOnlySpan<char> line)
+    {
+        var match = TopKey().Match(line.ToString());
+        return match.Success ? Normalize(match.Groups["head"].Value) : null;
+    }
+
+    private static string Normalize(string name)
+    {
+        Span<char> buffer = stackalloc char[Math.Min(name.Length, 128)];
+        var n = 0;
+        foreach (var c in name)
+        {
+            if (n == buffer.Length) break;
+            if (char.IsAsciiLetterOrDigit(c)) buffer[n++] = char.ToLowerInvariant(c);
+        }
+        return new string(buffer[..n]);
+    }
+
+    // A key set to off: `enabled: false`, `'enabled' => env('X', false),`, `X_ENABLED=false`,
+    // `push_enabled: bool, false, def, false;`, `ENABLED = env.bool("X", default=False)`.
+    [GeneratedRegex("""^\s*['"]?(?<key>[A-Za-z_][\w.-]*)['"]?\s*(?:=>|:|=)\s*(?:(?:false|False|FALSE|no|off)\b\s*[,;]?\s*(?:#.*|//.*)?$|bool\s*,.*,\s*false\s*;|[\w.]*env[\w.]*\(\s*['"]\w+['"]\s*,\s*(?:default\s*=\s*)?(?:false|False|['"](?:false|False|0)['"])\s*\))""")]
+    private static partial Regex Switch();
+
+    // The line that opens a group: `push {`, `push:`, `'captcha' => [`, `[push]`, `push = {`.
+    [GeneratedRegex("""^\s*\[?['"]?(?<name>[A-Za-z_][\w-]*)['"]?\]?\s*(?:=>\s*\[|=\s*\{|:\s*\{?|\{|\]|\()?\s*(?:#.*|//.*)?$""")]
+    private static partial Regex Opener();
+
+    [GeneratedRegex("""^(?:export\s+)?(?<head>[A-Za-z][A-Za-z0-9]*)[_.]""")]
+    private static partial Regex TopKey();
+}
