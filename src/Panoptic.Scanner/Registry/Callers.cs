@@ -131,7 +131,7 @@ internal static class Callers
                 foreach (var line in Lines(text, stem))
                 {
                     var content = code.Line(line).Trim().ToString();
-                    if (!IsImport(content) || !ImportsModule(content, stem, module, path)) continue;
+                    if (!(IsImport(content) || (language == SourceLanguage.Go && GoImportPath(content))) || !ImportsModule(content, stem, module, path)) continue;
                     // A re-export passes the module on under names this search cannot follow: its users count as unguarded.
                     if (content.StartsWith("export ", StringComparison.Ordinal)) uses.Add((line, null));
                     foreach (var name in ImportedNames.Of(language.Value, content, stem)) names.Add(name);
@@ -142,7 +142,9 @@ internal static class Callers
                     {
                         if (uses.Count >= MaxUses) break;
                         var content = code.Line(line).Trim();
-                        if (IsImport(content) || code.IsCommented(line, name)) continue;
+                        if (IsImport(content) || (language == SourceLanguage.Go && GoImportPath(content)) || code.IsCommented(line, name)) continue;
+                        // A Go package runs when one of its functions is called; naming its types (mailbox.Opt) runs nothing.
+                        if (language == SourceLanguage.Go && !CallsInto(content, name)) continue;
                         uses.Add((line, Guards.Find(code, line, isImport: false)?.Text));
                     }
                 }
@@ -199,9 +201,42 @@ internal static class Callers
         return false;
     }
 
-    /// <summary>The name a module goes by: its file name without the extension, or its folder's for an index file.</summary>
+    /// <summary>A line of a Go import block: a quoted path, perhaps after an alias (<c>pop3 "github.com/knadh/go-pop3"</c>).</summary>
+    private static bool GoImportPath(ReadOnlySpan<char> line)
+    {
+        var quote = line.IndexOf('"');
+        if (quote < 0 || line[^1] != '"' || line[(quote + 1)..^1].IndexOf('"') >= 0) return false;
+        foreach (var c in line[..quote].TrimEnd())
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.')) return false;
+        return true;
+    }
+
+    /// <summary>A call of a function of the package <paramref name="name"/> on the line: <c>mailbox.NewPOP(</c>.</summary>
+    private static bool CallsInto(ReadOnlySpan<char> line, string name)
+    {
+        for (var at = line.IndexOf(name + "."); at >= 0; at = Next(line, at, name))
+        {
+            var rest = line[(at + name.Length + 1)..];
+            var length = 0;
+            while (length < rest.Length && (char.IsAsciiLetterOrDigit(rest[length]) || rest[length] == '_')) length++;
+            if (length > 0 && (at == 0 || !(char.IsAsciiLetterOrDigit(line[at - 1]) || line[at - 1] is '_' or '.')) && rest[length..].TrimStart().StartsWith("(")) return true;
+        }
+        return false;
+
+        static int Next(ReadOnlySpan<char> line, int at, string name)
+        {
+            var next = line[(at + 1)..].IndexOf(name + ".");
+            return next < 0 ? -1 : at + 1 + next;
+        }
+    }
+
+    /// <summary>
+    /// The name a module goes by: its file name without the extension, or its folder's for an index file; in Go, where
+    /// callers import a folder, the package's folder.
+    /// </summary>
     private static string StemOf(string path)
     {
+        if (path.EndsWith(".go", StringComparison.Ordinal) && Path.GetFileName(Path.GetDirectoryName(path)) is { Length: > 0 } package) return package;
         var name = Path.GetFileNameWithoutExtension(path);
         var dot = name.IndexOf('.');
         if (dot > 0) name = name[..dot];

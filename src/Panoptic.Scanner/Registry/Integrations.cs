@@ -46,6 +46,42 @@ internal static class Integrations
                 break;
             }
         }
+        foreach (var signal in VendorFiles(reports, catalog, byName ??= UniqueNames(catalog))) yield return signal;
+    }
+
+    // Folders whose vendor-named files are pictures or words about the vendor, not code that talks to it.
+    private static readonly HashSet<string> AssetFolders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "icons", "icon", "logos", "logo", "images", "img", "assets", "svg", "svgs", "illustrations", "brands", "emoji", "static",
+        "fixtures", "locales", "locale", "i18n", "translations", "docs", "examples", "samples",
+    };
+
+    /// <summary>
+    /// Source files named each for one external API, three or more side by side (internal/bounce/webhooks/sendgrid.go,
+    /// postmark.go, forwardemail.go): each is the handler of one integration among several, even when it names no
+    /// host or package the catalog knows.
+    /// </summary>
+    private static IEnumerable<Signal> VendorFiles(IReadOnlyList<FileReport> reports, TechnologyCatalog catalog, Dictionary<string, Technology?> byName)
+    {
+        var byFolder = new Dictionary<string, List<(FileReport Report, Technology Tech)>>(StringComparer.Ordinal);
+        foreach (var report in reports)
+        {
+            if (report.Language is null) continue;
+            var slash = report.Path.LastIndexOf('/');
+            if (slash < 0) continue;
+            var stem = Path.GetFileNameWithoutExtension(report.Path.AsSpan(slash + 1));
+            if (stem.Length < 4 || byName.GetValueOrDefault(Normalize(stem.ToString())) is not { Section: RegistrySection.ExternalApi } tech) continue;
+            var folder = report.Path[..slash];
+            if (AssetFolders.Contains(Path.GetFileName(folder)) || Source.SourceFiles.PlaceOf(report.Path) != Place.Product) continue;
+            if (!byFolder.TryGetValue(folder, out var files)) byFolder[folder] = files = [];
+            files.Add((report, tech));
+        }
+        foreach (var (folder, files) in byFolder)
+        {
+            if (files.Select(f => f.Tech.Id).Distinct().Count() < VendorSiblings) continue;
+            foreach (var (report, tech) in files)
+                yield return new Signal(tech.Id, SignalKind.IntegrationFolder, report.Path, 1, folder + "/") { Guard = $"one of several integrations in {folder}/", FilePlace = Place.Product };
+        }
     }
 
     /// <summary>Technologies by their normalized id and name, when exactly one technology has that name.</summary>

@@ -166,6 +166,50 @@ public class GuardRuleTests
         Scans.Run(repo).Entry("openai").Status.ShouldBe(Statuses.Core);
     }
 
+    [Theory]
+    [InlineData("\tif opt.MailboxEnabled {\n\t\tmailbox.NewPOP(opt.Mailbox)\n\t}\n", "optional")]
+    [InlineData("\tmailbox.NewPOP(opt.Mailbox)\n", "core")]
+    public void Scan_GoPackageCalledOnlyUnderASetting_IsOptional(string body, string status)
+    {
+        using var repo = new TempRepository("go-callers")
+            .With("go.mod", "module example.com/app\n\ngo 1.22\n\nrequire github.com/knadh/go-pop3 v1.0.2\n")
+            .With("internal/mailbox/pop.go", "package mailbox\n\nimport (\n\t\"github.com/knadh/go-pop3\"\n)\n\ntype Opt struct{ Host string }\n\nfunc NewPOP(o Opt) *pop3.Client {\n\treturn pop3.New(pop3.Opt{Host: o.Host})\n}\n")
+            // Naming the package's type (mailbox.Opt) runs none of its code; only the call decides.
+            .With("internal/bounce/bounce.go", "package bounce\n\nimport (\n\t\"example.com/app/internal/mailbox\"\n)\n\ntype Opt struct {\n\tMailbox        mailbox.Opt\n\tMailboxEnabled bool\n}\n\nfunc New(opt Opt) {\n" + body + "}\n");
+
+        var entry = Scans.Run(repo).Entry("pop3");
+
+        entry.Status.ShouldBe(status);
+        if (status == "optional") entry.StatusReason!.ShouldContain("`opt.MailboxEnabled` where internal/bounce/bounce.go:14 uses mailbox");
+    }
+
+    [Fact]
+    public void Scan_VendorNamedFilesSideBySide_AreIntegrationsEvenWithoutAHost()
+    {
+        const string handler = "package webhooks\n\nfunc Handle(body []byte) error { return nil }\n";
+        using var repo = new TempRepository("vendor-files")
+            .With("go.mod", "module example.com/app\n")
+            .With("internal/webhooks/sendgrid.go", handler)
+            .With("internal/webhooks/postmark.go", handler)
+            .With("internal/webhooks/mailgun.go", handler)
+            // Two vendor-named files are not yet a list of integrations; pictures of vendors are none at all.
+            .With("internal/notify/twilio.go", handler)
+            .With("internal/notify/vonage.go", handler)
+            .With("web/icons/stripe.go", handler)
+            .With("web/icons/paypal.go", handler)
+            .With("web/icons/github.go", handler);
+
+        var registry = Scans.Run(repo);
+
+        var sendgrid = registry.Entry("sendgrid");
+        sendgrid.Status.ShouldBe(Statuses.Optional);
+        sendgrid.StatusReason.ShouldBe("optional: an integration module (`internal/webhooks/`) only with one of several integrations in internal/webhooks/, internal/webhooks/sendgrid.go:1");
+        registry.Has("postmark").ShouldBeTrue();
+        registry.Has("mailgun").ShouldBeTrue();
+        registry.Has("twilio").ShouldBeFalse();
+        registry.Has("stripe").ShouldBeFalse();
+    }
+
     [Fact]
     public void Scan_VendorUsedOnlyInAnOperatorCommand_IsOptional()
     {
