@@ -62,6 +62,11 @@ internal sealed class CodeText : IDisposable
         _count = 0;
     }
 
+    private HashSet<string>? _settingNames;
+
+    /// <summary>Names the file assigns from an env var (<see cref="SettingAliases"/>), found on first use.</summary>
+    public HashSet<string> SettingNames => _settingNames ??= SettingAliases.Find(Text);
+
     public CommentStyle Style { get; }
     public ReadOnlySpan<char> Text => _memory.Span;
     private ReadOnlySpan<char> _text => _memory.Span;

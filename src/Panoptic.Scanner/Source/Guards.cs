@@ -20,14 +20,14 @@ internal static partial class Guards
     public static GuardFound? Find(CodeText code, int line, bool isImport)
     {
         var own = code.Line(line).Trim();
-        if (Inline(own) is { } inline) return inline;
+        if (Inline(own, code) is { } inline) return inline;
         var indent = code.Indent(line);
         if (indent < 0) return null;
         // A line that continues a ternary ("? [Provider()]", "&& new Client()") is guarded by the line that opens it.
         if (own.StartsWith("?") || own.StartsWith("&&") || own.StartsWith(":"))
         {
             var opener = Previous(code, line);
-            if (opener > 0 && Judge(code.Line(opener).Trim().ToString(), negated: false) is { } found) return found;
+            if (opener > 0 && Judge(code.Line(opener).Trim().ToString(), negated: false, code) is { } found) return found;
         }
         // A line that continues a conjunction runs only when the lines before it hold:
         // "Debounce.enabled?() &&\n  !Debounce.disposable?(email) &&\n  Debounce.valid?(email)".
@@ -38,7 +38,7 @@ internal static partial class Guards
             var text = code.Line(previous).Trim();
             var cut = text.EndsWith("&&") ? 2 : text.EndsWith(" and") ? 4 : 0;
             if (cut == 0) break;
-            if (Judge(text[..^cut].ToString(), negated: false) is { } held) return held;
+            if (Judge(text[..^cut].ToString(), negated: false, code) is { } held) return held;
             k = previous;
         }
         // Top-level code has no block around it.
@@ -69,31 +69,31 @@ internal static partial class Guards
             if (ElseHeader().IsMatch(header))
             {
                 // "else if (provider == "sqs")" says what it picks itself; a bare else is the other branch of its if.
-                if (!header.StartsWith("else", StringComparison.Ordinal) || ElseIf().IsMatch(header)) guard = Judge(header, negated: false);
+                if (!header.StartsWith("else", StringComparison.Ordinal) || ElseIf().IsMatch(header)) guard = Judge(header, negated: false, code);
                 var owner = guard is null ? OwningIf(code, k, ind) : 0;
-                if (owner > 0) guard = Judge(Header(code.Line(owner)), negated: true);
+                if (owner > 0) guard = Judge(Header(code.Line(owner)), negated: true, code);
             }
             else if (caseLabel is null && Arm().Match(header) is { Success: true } armHeader) caseLabel = armHeader.Groups["v"].Value.Trim();
             else if (caseLabel is not null && header.StartsWith("case ", StringComparison.Ordinal) && (header.EndsWith(" do", StringComparison.Ordinal) || !header.Contains(':', StringComparison.Ordinal)))
             {
                 // Elixir's "case x do" and Ruby's "case x" own the arms below them.
-                if (Selection(header)) return new($"`{Shorten(Condition(header[5..]))}` = {Shorten(caseLabel)}", false);
+                if (Selection(header, code)) return new($"`{Shorten(Condition(header[5..]))}` = {Shorten(caseLabel)}", false);
             }
             else if (CaseHeader().Match(header) is { Success: true } label)
             {
                 caseLabel ??= label.Groups["v"].Value.Trim().TrimEnd(':').Trim();
                 var selector = Switch(code, k, ind);
-                if (selector > 0 && Selection(Header(code.Line(selector)))) return new($"`{Shorten(Condition(Header(code.Line(selector))))}` = {Shorten(caseLabel)}", false);
+                if (selector > 0 && Selection(Header(code.Line(selector)), code)) return new($"`{Shorten(Condition(Header(code.Line(selector))))}` = {Shorten(caseLabel)}", false);
                 // Go's tagless "switch {" makes each case its own condition: "case service == "ses" && a.bounce.SES != nil:".
-                if (Tagless(code, k, ind) && Judge(label.Groups["v"].Value.Trim().TrimEnd(':'), negated: false) is { } tagless) return tagless;
+                if (Tagless(code, k, ind) && Judge(label.Groups["v"].Value.Trim().TrimEnd(':'), negated: false, code) is { } tagless) return tagless;
             }
             else if (SwitchHeader().IsMatch(header) && caseLabel is not null)
             {
-                if (Selection(header)) return new($"`{Shorten(Condition(header))}` = {Shorten(caseLabel)}", false);
+                if (Selection(header, code)) return new($"`{Shorten(Condition(header))}` = {Shorten(caseLabel)}", false);
             }
             else if (IfHeader().IsMatch(header) || header.Contains(" ? ", StringComparison.Ordinal) || header.EndsWith('?') || header.Contains("&&", StringComparison.Ordinal))
             {
-                guard = Judge(header, negated: false);
+                guard = Judge(header, negated: false, code);
             }
             else if (isImport && header is "try:" or "try" or "try {") return new("an import that may fail (try)", false);
             else if (AnnotationGuard().Match(header) is { Success: true } annotation) return new($"`{Shorten(annotation.Value)}`", annotation.Value.StartsWith("@Profile", StringComparison.Ordinal) && DevCondition().IsMatch(annotation.Value));
@@ -126,7 +126,7 @@ internal static partial class Guards
             && (line + 2 > code.LineCount || code.Indent(line + 2) <= code.Indent(line)))
             condition = Condition(header);
         else return null;
-        if (condition.Length == 0 || DevCondition().IsMatch(condition) || ProductionCondition().IsMatch(condition) || !Selection(condition)) return null;
+        if (condition.Length == 0 || DevCondition().IsMatch(condition) || ProductionCondition().IsMatch(condition) || !Selection(condition, code)) return null;
         var positive = continuesWhenTrue ? condition
             : condition.StartsWith('!') ? condition[1..].Trim()
             : condition.StartsWith("not ", StringComparison.Ordinal) ? condition[4..].Trim()
@@ -161,7 +161,7 @@ internal static partial class Guards
         if (end <= open) return null;
         var condition = text[(open + 1)..end].Trim();
         while (condition.Length > 1 && condition[0] == '(' && condition[^1] == ')') condition = condition[1..^1].Trim();
-        if (condition.Length == 0 || DevCondition().IsMatch(condition) || ProductionCondition().IsMatch(condition) || !Selection(condition)) return null;
+        if (condition.Length == 0 || DevCondition().IsMatch(condition) || ProductionCondition().IsMatch(condition) || !Selection(condition, code)) return null;
         return new($"`{Shorten(unless ? condition : $"not {condition}")}` (an abort otherwise)", false);
     }
 
@@ -178,7 +178,7 @@ internal static partial class Guards
     }
 
     /// <summary>A condition on the line itself: "x = Client() if settings.USE_S3 else None", "...(env.GOOGLE_ID ? [Google()] : [])".</summary>
-    private static GuardFound? Inline(ReadOnlySpan<char> line)
+    private static GuardFound? Inline(ReadOnlySpan<char> line, CodeText code)
     {
         // Cheap tests first: most lines hold none of these.
         var question = line.IndexOf(" ? ", StringComparison.Ordinal);
@@ -187,34 +187,63 @@ internal static partial class Guards
         var opens = IfHeader().IsMatch(line);
         if (!opens && question < 0 && and < 0 && !trailing) return null;
         var text = line.ToString();
-        if (opens) return Judge(text, negated: false);
-        if (question > 0 && Judge(text[..question], negated: false) is { } ternary) return ternary;
-        if (and > 0 && Judge(text[..and], negated: false) is { } both) return both;
+        if (opens) return Judge(text, negated: false, code);
+        if (question > 0 && Judge(text[..question], negated: false, code) is { } ternary) return ternary;
+        if (and > 0 && Judge(text[..and], negated: false, code) is { } both) return both;
         if (!trailing) return null;
         var match = TrailingIf().Match(text);
-        return match.Success ? Judge(match.Groups["c"].Value, negated: false) : null;
+        return match.Success ? Judge(match.Groups["c"].Value, negated: false, code) : null;
     }
 
     /// <summary>What a condition means for the code it guards: dev-only, production (no guard) or a selection.</summary>
-    private static GuardFound? Judge(string header, bool negated)
+    private static GuardFound? Judge(string header, bool negated, CodeText code)
     {
         var condition = Condition(header);
         if (condition.Length == 0 || condition.Contains("__name__", StringComparison.Ordinal)) return null;
         var dev = DevCondition().IsMatch(condition);
         var production = !dev && ProductionCondition().IsMatch(condition);
+        // "isProd && cloudMode": production and a setting; the setting decides.
+        if (production && !negated && SettingBeside(condition, code)) return new($"`{Shorten(condition)}`", false);
         if (dev || production)
         {
             // The else branch of "if development" is the production path, and the other way round.
             var isDev = dev != negated;
             return isDev ? new($"`{Shorten(condition)}`", true) : null;
         }
-        if (!Selection(condition)) return null;
+        if (!Selection(condition, code)) return null;
         // "if (!config('services.disable_services'))": a kill switch that is off by default guards nothing.
         if (!negated && KillSwitch().IsMatch(condition)) return null;
         return new(negated ? $"the else branch of `{Shorten(condition)}`" : $"`{Shorten(condition)}`", false);
     }
 
-    private static bool Selection(string condition) => SelectionTerms().IsMatch(condition);
+    /// <summary>
+    /// A condition over a setting: a settings term (<see cref="SelectionTerms"/>), or a name the file assigns from an
+    /// env var (<c>const cloudMode = process.env.CLOUD_MODE</c>, then <c>if (cloudMode)</c>).
+    /// </summary>
+    private static bool Selection(string condition, CodeText code)
+    {
+        if (SelectionTerms().IsMatch(condition)) return true;
+        var names = code.SettingNames;
+        if (names.Count == 0) return false;
+        foreach (var word in Word().EnumerateMatches(condition))
+            if (names.Contains(condition.Substring(word.Index, word.Length))) return true;
+        return false;
+    }
+
+    /// <summary>A conjunction that holds a production check and, beside it, a setting: <c>isProd &amp;&amp; cloudMode</c>.</summary>
+    private static bool SettingBeside(string condition, CodeText code)
+    {
+        if (!condition.Contains("&&", StringComparison.Ordinal) && !condition.Contains(" and ", StringComparison.Ordinal)) return false;
+        foreach (var part in condition.Split(["&&", " and "], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.StartsWith('!') || part.StartsWith("not ", StringComparison.Ordinal) || ProductionCondition().IsMatch(part) || DevCondition().IsMatch(part)) continue;
+            if (Selection(part, code) && !KillSwitch().IsMatch(part)) return true;
+        }
+        return false;
+    }
+
+    [GeneratedRegex(@"[A-Za-z_$][\w$]*")]
+    private static partial Regex Word();
 
     private static string Header(ReadOnlySpan<char> line) => line.Trim().TrimStart('}').Trim().ToString();
 

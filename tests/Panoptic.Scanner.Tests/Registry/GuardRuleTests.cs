@@ -210,6 +210,32 @@ public class GuardRuleTests
         registry.Has("stripe").ShouldBeFalse();
     }
 
+    [Theory]
+    [InlineData("app/rewrites.ts", "const cloudMode = process.env.CLOUD_MODE;\n\nif (cloudMode) {\n  rewrites.push({\n    destination: \"https://api.openai.com/v1\",\n  });\n}\n", "`cloudMode`")]
+    [InlineData("app/rewrites.ts", "const cloudMode = process.env.CLOUD_MODE;\nconst isProd = process.env.NODE_ENV === \"production\";\n\nif (isProd && cloudMode) {\n  fetch(\"https://api.openai.com/v1\");\n}\n", "`isProd && cloudMode`")]
+    [InlineData("app/assist.py", "import os\n\nUSE_ASSISTANT = os.environ.get(\"USE_ASSISTANT\")\n\n\ndef ask():\n    if USE_ASSISTANT:\n        requests.post(\"https://api.openai.com/v1/chat\")\n", "`USE_ASSISTANT`")]
+    [InlineData("app/assist.go", "package app\n\nfunc Ask() {\n\tassistant := os.Getenv(\"ASSISTANT\") != \"\"\n\tif assistant {\n\t\thttp.Post(\"https://api.openai.com/v1/chat\", \"\", nil)\n\t}\n}\n", "`assistant`")]
+    public void Scan_ConditionOverANameTheFileReadsFromAnEnvVar_GuardsTheUse(string path, string code, string guard)
+    {
+        using var repo = new TempRepository("env-alias").With(path, code);
+
+        var entry = Scans.Run(repo).Entry("openai");
+
+        entry.Status.ShouldBe(Statuses.Optional);
+        entry.StatusReason!.ShouldContain($"only with {guard}");
+    }
+
+    [Theory]
+    // A production check alone runs in every production deployment; a name not read from the environment is data.
+    [InlineData("const isProd = process.env.NODE_ENV === \"production\";\n\nif (isProd) {\n  fetch(\"https://api.openai.com/v1\");\n}\n")]
+    [InlineData("const cloudMode = process.env.CLOUD_MODE;\n\nexport function ask(user) {\n  if (user) {\n    fetch(\"https://api.openai.com/v1\");\n  }\n}\n")]
+    public void Scan_ProductionCheckOrDataCondition_StaysCore(string code)
+    {
+        using var repo = new TempRepository("env-alias-not").With("app/rewrites.ts", code);
+
+        Scans.Run(repo).Entry("openai").Status.ShouldBe(Statuses.Core);
+    }
+
     [Fact]
     public void Scan_VendorUsedOnlyInAnOperatorCommand_IsOptional()
     {
