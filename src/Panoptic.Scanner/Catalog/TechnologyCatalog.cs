@@ -143,7 +143,17 @@ public sealed class TechnologyCatalog
     public Technology? ByScheme(string scheme) => _schemes.GetValueOrDefault(scheme);
 
     /// <summary>The technology a driver or backend setting's value names ("s3", "smtp", "pgsql"), if any.</summary>
-    public Technology? BySelector(string value) => _selectors.GetValueOrDefault(value);
+    /// <c>azure-openai</c> is <c>azure_openai</c>; a value that qualifies a selector names it too (<c>smtp-auth</c> and
+    /// <c>smtp_api</c> are SMTP, <c>s3-compatible</c> S3), except after a cloud's own name (<c>google-drive</c> is not <c>google</c>).
+    public Technology? BySelector(string value)
+    {
+        if (_selectors.GetValueOrDefault(value) is { } exact) return exact;
+        var cut = value.AsSpan().IndexOfAny('-', '_');
+        if (cut < 2) return null;
+        if (_selectors.GetValueOrDefault(value.Replace('-', '_')) is { } spelled) return spelled;
+        var head = value[..cut];
+        return head.ToLowerInvariant() is "azure" or "google" or "aws" or "gcp" or "amazon" ? null : _selectors.GetValueOrDefault(head);
+    }
 
     /// <summary>The sign-in entry of a technology's provider (GitHub API: GitHub sign-in), where the catalog has one.</summary>
     public Technology? SignInOf(Technology tech) =>

@@ -19,7 +19,7 @@ internal static class SourceFiles
     // Tooling a developer runs by hand, and the folders coding agents and editors keep their own scripts in.
     private static readonly string[] DevFolders =
     [
-        "scripts", "script", "tools", "tooling", "hack", "dev", "devtools", "dev-tools", "local", "examples", "example", "samples", "sample", "demo",
+        "scripts", "script", "tools", "tooling", "hack", "dev", "development", "devtools", "dev-tools", "local", "examples", "example", "samples", "sample", "demo",
         ".devcontainer", ".vscode", ".idea", ".claude", ".cursor", ".codex", ".agents", ".windsurf", ".aider", ".husky",
     ];
 

@@ -53,6 +53,37 @@ public class SelectionRuleTests
         Scans.Run(repo).Entry("aws-s3").Status.ShouldBe(Statuses.Core);
     }
 
+    [Theory]
+    // A value that qualifies a selector names it (smtp-auth is SMTP); a cloud's name qualified is another product.
+    [InlineData("MAIL_TRANSPORT=smtp-auth\n", "smtp", "core")]
+    [InlineData("MAIL_TRANSPORT=sendgrid\n", "smtp", "optional")]
+    public void Scan_SelectorValueWithAQualifier_PicksTheTechnology(string env, string id, string status)
+    {
+        using var repo = new TempRepository("qualified")
+            .With(".env.example", env)
+            .With("server/mail/smtp.ts", "import nodemailer from 'nodemailer';\nexport const transport = nodemailer.createTransport({ host: process.env.SMTP_HOST });\n")
+            .With("server/mail/sendgrid.ts", "import sgMail from '@sendgrid/mail';\nexport const send = (m) => sgMail.send(m);\n");
+
+        Scans.Run(repo).Entry(id).Status.ShouldBe(status);
+    }
+
+    [Fact]
+    public void Scan_TsPatternArmOverASetting_GuardsItsProvider()
+    {
+        using var repo = new TempRepository("ts-pattern")
+            .With(".env.example", "JOBS_PROVIDER=local\n")
+            .With("jobs/client.ts", "import { match } from 'ts-pattern';\nimport { BullMQJobProvider } from './bullmq';\nimport { InngestJobProvider } from './inngest';\nimport { LocalJobProvider } from './local';\n\nexport const provider = match(process.env.JOBS_PROVIDER)\n  .with('bullmq', () => BullMQJobProvider.getInstance())\n  .with('inngest', () =>\n    InngestJobProvider.getInstance())\n  .otherwise(() => LocalJobProvider.getInstance());\n")
+            .With("jobs/bullmq.ts", "import { Queue } from 'bullmq';\n\nexport class BullMQJobProvider {\n  static getInstance() {\n    return new Queue('jobs');\n  }\n}\n")
+            // A lazily built singleton is no condition over a setting: the arm that builds it is.
+            .With("jobs/inngest.ts", "import { Inngest } from 'inngest';\n\nexport class InngestJobProvider {\n  static _instance;\n  static getInstance() {\n    if (!InngestJobProvider._instance) {\n      InngestJobProvider._instance = new Inngest({ id: 'app' });\n    }\n    return InngestJobProvider._instance;\n  }\n}\n")
+            .With("jobs/local.ts", "export class LocalJobProvider { static getInstance() { return new LocalJobProvider(); } }\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("bullmq").StatusReason.ShouldBe("optional: imported (`bullmq`) only with `process.env.JOBS_PROVIDER` = 'bullmq' where jobs/client.ts:7 uses bullmq, jobs/bullmq.ts:1");
+        registry.Entry("inngest").StatusReason!.ShouldStartWith("optional: imported (`inngest`) only with `process.env.JOBS_PROVIDER` = 'inngest' where jobs/client.ts:9 uses inngest");
+    }
+
     [Fact]
     public void Scan_IntegrationFolderNamedForAVendor_IsOneOfSeveralIntegrations()
     {

@@ -158,6 +158,31 @@ public class StatusRuleTests
     }
 
     [Fact]
+    public void Scan_ComposeFileInADevelopmentFolder_IsDevOnly()
+    {
+        using var repo = new TempRepository("development-folder")
+            .With("docker/development/compose.yml", "services:\n  minio:\n    image: minio/minio\n")
+            .With("docker/production/compose.yml", "services:\n  db:\n    image: postgres:16\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("minio").Status.ShouldBe(Statuses.DevOnly);
+        registry.Entry("postgresql").Status.ShouldBe(Statuses.Core);
+    }
+
+    [Fact]
+    public void Scan_TurnstileVerification_IsTurnstileNotTheCloudflareApi()
+    {
+        using var repo = new TempRepository("turnstile")
+            .With("server/captcha.ts", "export const verify = (token: string) =>\n  fetch('https://challenges.cloudflare.com/turnstile/v0/siteverify', { method: 'POST', body: token });\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("cloudflare-turnstile").Status.ShouldBe(Statuses.Core);
+        registry.Has("cloudflare").ShouldBeFalse();
+    }
+
+    [Fact]
     public void Scan_DevelopmentOnlyBranch_IsDevOnlyAndItsElseIsCore()
     {
         using var repo = new TempRepository("devbranch")
