@@ -168,6 +168,8 @@ internal static partial class SignalContext
                 var line = code.LineOfOffset(offset + 1);
                 if (line == importLine || code.IsCommented(line, identifier) || CodeText.IsImportLine(code.Line(line))) continue;
                 if (TypePosition(code.Line(line), offset - code.OffsetOfLine(line), identifier.Length)) continue;
+                // A word in a message ("Could not initialize OAuth client") is no use of the import.
+                if (InString(code.Line(line), offset - code.OffsetOfLine(line))) continue;
                 uses++;
                 var guard = Guards.Find(code, line, isImport: false);
                 if (guard is null) return (null, uses);
@@ -175,6 +177,24 @@ internal static partial class SignalContext
             }
         }
         return (first, uses);
+    }
+
+    /// <summary>True when the column sits inside a quoted string on its line (template interpolation aside).</summary>
+    private static bool InString(ReadOnlySpan<char> line, int column)
+    {
+        var quote = '\0';
+        for (var i = 0; i < column && i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quote != '\0')
+            {
+                if (c == '\\') i++;
+                else if (c == quote) quote = '\0';
+                else if (quote == '`' && c == '$' && i + 1 < line.Length && line[i + 1] == '{') return false;
+            }
+            else if (c is '"' or '\'' or '`') quote = c;
+        }
+        return quote != '\0';
     }
 
     /// <summary>Network policies, egress allow-lists and CSP definitions name hosts that code may reach, not hosts it calls.</summary>

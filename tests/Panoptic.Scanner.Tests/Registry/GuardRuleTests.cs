@@ -237,6 +237,20 @@ public class GuardRuleTests
     }
 
     [Fact]
+    public void Scan_ImportNamedInAMessage_IsGuardedByItsRealUse()
+    {
+        using var repo = new TempRepository("import-in-message")
+            .With("app/auth.py", "from authlib.integrations.starlette_client import OAuth\n\nif settings.OIDC_READY:\n    oauth = OAuth()\n\n\ndef fail():\n    raise ValueError(\"Could not initialize OAuth client\")\n")
+            .With("app/directory.py", "import ldap\n\n\ndef bind(url):\n    return ldap.initialize(url)\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("oidc").StatusReason.ShouldBe("optional: imported (`authlib.integrations.starlette_client`) only with `settings.OIDC_READY`, app/auth.py:1");
+        // python-ldap's module is `ldap`.
+        registry.Entry("ldap").StatusReason.ShouldBe("core: imported (`ldap`) in product code, app/directory.py:1");
+    }
+
+    [Fact]
     public void Scan_VendorUsedOnlyInAnOperatorCommand_IsOptional()
     {
         using var repo = new TempRepository("operator")
