@@ -254,10 +254,13 @@ internal sealed class CodeText : IDisposable
         }
         var lower = name.ToLowerInvariant();
         var ext = Path.GetExtension(lower);
+        // A template is commented as the file it becomes: local_settings.py.example as Python, database.yml.sample as YAML.
+        if (ext is ".example" or ".sample" or ".dist" or ".template" && Path.GetFileNameWithoutExtension(lower) is var inner && Path.GetExtension(inner).Length > 0)
+            return StyleOf(inner, SourceFiles.LanguageOf(inner));
         if (ext is ".tf" or ".hcl" or ".tfvars") return CommentStyle.CLikeAndHash;
         if (ext is ".ex" or ".exs" or ".sh" or ".bash" or ".zsh" or ".pl" or ".r") return CommentStyle.Hash;
         if (ext is ".yml" or ".yaml" or ".toml" or ".properties" or ".ini" or ".cfg" or ".conf" or ".env" or ".in"
-            || lower.StartsWith(".env", StringComparison.Ordinal) || lower is "dockerfile" or "containerfile" or "procfile" or "makefile" or "gemfile"
+            || lower.StartsWith(".env", StringComparison.Ordinal) || lower is "dockerfile" or "containerfile" or "procfile" or "makefile" or "gemfile" or "config"
             || lower.StartsWith("dockerfile", StringComparison.Ordinal) || lower.StartsWith("requirements", StringComparison.Ordinal))
             return CommentStyle.HashAfterBlank;
         if (ext is ".gradle" or ".kts" or ".swift" or ".scala" or ".dart" or ".bicep" or ".jsonc") return CommentStyle.CLike;

@@ -44,7 +44,13 @@ internal static class SourceFiles
             if (IsSourceRoot(segment)) break;
             if (Array.IndexOf(DevFolders, segment) >= 0) return Registry.Place.Dev;
         }
-        if (IsDevOverride(name) || DevEnvFile(name) || (IsExamplePath(path) && !IsEnvExample(name))) return Registry.Place.Dev;
+        if (IsDevOverride(name) || DevEnvFile(name) || (IsExamplePath(path) && !IsEnvExample(name) && !IsConfigTemplate(segments))) return Registry.Place.Dev;
+        // Rails' per-environment settings: config/environments/development.rb is a developer's machine, test.rb the suite's.
+        if (segments.Length >= 3 && segments[^2] == "environments" && segments[^3] == "config")
+        {
+            if (name is "development.rb" or "development.ts" or "development.js") return Registry.Place.Dev;
+            if (name is "test.rb" or "test.ts" or "test.js") return Registry.Place.Test;
+        }
         return name.StartsWith(".env.test", StringComparison.OrdinalIgnoreCase) ? Registry.Place.Test : Registry.Place.Product;
     }
 
@@ -60,6 +66,22 @@ internal static class SourceFiles
         var lower = name.ToLowerInvariant();
         return (lower.StartsWith(".env", StringComparison.Ordinal) || lower.StartsWith("env.", StringComparison.Ordinal) || lower.EndsWith(".env.example", StringComparison.Ordinal))
             && (lower.Contains("example", StringComparison.Ordinal) || lower.Contains("sample", StringComparison.Ordinal) || lower.Contains("dist", StringComparison.Ordinal) || lower.Contains("template", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The committed template of a deployment's configuration file, copied into place on install (config/database.yml.sample,
+    /// config/settings.json.example, app/etc/env.php.dist): what it sets is what a deployment runs, like an env example.
+    /// One inside an examples folder is an example.
+    /// </summary>
+    private static bool IsConfigTemplate(string[] segments)
+    {
+        for (var i = 0; i < segments.Length - 1; i++)
+        {
+            if (segments[i].ToLowerInvariant() is "example" or "examples" or "sample" or "samples") return false;
+        }
+        var parts = segments[^1].ToLowerInvariant().Split('.');
+        return parts.Length >= 3 && parts[^1] is "sample" or "example" or "dist" or "template"
+            && parts[^2] is "yml" or "yaml" or "json" or "toml" or "ini" or "properties" or "conf" or "cfg" or "php" or "py" or "rb" or "xml";
     }
 
     /// <summary>Compose files for local development: docker-compose.dev.yml, compose.override.yaml, docker-compose.local.yml.</summary>

@@ -171,6 +171,28 @@ public class StatusRuleTests
     }
 
     [Fact]
+    public void Scan_RailsEnvironmentsAndConfigTemplates_ArePlacedByWhatTheyConfigure()
+    {
+        using var repo = new TempRepository("rails-environments")
+            .With("Gemfile", "source \"https://rubygems.org\"\ngem \"sqlite3\"\n")
+            // The committed template a deployment copies into place says what production runs.
+            .With("config/database.yml.sample", "production:\n  adapter: sqlite3\n  database: storage/primary.sqlite3\n")
+            // A template is commented as the file it becomes; bundler's config as a hash-commented file.
+            .With("hc/local_settings.py.example", "# Uncomment to use MySQL:\n# DATABASES = {'default': {'ENGINE': 'django.db.backends.mysql'}}\n")
+            .With(".bundle/config", "# USE_URI=1  eg postgres://user@localhost/db\n")
+            .With("config/environments/development.rb", "Rails.application.configure do\n  config.active_job.queue_adapter = :solid_queue\n  config.action_mailer.smtp_settings = { address: \"localhost\", port: 1025 }\nend\n")
+            .With("config/initializers/email.rb", "ActionMailer::Base.smtp_settings = {\n  address: ENV.fetch(\"SMTP_HOST\"),\n}\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("sqlite").StatusReason.ShouldBe("core: client code `adapter: sqlite3` in product code, config/database.yml.sample:2");
+        registry.Has("mysql").ShouldBeFalse();
+        registry.Has("postgresql").ShouldBeFalse();
+        registry.Entry("solid-queue").Status.ShouldBe(Statuses.DevOnly);
+        registry.Entry("smtp").StatusReason.ShouldBe("core: client code `smtp_settings =` in product code, config/initializers/email.rb:1");
+    }
+
+    [Fact]
     public void Scan_TurnstileVerification_IsTurnstileNotTheCloudflareApi()
     {
         using var repo = new TempRepository("turnstile")
