@@ -57,9 +57,9 @@ internal static class Integrations
     };
 
     /// <summary>
-    /// Source files named each for one external API, three or more side by side (internal/bounce/webhooks/sendgrid.go,
-    /// postmark.go, forwardemail.go): each is the handler of one integration among several, even when it names no
-    /// host or package the catalog knows.
+    /// Source files named each for one external API or backend, three or more side by side (internal/bounce/webhooks/sendgrid.go,
+    /// postmark.go, forwardemail.go; SongStorages/DropboxStorage.php, S3Storage.php, SftpStorage.php): each is one
+    /// integration among several, even when it names no host or package the catalog knows.
     /// </summary>
     private static IEnumerable<Signal> VendorFiles(IReadOnlyList<FileReport> reports, TechnologyCatalog catalog, Dictionary<string, Technology?> byName)
     {
@@ -70,7 +70,7 @@ internal static class Integrations
             var slash = report.Path.LastIndexOf('/');
             if (slash < 0) continue;
             var stem = Path.GetFileNameWithoutExtension(report.Path.AsSpan(slash + 1));
-            if (stem.Length < 4 || byName.GetValueOrDefault(Normalize(stem.ToString())) is not { Section: RegistrySection.ExternalApi } tech) continue;
+            if (stem.Length < 4 || VendorOf(Normalize(stem.ToString()), byName) is not { Section: RegistrySection.ExternalApi or RegistrySection.Connection } tech) continue;
             var folder = report.Path[..slash];
             if (AssetFolders.Contains(Path.GetFileName(folder)) || Source.SourceFiles.PlaceOf(report.Path) != Place.Product) continue;
             if (!byFolder.TryGetValue(folder, out var files)) byFolder[folder] = files = [];
@@ -82,6 +82,20 @@ internal static class Integrations
             foreach (var (report, tech) in files)
                 yield return new Signal(tech.Id, SignalKind.IntegrationFolder, report.Path, 1, folder + "/") { Guard = $"one of several integrations in {folder}/", FilePlace = Place.Product };
         }
+    }
+
+    // What a file adds to the vendor's name when it is one implementation among several: DropboxStorage.php, SesTransport.ts.
+    private static readonly string[] RoleSuffixes =
+        ["storage", "provider", "adapter", "driver", "transport", "client", "service", "gateway", "channel", "notifier", "sender", "mailer", "webhook", "handler", "integration", "connector", "backend"];
+
+    private static Technology? VendorOf(string stem, Dictionary<string, Technology?> byName)
+    {
+        if (byName.GetValueOrDefault(stem) is { } named) return named;
+        foreach (var suffix in RoleSuffixes)
+        {
+            if (stem.Length >= suffix.Length + 4 && stem.EndsWith(suffix, StringComparison.Ordinal)) return byName.GetValueOrDefault(stem[..^suffix.Length]);
+        }
+        return null;
     }
 
     /// <summary>Technologies by their normalized id and name, when exactly one technology has that name.</summary>

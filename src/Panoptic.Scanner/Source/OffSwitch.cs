@@ -37,6 +37,43 @@ internal static partial class OffSwitch
         return null;
     }
 
+    /// <summary>
+    /// A vendor's settings group in a settings file whose credential is read from an env var with no default
+    /// (<c>'ipinfo' => ['token' => env('IPINFO_TOKEN'), 'endpoint' => 'https://api.ipinfo.io']</c>): the endpoint is
+    /// called only where a deployment sets the credential. Returns "`IPINFO_TOKEN` set (path:line)".
+    /// </summary>
+    public static string? Credential(CodeText code, int line, string path)
+    {
+        if (!SettingsFile(path)) return null;
+        var indent = code.Indent(line);
+        if (indent <= 0) return null;
+        foreach (var step in (ReadOnlySpan<int>)[-1, 1])
+        {
+            for (var l = line + step; l >= 1 && l <= code.LineCount && Math.Abs(l - line) <= Reach; l += step)
+            {
+                var at = code.Indent(l);
+                if (at < 0 || code.IsCommentOnly(l)) continue;
+                if (at < indent) break;
+                if (at > indent) continue;
+                var match = CredentialLine().Match(code.Line(l).ToString());
+                if (match.Success) return $"`{match.Groups["var"].Value}` set ({path}:{l})";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A file of settings: Laravel's and Rails' config/, Django's settings modules, a config.py.</summary>
+    private static bool SettingsFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (name is "settings.py" or "config.py") return true;
+        return path.StartsWith("config/", StringComparison.Ordinal) || path.Contains("/config/", StringComparison.Ordinal) || path.Contains("/settings/", StringComparison.Ordinal);
+    }
+
+    // A credential read from an env var with no default: `'token' => env('IPINFO_TOKEN'),`, `"key": os.environ.get("X")`.
+    [GeneratedRegex("""^\s*['"]?(?:key|token|secret|api_key|apikey|api_token|access_token|access_key|client_id|client_secret|app_id|license_key)['"]?\s*(?:=>|:|=)\s*(?:env\(\s*['"](?<var>\w+)['"]\s*\)|os\.environ\.get\(\s*['"](?<var>\w+)['"]\s*\)|os\.getenv\(\s*['"](?<var>\w+)['"]\s*\)|ENV\[['"](?<var>\w+)['"]\])\s*,?\s*$""", RegexOptions.IgnoreCase)]
+    private static partial Regex CredentialLine();
+
     private static bool Names(string key, string group, bool topLevel)
     {
         if (!key.Contains("enable", StringComparison.Ordinal)) return false;

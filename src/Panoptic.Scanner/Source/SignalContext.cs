@@ -57,6 +57,9 @@ internal static partial class SignalContext
             // A setting in a group switched off by default is used only once a deployment turns the group on.
             if (refined.Guard is null && !refined.InTest && signal.Kind is SignalKind.ApiHost or SignalKind.ConnectionString && OffSwitch.Find(code, signal.Line, signal.File) is { } off)
                 refined = refined with { Guard = off };
+            // So is a vendor's endpoint in a settings group whose credential a deployment may leave unset.
+            if (refined.Guard is null && !refined.InTest && signal.Kind == SignalKind.ApiHost && OffSwitch.Credential(code, signal.Line, signal.File) is { } credential)
+                refined = refined with { Guard = credential };
             if (refined.Guard is null) settled.Add(key);
             kept.Add(refined);
         }

@@ -154,6 +154,21 @@ public class GuardRuleTests
     }
 
     [Theory]
+    [InlineData("config/koel.php", "<?php\nreturn [\n    'assistant' => [\n        'token' => env('ASSISTANT_TOKEN'),\n        'endpoint' => 'https://api.openai.com/v1',\n    ],\n];\n", "optional")]
+    // A credential with a default, or an endpoint outside a settings file, says nothing about who sets it.
+    [InlineData("config/koel.php", "<?php\nreturn [\n    'assistant' => [\n        'token' => env('ASSISTANT_TOKEN', 'public'),\n        'endpoint' => 'https://api.openai.com/v1',\n    ],\n];\n", "core")]
+    [InlineData("app/Assistant.php", "<?php\n$options = [\n    'token' => env('ASSISTANT_TOKEN'),\n    'endpoint' => 'https://api.openai.com/v1',\n];\n", "core")]
+    public void Scan_EndpointBesideACredentialInASettingsGroup_IsOptional(string path, string text, string status)
+    {
+        using var repo = new TempRepository("credential-gate").With(path, text);
+
+        var entry = Scans.Run(repo).Entry("openai");
+
+        entry.Status.ShouldBe(status);
+        if (status == "optional") entry.StatusReason.ShouldBe("optional: API host `api.openai.com` only with `ASSISTANT_TOKEN` set (config/koel.php:4), config/koel.php:5");
+    }
+
+    [Theory]
     [InlineData("config/settings.yaml", "assistant:\n  enabled: true\n  url: https://api.openai.com/v1\n")]
     // A switch of something else in the group, or one a level down, does not turn the group off.
     [InlineData("config/settings.yaml", "assistant:\n  webhooks_enabled: false\n  url: https://api.openai.com/v1\n")]
@@ -197,7 +212,11 @@ public class GuardRuleTests
             .With("internal/notify/vonage.go", handler)
             .With("web/icons/stripe.go", handler)
             .With("web/icons/paypal.go", handler)
-            .With("web/icons/github.go", handler);
+            .With("web/icons/github.go", handler)
+            // The role a file plays beside the vendor's name (SparkpostSender) still names the vendor.
+            .With("internal/senders/SparkpostSender.go", handler)
+            .With("internal/senders/ResendSender.go", handler)
+            .With("internal/senders/BrevoSender.go", handler);
 
         var registry = Scans.Run(repo);
 
@@ -206,6 +225,9 @@ public class GuardRuleTests
         sendgrid.StatusReason.ShouldBe("optional: an integration module (`internal/webhooks/`) only with one of several integrations in internal/webhooks/, internal/webhooks/sendgrid.go:1");
         registry.Has("postmark").ShouldBeTrue();
         registry.Has("mailgun").ShouldBeTrue();
+        registry.Entry("sparkpost").StatusReason.ShouldBe("optional: an integration module (`internal/senders/`) only with one of several integrations in internal/senders/, internal/senders/SparkpostSender.go:1");
+        registry.Has("resend").ShouldBeTrue();
+        registry.Has("brevo").ShouldBeTrue();
         registry.Has("twilio").ShouldBeFalse();
         registry.Has("stripe").ShouldBeFalse();
     }
