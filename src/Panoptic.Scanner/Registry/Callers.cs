@@ -107,7 +107,8 @@ internal static class Callers
         var dialect = DialectOf(path);
         foreach (var (stem, modules) in byStem)
         {
-            var others = modules.Where(m => m != path && DialectOf(m) == dialect).ToList();
+            // A Go file never imports its own package: files beside the module are the module.
+            var others = modules.Where(m => m != path && DialectOf(m) == dialect && !(language == SourceLanguage.Go && SameFolder(m, path))).ToList();
             if (others.Count == 0) continue;
             if (language is null)
             {
@@ -185,7 +186,9 @@ internal static class Callers
     {
         // The folder the path names before the module must be the module's own (@server/logging/sentry is not app/utils/sentry).
         var folder = Path.GetDirectoryName(module)?.Replace('\\', '/') ?? "";
-        if (StemOf(module) != Path.GetFileNameWithoutExtension(module).Split('.')[0]) folder = Path.GetDirectoryName(folder)?.Replace('\\', '/') ?? "";
+        // A module named for its folder (an index file, a Go package) is imported by the folder's path.
+        if (StemOf(module) != Path.GetFileNameWithoutExtension(module).Split('.')[0] || module.EndsWith(".go", StringComparison.Ordinal))
+            folder = Path.GetDirectoryName(folder)?.Replace('\\', '/') ?? "";
         var parent = Path.GetFileName(folder);
         var sameFolder = (Path.GetDirectoryName(importer)?.Replace('\\', '/') ?? "") == folder;
         if (!(sameFolder || (parent.Length > 0 && (line.Contains(parent + "/" + stem, StringComparison.Ordinal) || line.Contains(parent + "." + stem, StringComparison.Ordinal)
@@ -200,6 +203,9 @@ internal static class Callers
         }
         return false;
     }
+
+    private static bool SameFolder(string a, string b) =>
+        string.Equals(Path.GetDirectoryName(a), Path.GetDirectoryName(b), StringComparison.Ordinal);
 
     /// <summary>A line of a Go import block: a quoted path, perhaps after an alias (<c>pop3 "github.com/knadh/go-pop3"</c>).</summary>
     private static bool GoImportPath(ReadOnlySpan<char> line)

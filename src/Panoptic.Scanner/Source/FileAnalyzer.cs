@@ -87,6 +87,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
             if (lang == SourceLanguage.Go && text.Contains("package main", StringComparison.Ordinal)) report.DeclaresGoMain = true;
             if (!inTest) FeatureSwitches.Find(text, lang, file.Path, report.Switches);
             if (!inTest && lang == SourceLanguage.Php) OnByDefault.Find(text, file.Path, report.OnByDefault);
+            if (!inTest && lang == SourceLanguage.Go) FlagDefaults.Find(catalog, text, file.Path, report);
             if (inTest) report.TestCount = TestCounter.Count(lang, text);
             // Migrations are generated from the model; their sameness across services is not copied logic.
             if (detectClones && !file.Path.Contains("/Migrations/", StringComparison.Ordinal) && !file.Path.Contains("/migrations/", StringComparison.Ordinal))

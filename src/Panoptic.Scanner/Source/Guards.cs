@@ -370,6 +370,8 @@ internal static partial class Guards
             var ind = code.Indent(k);
             if (ind < 0 || ind > indent) continue;
             var header = Header(code.Line(k));
+            // A sibling label ("case \"sqlite\":") sits between a later case and its switch; Ruby's "case x" owns its arms.
+            if (header.StartsWith("case ", StringComparison.Ordinal) && header.EndsWith(':')) continue;
             if (SwitchHeader().IsMatch(header)) return k;
             if (ind < indent - 8) return 0;
         }

@@ -77,3 +77,30 @@ internal static partial class Selectors
 
 /// <summary>A selector setting's value where the repository gives one: FILE_STORAGE=local in .env.sample, or a code default.</summary>
 public sealed record SelectorSetting(string Name, string Value, string File, int Line, bool IsDefault);
+
+/// <summary>
+/// Defaults a program gives its own flags and settings: Go's <c>viper.SetDefault("driver", "sqlite")</c>,
+/// <c>rootCmd.Flags().String("driver", "sqlite", "...")</c>, <c>flag.String("db-driver", "postgres", "...")</c>. A selector
+/// setting's default names the backend a deployment runs unless it says otherwise.
+/// </summary>
+internal static partial class FlagDefaults
+{
+    public static void Find(TechnologyCatalog catalog, ReadOnlySpan<char> text, string file, FileReport report)
+    {
+        if (text.IndexOf("SetDefault(", StringComparison.Ordinal) < 0 && text.IndexOf("String(", StringComparison.Ordinal) < 0 && text.IndexOf("StringVar", StringComparison.Ordinal) < 0) return;
+        var source = text.ToString();
+        foreach (Match match in Default().Matches(source))
+        {
+            var name = match.Groups["name"].Value.ToUpperInvariant().Replace('-', '_').Replace('.', '_');
+            var value = match.Groups["v"].Value;
+            var line = 1 + source.AsSpan(0, match.Index).Count('\n');
+            if (Selectors.Setting(name, value, file, line, isDefault: true) is not { } setting) continue;
+            report.Settings.Add(setting);
+            if (catalog.BySelector(value) is { } tech)
+                report.Signals.Add(new Signal(tech.Id, SignalKind.Selected, file, line, $"{match.Groups["name"].Value} defaults to {value}"));
+        }
+    }
+
+    [GeneratedRegex(@"(?:\bSetDefault|\.String|\bString|\.StringP|\.StringVar|\.StringVarP|\bStringVar)\(\s*(?:&[\w.]+\s*,\s*)?""(?<name>[\w.-]+)""\s*,\s*(?:""\w""\s*,\s*)?""(?<v>[\w-]+)""")]
+    private static partial Regex Default();
+}

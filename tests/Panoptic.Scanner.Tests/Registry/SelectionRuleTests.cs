@@ -68,6 +68,28 @@ public class SelectionRuleTests
     }
 
     [Fact]
+    public void Scan_GoSwitchOverADriverSetting_GuardsEveryCaseAndTheFlagDefaultIsCore()
+    {
+        const string mod = "module example.com/app\n\ngo 1.22\n\nrequire (\n\tmodernc.org/sqlite v1.0.0\n\tgithub.com/go-sql-driver/mysql v1.0.0\n\tgithub.com/lib/pq v1.0.0\n)\n";
+        using var repo = new TempRepository("go-driver-switch")
+            .With("go.mod", mod)
+            .With("cmd/app/main.go", "package main\n\nfunc init() {\n\tviper.SetDefault(\"driver\", \"sqlite\")\n\trootCmd.Flags().String(\"driver\", \"sqlite\", \"database driver\")\n}\n")
+            .With("store/db/db.go", "package db\n\nimport (\n\t\"example.com/app/store/db/mysql\"\n\t\"example.com/app/store/db/postgres\"\n\t\"example.com/app/store/db/sqlite\"\n)\n\nfunc New(profile *Profile) {\n\tswitch profile.Driver {\n\tcase \"sqlite\":\n\t\tsqlite.NewDB(profile)\n\tcase \"mysql\":\n\t\tmysql.NewDB(profile)\n\tcase \"postgres\":\n\t\tpostgres.NewDB(profile)\n\t}\n}\n")
+            // A file named for its package imports the driver under the same name: still the package's own code.
+            .With("store/db/mysql/mysql.go", "package mysql\n\nimport (\n\t\"github.com/go-sql-driver/mysql\"\n)\n\nfunc NewDB(p any) { mysql.ParseDSN(\"\") }\n")
+            .With("store/db/mysql/user.go", "package mysql\n\nimport (\n\t\"github.com/go-sql-driver/mysql\"\n)\n\nfunc Users() { mysql.ParseDSN(\"\") }\n")
+            .With("store/db/postgres/postgres.go", "package postgres\n\nimport (\n\t_ \"github.com/lib/pq\"\n)\n\nfunc NewDB(p any) {}\n")
+            .With("store/db/sqlite/sqlite.go", "package sqlite\n\nimport (\n\t_ \"modernc.org/sqlite\"\n)\n\nfunc NewDB(p any) {}\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("mysql").StatusReason!.ShouldStartWith("optional: imported (`github.com/go-sql-driver/mysql`) only with `profile.Driver` = \"mysql\" where store/db/db.go:14 uses mysql");
+        registry.Entry("postgresql").StatusReason!.ShouldStartWith("optional: imported (`github.com/lib/pq`) only with `profile.Driver` = \"postgres\" where store/db/db.go:16 uses postgres");
+        registry.Entry("sqlite").Status.ShouldBe(Statuses.Core);
+        registry.Entry("sqlite").Evidence.ShouldContain(e => e.Detail == "driver defaults to sqlite" && e.File == "cmd/app/main.go" && e.Line == 4);
+    }
+
+    [Fact]
     public void Scan_TsPatternArmOverASetting_GuardsItsProvider()
     {
         using var repo = new TempRepository("ts-pattern")
