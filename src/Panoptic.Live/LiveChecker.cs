@@ -40,6 +40,7 @@ public sealed class LiveChecker(LiveOptions options) : IDisposable
 
         var runs = targets.DistinctBy(t => t.Text).Select(async target => target.IsDomain
             ? await new DnsChecks(dns, options, resolverName).RunAsync(target, cancellationToken)
+            : target.TlsOnly ? await new TlsChecks(options).RunAsync(target, cancellationToken)
             : [.. await new TlsChecks(options).RunAsync(target, cancellationToken), .. await new HttpChecks(http, options).RunAsync(target, cancellationToken)]);
         return [.. (await Task.WhenAll(runs)).SelectMany(r => r)];
     }

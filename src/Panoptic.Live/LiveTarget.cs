@@ -8,6 +8,9 @@ public sealed record LiveTarget(string Text, string Host, Uri? Url)
 {
     public bool IsDomain => Url is null;
 
+    /// <summary>A host the registry found in code (--live-registry): its TLS is checked, not its pages, which belong to someone else.</summary>
+    public bool TlsOnly { get; init; }
+
     /// <summary>Parses a domain or an http(s) URL; null with the reason when it is neither.</summary>
     public static LiveTarget? Parse(string text, out string? error)
     {
