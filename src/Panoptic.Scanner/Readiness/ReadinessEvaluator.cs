@@ -43,6 +43,7 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
             ["sends_email"] = Found("email.transactional_provider"),
             ["uses_trackers"] = registry.ExternalApis.Any(a => a.Category == "analytics" && a.Status is Statuses.Core or Statuses.Optional),
             ["has_database"] = registry.BackendConnections.Any(c => c.Category == "database" && c.Status is Statuses.Core or Statuses.Optional),
+            ["has_object_storage"] = registry.BackendConnections.Any(c => c.Category == "object_storage" && c.Status is Statuses.Core or Statuses.Optional),
         };
 
         var results = checks.Checks.Select(c => Result(c, evidence[c.Id], preconditions, config)).ToList();
