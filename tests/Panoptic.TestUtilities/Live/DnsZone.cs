@@ -35,6 +35,13 @@ public sealed class DnsZone
 
     public DnsZone DnsKey(string name) => Add(name, 48, [1, 1, 3, 13, .. new byte[64]]);
 
+    /// <summary>Takes a name and its records out of the zone (a record deleted between two checks).</summary>
+    public DnsZone Remove(string name)
+    {
+        Records.Remove(name.TrimEnd('.'));
+        return this;
+    }
+
     public DnsZone A(string name, IPAddress address) => Add(name, 1, address.GetAddressBytes());
 
     private DnsZone Add(string name, ushort type, byte[] data)
