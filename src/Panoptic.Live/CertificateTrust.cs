@@ -4,7 +4,7 @@ namespace Panoptic.Live;
 
 /// <summary>
 /// Builds a server's chain the way the live checks judge it: to the machine's roots, or to the roots given in
-/// <see cref="LiveOptions.TrustedRoots"/>; revocation is not fetched, because only the hosts the user names are contacted.
+/// <see cref="LiveOptions.TrustedRoots"/>; neither revocation nor missing intermediates are fetched, because only the hosts the user names are contacted.
 /// </summary>
 internal static class CertificateTrust
 {
@@ -12,6 +12,8 @@ internal static class CertificateTrust
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // A missing intermediate is not fetched from its AIA address: that host was not named.
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = now.UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
         chain.ChainPolicy.ExtraStore.AddRange(presented.Where(c => c.Thumbprint != leaf.Thumbprint).ToArray());

@@ -39,13 +39,19 @@ internal sealed class DnsChecks(ILookupClient dns, LiveOptions options, string r
         if (exchanges.Count > 0) Add("dns.mx", "pass", $"MX {string.Join(", ", exchanges.Take(3))}", "email.spf_dkim");
         else Add("dns.mx", "fail", "no MX record: replies and bounces to this domain cannot be delivered", "email.spf_dkim");
 
-        var (spfStatus, spfMessage) = await SpfAsync(domain, cancellationToken);
+        // The lookups are independent: asked at once, reported in a fixed order.
+        var spfTask = SpfAsync(domain, cancellationToken);
+        var dmarcTask = DmarcAsync(domain, cancellationToken);
+        var dkimTask = DkimAsync(domain, cancellationToken);
+        var caaTask = QueryAsync(domain, QueryType.CAA, cancellationToken);
+        var keyTask = QueryAsync(domain, QueryType.DNSKEY, cancellationToken);
+        var (spfStatus, spfMessage) = await spfTask;
         Add("dns.spf", spfStatus, spfMessage, "email.spf_dkim");
-        var (dmarcStatus, dmarcMessage) = await DmarcAsync(domain, cancellationToken);
+        var (dmarcStatus, dmarcMessage) = await dmarcTask;
         Add("dns.dmarc", dmarcStatus, dmarcMessage, "email.dmarc");
-        foreach (var (status, message) in await DkimAsync(domain, cancellationToken)) Add("dns.dkim", status, message, "email.spf_dkim");
+        foreach (var (status, message) in await dkimTask) Add("dns.dkim", status, message, "email.spf_dkim");
 
-        var caa = await QueryAsync(domain, QueryType.CAA, cancellationToken);
+        var caa = await caaTask;
         if (caa.Error is { } caaError) Add("dns.caa", "error", $"CAA lookup failed: {caaError}", null);
         else
         {
@@ -54,7 +60,7 @@ internal sealed class DnsChecks(ILookupClient dns, LiveOptions options, string r
             else Add("dns.caa", "warn", "no CAA record: any certificate authority may issue for this domain", null);
         }
 
-        var key = await QueryAsync(domain, QueryType.DNSKEY, cancellationToken);
+        var key = await keyTask;
         if (key.Error is { } keyError) Add("dns.dnssec", "error", $"DNSKEY lookup failed: {keyError}", null);
         else
         {
@@ -150,9 +156,9 @@ internal sealed class DnsChecks(ILookupClient dns, LiveOptions options, string r
                 continue;
             }
             var keys = 0;
-            foreach (var selector in provider.Selectors)
+            var lookups = await Task.WhenAll(provider.Selectors.Select(async selector => (selector, Answer: await TxtAsync($"{selector}._domainkey.{domain}", cancellationToken))));
+            foreach (var (selector, (records, error)) in lookups)
             {
-                var (records, error) = await TxtAsync($"{selector}._domainkey.{domain}", cancellationToken);
                 if (error is not null)
                 {
                     found.Add(("error", $"DKIM {selector}._domainkey lookup failed: {error}"));

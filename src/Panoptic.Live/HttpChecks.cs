@@ -24,8 +24,16 @@ internal sealed partial class HttpChecks(HttpClient http, LiveOptions options)
         void Add(string check, string status, string message, string? readiness) =>
             results.Add(new LiveResult { Check = check, Target = target.Text, Status = status, Message = message, CheckedAt = now, Readiness = readiness });
 
+        // Every request is independent: they run at once, and their results are added in a fixed order.
         var plain = new UriBuilder(url) { Scheme = "http", Port = options.HttpPort }.Uri;
-        var (redirect, redirectError) = await GetAsync(plain, cancellationToken);
+        var redirectTask = GetAsync(plain, cancellationToken);
+        var pageTask = GetAsync(url, cancellationToken);
+        var securityTxtTask = TextAsync(new Uri(url, "/.well-known/security.txt"), cancellationToken);
+        var robotsTask = TextAsync(new Uri(url, "/robots.txt"), cancellationToken);
+        var sitemapTask = TextAsync(new Uri(url, "/sitemap.xml"), cancellationToken);
+        var healthTasks = options.HealthPaths.Distinct(StringComparer.Ordinal).Select(path => (path, Task: GetAsync(new Uri(url, path), cancellationToken))).ToList();
+
+        var (redirect, redirectError) = await redirectTask;
         using (redirect)
         {
             if (redirect is null) Add("http.redirect", "warn", $"nothing answers at {plain.GetLeftPart(UriPartial.Authority)}: {redirectError}", "security.tls_and_hsts");
@@ -35,9 +43,19 @@ internal sealed partial class HttpChecks(HttpClient http, LiveOptions options)
             else Add("http.redirect", "fail", string.Create(CultureInfo.InvariantCulture, $"http:// answers {(int)redirect.StatusCode} without redirecting to https"), "security.tls_and_hsts");
         }
 
-        var (page, error) = await GetAsync(url, cancellationToken);
+        var (page, error) = await pageTask;
+        var (securityTxt, _) = await securityTxtTask;
+        var (robots, _) = await robotsTask;
+        var (sitemapXml, _) = await sitemapTask;
+        var health = new List<(string Path, HttpResponseMessage? Response, string? Error)>();
+        foreach (var (path, task) in healthTasks)
+        {
+            var (response, healthError) = await task;
+            health.Add((path, response, healthError));
+        }
         if (page is null)
         {
+            foreach (var (_, response, _) in health) response?.Dispose();
             Add("http.fetch", "error", $"GET {url} failed: {error}", "security.security_headers");
             return results;
         }
@@ -47,24 +65,19 @@ internal sealed partial class HttpChecks(HttpClient http, LiveOptions options)
             Headers(page, Add);
         }
 
-        var (securityTxt, _) = await TextAsync(new Uri(url, "/.well-known/security.txt"), cancellationToken);
         // Only a found security.txt answers the disclosure check: a SECURITY.md in the repository answers it too.
         if (securityTxt is not null && ContactPattern().IsMatch(securityTxt)) Add("http.security_txt", "pass", "/.well-known/security.txt has a Contact", "security.vulnerability_disclosure_policy");
         else Add("http.security_txt", "warn", securityTxt is null ? "no /.well-known/security.txt" : "/.well-known/security.txt has no Contact: line", null);
-
-        var (robots, _) = await TextAsync(new Uri(url, "/robots.txt"), cancellationToken);
         Add("http.robots", robots is null ? "warn" : "pass", robots is null ? "no /robots.txt" : "/robots.txt present", null);
-        var sitemap = robots is not null && SitemapPattern().IsMatch(robots) || (await TextAsync(new Uri(url, "/sitemap.xml"), cancellationToken)).Text is not null;
+        var sitemap = robots is not null && SitemapPattern().IsMatch(robots) || sitemapXml is not null;
         Add("http.sitemap", sitemap ? "pass" : "warn", sitemap ? "sitemap found" : "no sitemap (robots.txt Sitemap: line or /sitemap.xml)", null);
 
-        foreach (var path in options.HealthPaths.Distinct(StringComparer.Ordinal))
+        foreach (var (path, response, healthError) in health)
         {
-            var probe = new Uri(url, path);
-            var (health, healthError) = await GetAsync(probe, cancellationToken);
-            using (health)
+            using (response)
             {
-                if (health is null) Add("http.health", "fail", $"health endpoint {path} unreachable: {healthError}", "observability.health_endpoints");
-                else Add("http.health", health.IsSuccessStatusCode ? "pass" : "fail", string.Create(CultureInfo.InvariantCulture, $"health endpoint {path} answers {(int)health.StatusCode}"),
+                if (response is null) Add("http.health", "fail", $"health endpoint {path} unreachable: {healthError}", "observability.health_endpoints");
+                else Add("http.health", response.IsSuccessStatusCode ? "pass" : "fail", string.Create(CultureInfo.InvariantCulture, $"health endpoint {path} answers {(int)response.StatusCode}"),
                     "observability.health_endpoints");
             }
         }

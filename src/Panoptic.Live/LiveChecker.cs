@@ -13,6 +13,8 @@ public sealed class LiveChecker(LiveOptions options) : IDisposable
     private readonly HttpClient http = new(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
+        // No proxy either: a proxy is a host the user did not name.
+        UseProxy = false,
         UseCookies = false,
         ConnectTimeout = options.Timeout,
         AutomaticDecompression = DecompressionMethods.None,
@@ -38,11 +40,20 @@ public sealed class LiveChecker(LiveOptions options) : IDisposable
         var dns = new LookupClient(lookupOptions);
         var resolverName = options.ResolverName(dns.NameServers.Select(n => new IPEndPoint(IPAddress.Parse(n.Address), n.Port)));
 
-        var runs = targets.DistinctBy(t => t.Text).Select(async target => target.IsDomain
-            ? await new DnsChecks(dns, options, resolverName).RunAsync(target, cancellationToken)
-            : target.TlsOnly ? await new TlsChecks(options).RunAsync(target, cancellationToken)
-            : [.. await new TlsChecks(options).RunAsync(target, cancellationToken), .. await new HttpChecks(http, options).RunAsync(target, cancellationToken)]);
-        return [.. (await Task.WhenAll(runs)).SelectMany(r => r)];
+        var list = targets.DistinctBy(t => t.Text).ToList();
+        var warmUp = list.Any(t => !t.IsDomain) ? LocalTls.WarmUpAsync() : Task.CompletedTask;
+        var runs = list.SelectMany(target => target.IsDomain ? [new DnsChecks(dns, options, resolverName).RunAsync(target, cancellationToken)]
+            : target.TlsOnly ? [TlsAsync(target)]
+            : new[] { TlsAsync(target), new HttpChecks(http, options).RunAsync(target, cancellationToken) });
+        var results = await Task.WhenAll(runs);
+        await warmUp;
+        return [.. results.SelectMany(r => r)];
+
+        async Task<List<LiveResult>> TlsAsync(LiveTarget target)
+        {
+            await warmUp;
+            return await new TlsChecks(options).RunAsync(target, cancellationToken);
+        }
     }
 
     public void Dispose() => http.Dispose();

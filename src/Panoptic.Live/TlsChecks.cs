@@ -36,18 +36,10 @@ internal sealed class TlsChecks(LiveOptions options)
         Add("tls.expiry", days < 0 ? "fail" : days < 7 ? "fail" : days < 21 ? "warn" : "pass",
             days < 0 ? $"certificate expired on {expires}" : string.Create(CultureInfo.InvariantCulture, $"certificate expires {expires} ({days} days)"));
 
-        var accepted = new List<string>();
-        var untestable = new List<string>();
-        foreach (var (protocol, name) in Protocols)
-        {
-            if (!LocalTls.CanOffer(protocol))
-            {
-                untestable.Add(name);
-                continue;
-            }
-            var (offered, _) = await HandshakeAsync(url.IdnHost, url.Port, protocol, cancellationToken);
-            if (offered is not null) accepted.Add(name);
-        }
+        var untestable = Protocols.Where(p => !LocalTls.CanOffer(p.Protocol)).Select(p => p.Name).ToList();
+        var attempts = await Task.WhenAll(Protocols.Where(p => LocalTls.CanOffer(p.Protocol))
+            .Select(async p => (p.Name, Accepted: (await HandshakeAsync(url.IdnHost, url.Port, p.Protocol, cancellationToken)).Result is not null)));
+        var accepted = attempts.Where(a => a.Accepted).Select(a => a.Name).ToList();
         var legacy = accepted.Where(p => p is "TLS 1.0" or "TLS 1.1").ToList();
         var note = untestable.Count > 0 ? $" ({string.Join(", ", untestable)} not testable: this machine's TLS library refuses to offer them)" : "";
         Add("tls.protocols", legacy.Count > 0 || !accepted.Any(p => p is "TLS 1.2" or "TLS 1.3") ? "fail" : "pass",

@@ -89,7 +89,7 @@ public sealed partial record LiveSettings(IReadOnlyList<string> Targets, bool Re
         if (Registry)
         {
             foreach (var host in registry.ExternalApis.Concat(registry.BackendConnections).Where(t => t.Status is Statuses.Core or Statuses.Optional)
-                         .SelectMany(t => t.Evidence).Where(e => e.Kind.StartsWith("api_host", StringComparison.Ordinal))
+                         .SelectMany(t => t.Evidence).Where(e => e.Kind == "api_host")
                          .Select(e => HostPattern().Match(e.Detail)).Where(m => m.Success).Select(m => m.Value.ToLowerInvariant()).Distinct().Take(20))
             {
                 if (LiveTarget.Parse("https://" + host + "/", out _) is { } target) all.Add(target with { TlsOnly = true });
