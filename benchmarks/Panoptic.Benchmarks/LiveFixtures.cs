@@ -23,7 +23,11 @@ public static class LiveFixtures
         await File.WriteAllTextAsync(Path.Combine(dir, "dns"), dns.EndPoint.ToString());
         await File.WriteAllTextAsync(Path.Combine(dir, "url"), site.Url.ToString());
         await File.WriteAllTextAsync(Path.Combine(dir, "http_port"), site.HttpPort.ToString(CultureInfo.InvariantCulture));
+        // Kestrel's lifetime takes SIGTERM for itself; the fixtures end on it (or Ctrl+C) explicitly.
+        var stop = new TaskCompletionSource();
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => stop.TrySetResult());
+        using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => stop.TrySetResult());
         await File.WriteAllTextAsync(Path.Combine(dir, "ready"), "");
-        await Task.Delay(Timeout.Infinite);
+        await stop.Task;
     }
 }
