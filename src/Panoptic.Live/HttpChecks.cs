@@ -84,6 +84,18 @@ internal sealed partial class HttpChecks(HttpClient http, LiveOptions options)
         return results;
     }
 
+    /// <summary>A status page the user names: reachable (2xx, redirects not followed) or not.</summary>
+    public async Task<List<LiveResult>> StatusPageAsync(Uri page, CancellationToken cancellationToken)
+    {
+        var (response, error) = await GetAsync(page, cancellationToken);
+        using (response)
+        {
+            var ok = response is { IsSuccessStatusCode: true };
+            var message = response is null ? $"status page unreachable: {error}" : string.Create(CultureInfo.InvariantCulture, $"status page answers {(int)response.StatusCode}");
+            return [new LiveResult { Check = "http.status_page", Target = page.ToString(), Status = ok ? "pass" : "fail", Message = message, CheckedAt = options.Time.GetUtcNow(), Readiness = "support.status_page" }];
+        }
+    }
+
     private static void Hsts(HttpResponseHeaders headers, Action<string, string, string, string?> add)
     {
         if (!headers.TryGetValues("Strict-Transport-Security", out var values))

@@ -45,7 +45,7 @@ public sealed class LiveChecker(LiveOptions options) : IDisposable
         var runs = list.SelectMany(target => target.IsDomain ? [new DnsChecks(dns, options, resolverName).RunAsync(target, cancellationToken)]
             : target.TlsOnly ? [TlsAsync(target)]
             : new[] { TlsAsync(target), new HttpChecks(http, options).RunAsync(target, cancellationToken) });
-        var results = await Task.WhenAll(runs);
+        var results = await Task.WhenAll(runs.Concat(options.StatusPages.Select(page => new HttpChecks(http, options).StatusPageAsync(page, cancellationToken))));
         await warmUp;
         return [.. results.SelectMany(r => r)];
 

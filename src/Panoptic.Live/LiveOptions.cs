@@ -19,6 +19,8 @@ public sealed record LiveOptions
     public int HttpPort { get; init; } = 80;
     /// <summary>Health endpoint paths (from the registry's services or --live-health) checked on every URL target.</summary>
     public IReadOnlyList<string> HealthPaths { get; init; } = [];
+    /// <summary>Status pages to check (--live-status-page): each must answer 2xx.</summary>
+    public IReadOnlyList<Uri> StatusPages { get; init; } = [];
     /// <summary>Email providers the registry found (catalog ids: sendgrid, aws-ses, ...), whose DKIM selectors are looked up.</summary>
     public IReadOnlyList<string> EmailProviders { get; init; } = [];
     public TimeProvider Time { get; init; } = TimeProvider.System;

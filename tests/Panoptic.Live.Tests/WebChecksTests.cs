@@ -156,4 +156,15 @@ public sealed class WebChecksTests
         One(results, "tls.handshake").Message.ShouldStartWith($"TLS handshake with 127.0.0.1:{port} failed: ConnectionRefused");
         One(results, "http.redirect").Status.ShouldBe("warn");
     }
+
+    [Fact]
+    public async Task Run_StatusPages_PassWhenTheyAnswerAndFailOtherwise()
+    {
+        var root = TestCertificates.Root();
+        await using var site = await LoopbackSite.StartAsync(TestCertificates.Server(root, "localhost", 90), SiteOptions.Hardened);
+        using var checker = new LiveChecker(new LiveOptions { TrustedRoots = [root], StatusPages = [new Uri(site.Url, "/healthz"), new Uri(site.Url, "/status")] });
+        var results = await checker.RunAsync([], CancellationToken.None);
+        results.Select(r => (r.Check, r.Status, r.Message, r.Readiness)).ShouldBe([
+            ("http.status_page", "pass", "status page answers 200", "support.status_page"), ("http.status_page", "fail", "status page answers 404", "support.status_page")]);
+    }
 }

@@ -12,6 +12,9 @@ namespace Panoptic.Cli.Commands;
 /// <summary>`check --live ...`: the targets the user named and how to reach them, checked before anything is scanned.</summary>
 public sealed partial record LiveSettings(IReadOnlyList<string> Targets, bool Registry, string? Resolver, double TimeoutSeconds, IReadOnlyList<string> Health, string? Trust, int HttpPort)
 {
+    /// <summary>Status pages to check (--live-status-page URL).</summary>
+    public IReadOnlyList<string> StatusPages { get; init; } = [];
+
     public sealed class Options
     {
         public Option<string[]> Live { get; } = new("--live") { Description = "Check the deployed product too: a domain (DNS, SPF, DKIM, DMARC, CAA, DNSSEC) or a URL (TLS, HTTP headers); repeatable", Arity = ArgumentArity.ZeroOrMore };
@@ -21,14 +24,15 @@ public sealed partial record LiveSettings(IReadOnlyList<string> Targets, bool Re
         public Option<string[]> Health { get; } = new("--live-health") { Description = "A health endpoint path to check on every --live URL (the registry's health routes are checked too); repeatable", Arity = ArgumentArity.ZeroOrMore };
         public Option<string?> Trust { get; } = new("--live-trust") { Description = "A PEM file of root certificates trusted instead of the machine's (a private CA)" };
         public Option<int> HttpPort { get; } = new("--live-http-port") { Description = "The port of the plain-HTTP redirect check", DefaultValueFactory = _ => 80 };
+        public Option<string[]> StatusPage { get; } = new("--live-status-page") { Description = "A status page URL that must answer (support.status_page); repeatable", Arity = ArgumentArity.ZeroOrMore };
 
-        public IEnumerable<Option> All => [Live, Registry, Resolver, Timeout, Health, Trust, HttpPort];
+        public IEnumerable<Option> All => [Live, Registry, Resolver, Timeout, Health, Trust, HttpPort, StatusPage];
 
         public LiveSettings Read(ParseResult parse) => new(parse.GetValue(Live) ?? [], parse.GetValue(Registry), parse.GetValue(Resolver), parse.GetValue(Timeout),
-            parse.GetValue(Health) ?? [], parse.GetValue(Trust), parse.GetValue(HttpPort));
+            parse.GetValue(Health) ?? [], parse.GetValue(Trust), parse.GetValue(HttpPort)) { StatusPages = parse.GetValue(StatusPage) ?? [] };
     }
 
-    public bool Enabled => Targets.Count > 0;
+    public bool Enabled => Targets.Count > 0 || StatusPages.Count > 0;
 
     /// <summary>The parsed targets and options, or the first problem with them.</summary>
     public (List<LiveTarget> Targets, LiveOptions Options)? Validate(out string? error)
@@ -51,6 +55,16 @@ public sealed partial record LiveSettings(IReadOnlyList<string> Targets, bool Re
             error = "--live-timeout must be between 0 and 120 seconds and --live-http-port a port number";
             return null;
         }
+        var pages = new List<Uri>();
+        foreach (var page in StatusPages)
+        {
+            if (!Uri.TryCreate(page, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http"))
+            {
+                error = $"--live-status-page must be an http(s) URL: {page}";
+                return null;
+            }
+            pages.Add(url);
+        }
         var roots = new X509Certificate2Collection();
         if (Trust is { } file)
         {
@@ -66,7 +80,7 @@ public sealed partial record LiveSettings(IReadOnlyList<string> Targets, bool Re
         }
         return (targets, new LiveOptions
         {
-            Resolver = resolver, Timeout = TimeSpan.FromSeconds(TimeoutSeconds), TrustedRoots = roots, HttpPort = HttpPort, HealthPaths = Health,
+            Resolver = resolver, Timeout = TimeSpan.FromSeconds(TimeoutSeconds), TrustedRoots = roots, HttpPort = HttpPort, HealthPaths = Health, StatusPages = pages,
         });
     }
 
