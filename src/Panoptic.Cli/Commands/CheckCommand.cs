@@ -54,6 +54,13 @@ public sealed class CheckCommand(ConsoleStreams streams)
         if (liveRun is { } run)
         {
             var (targets, options) = live!.WithRegistry(run.Targets, run.Options, document);
+            // panoptic.yaml's readiness.live names more health routes and status pages (it was read, and validated, by the scan).
+            var config = Panoptic.Scanner.Config.ProjectConfig.Load(path, Panoptic.Scanner.Catalog.TechnologyCatalog.LoadEmbedded()).Readiness;
+            options = options with
+            {
+                HealthPaths = [.. options.HealthPaths.Concat(config.LiveHealth).Distinct(StringComparer.Ordinal)],
+                StatusPages = [.. options.StatusPages.Concat(config.LiveStatusPages.Select(p => new Uri(p))).Distinct()],
+            };
             using var checker = new LiveChecker(options);
             var results = await checker.RunAsync(targets, cancellationToken);
             readiness = LiveReadiness.Apply(readiness, results);

@@ -86,4 +86,35 @@ public class CheckLiveTests
         run.ExitCode.ShouldBe(ExitCodes.InvalidInput);
         run.Error.ShouldContain("--resolver must be IP[:PORT]");
     }
+
+    [Fact]
+    public async Task Check_PanopticYamlLiveSection_AddsHealthRoutesAndStatusPages()
+    {
+        var root = TestCertificates.Root();
+        await using var site = await LoopbackSite.StartAsync(TestCertificates.Server(root, "localhost", 90), SiteOptions.Hardened);
+        using var repo = new TempRepository("check-live-config")
+            .With("requirements.txt", "fastapi==0.110\n")
+            .With("panoptic.yaml", $"readiness:\n  live:\n    health: [/healthz, /ready]\n    status_pages: ['{site.Url}status']\n");
+        var pem = repo.PathOf("root.pem");
+        await File.WriteAllTextAsync(pem, root.ExportCertificatePem());
+        var run = await CliRun.Of("check", repo.Root, "--fail-on", "none", "--no-progress", "--format", "json", "--live", site.Url.ToString(), "--live-trust", pem,
+            "--live-http-port", site.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        run.ExitCode.ShouldBe(ExitCodes.Success, run.Error);
+        using var json = JsonDocument.Parse(run.Out);
+        var live = json.RootElement.GetProperty("commercial_readiness").GetProperty("live").EnumerateArray()
+            .Select(r => (r.GetProperty("check").GetString(), r.GetProperty("message").GetString())).ToList();
+        live.ShouldContain(("http.health", "health endpoint /healthz answers 200"));
+        live.ShouldContain(("http.health", "health endpoint /ready answers 404"));
+        live.ShouldContain(("http.status_page", "status page answers 404"));
+    }
+
+    [Fact]
+    public async Task Check_PanopticYamlLiveHealthThatIsNotAPath_IsAnInvalidConfiguration()
+    {
+        using var repo = new TempRepository("check-live-bad-config").With("requirements.txt", "fastapi==0.110\n")
+            .With("panoptic.yaml", "readiness:\n  live:\n    health: [healthz]\n");
+        var run = await CliRun.Of("check", repo.Root, "--no-progress");
+        run.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        run.Error.ShouldContain("readiness.live.health: 'healthz' is not a path");
+    }
 }
