@@ -24,6 +24,8 @@ public sealed class BackupChecksTests
     [Theory]
     [InlineData("infra/rds.tf", "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n  backup_retention_period = 14\n}\n", 3)]
     [InlineData("infra/sql.tf", "resource \"google_sql_database_instance\" \"main\" {\n  settings {\n    backup_configuration {\n      enabled = true\n      point_in_time_recovery_enabled = true\n    }\n  }\n}\n", 3)]
+    [InlineData("infra/rds-module.tf", "module \"db\" {\n  source = \"terraform-aws-modules/rds/aws\"\n  backup_retention_period = var.backup_days\n}\n", 3)]
+    [InlineData("template.yaml", "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      BackupRetentionPeriod: 7\n", 5)]
     [InlineData("infra/azure.tf", "resource \"azurerm_postgresql_flexible_server\" \"main\" {\n  backup_retention_days = 35\n}\n", 2)]
     [InlineData("ops/crontab", "# nightly\n15 3 * * * pg_dump \"$DATABASE_URL\" | gzip > /backups/db.sql.gz\n", 2)]
     [InlineData("docker-compose.yml", "services:\n  db:\n    image: postgres:16\n  backup:\n    image: prodrigestivill/postgres-backup-local:16\n", 5)]
