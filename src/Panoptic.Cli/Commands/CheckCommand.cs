@@ -62,7 +62,16 @@ public sealed class CheckCommand(ConsoleStreams streams)
                 StatusPages = [.. options.StatusPages.Concat(config.LiveStatusPages.Select(p => new Uri(p))).Distinct()],
             };
             using var checker = new LiveChecker(options);
-            var results = await checker.RunAsync(targets, cancellationToken);
+            IReadOnlyList<LiveResult> results;
+            try
+            {
+                results = await checker.RunAsync(targets, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await streams.Error.WriteLineAsync("panoptic: cancelled");
+                return ExitCodes.Cancelled;
+            }
             readiness = LiveReadiness.Apply(readiness, results);
             document = document with { CommercialReadiness = readiness };
             await streams.Error.WriteLineAsync(LiveSettings.Describe(results));
