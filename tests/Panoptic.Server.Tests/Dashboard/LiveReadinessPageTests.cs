@@ -44,5 +44,8 @@ public sealed class LiveReadinessPageTests : IAsyncLifetime
         page.ShouldContain("data-live=\"dns.dmarc\"");
         page.ShouldContain("DMARC p=none, no reporting address (rua): failing mail is still delivered");
         page.ShouldContain("no SPF record (v=spf1)");
+        page.ShouldNotContain("id=\"live-runs\"");
+        (await session.PostAsync("/api/v1/live/run", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await PageAsync()).ShouldContain("id=\"live-runs\"");
     }
 }
