@@ -3,9 +3,6 @@ using System.Text.RegularExpressions;
 
 namespace Panoptic.Live;
 
-/// <summary>One SPF term (RFC 7208 section 4.6.1): a mechanism with its qualifier, or a modifier (name=value).</summary>
-public sealed record SpfTerm(char Qualifier, string Name, string? Value, bool IsModifier);
-
 /// <summary>A parsed SPF record: its terms in order, or the first term that is not valid SPF.</summary>
 public sealed partial record SpfRecord(IReadOnlyList<SpfTerm> Terms, string? Invalid)
 {
