@@ -125,20 +125,34 @@ internal sealed class DnsChecks(ILookupClient dns, LiveOptions options, string r
         var (records, error) = await TxtAsync("_dmarc." + domain, cancellationToken);
         if (error is not null) return ("error", $"DMARC lookup failed: {error}");
         var dmarc = records.Where(r => r.StartsWith("v=DMARC1", StringComparison.OrdinalIgnoreCase)).ToList();
+        var inherited = "";
+        var labels = domain.Split('.');
+        if (dmarc.Count == 0 && labels.Length > 2)
+        {
+            // A subdomain without its own record is covered by its organizational domain's (its sp=, else its p=).
+            // The organizational domain is taken as the last two labels: a public-suffix list would know co.uk.
+            var parent = string.Join('.', labels[^2..]);
+            var (parentRecords, parentError) = await TxtAsync("_dmarc." + parent, cancellationToken);
+            if (parentError is null && parentRecords.Where(r => r.StartsWith("v=DMARC1", StringComparison.OrdinalIgnoreCase)).ToList() is { Count: 1 } found)
+            {
+                dmarc = found;
+                inherited = $" (inherited from {parent})";
+            }
+        }
         if (dmarc.Count == 0) return ("fail", "no DMARC record at _dmarc." + domain);
         if (dmarc.Count > 1) return ("fail", $"{dmarc.Count} DMARC records at _dmarc.{domain} (receivers ignore them all)");
         var tags = dmarc[0].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(t => t.Split('=', 2)).Where(p => p.Length == 2).GroupBy(p => p[0].Trim().ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First()[1].Trim());
-        var policy = tags.GetValueOrDefault("p")?.ToLowerInvariant();
+        var policy = (inherited.Length > 0 ? tags.GetValueOrDefault("sp") ?? tags.GetValueOrDefault("p") : tags.GetValueOrDefault("p"))?.ToLowerInvariant();
         var rua = tags.GetValueOrDefault("rua");
         var reports = rua is { Length: > 0 } ? $", reports to {rua}" : ", no reporting address (rua)";
         return policy switch
         {
-            null => ("fail", "DMARC has no policy (p=)"),
-            "none" => ("warn", $"DMARC p=none{reports}: failing mail is still delivered"),
-            "quarantine" or "reject" when rua is not { Length: > 0 } => ("warn", $"DMARC p={policy}{reports}"),
-            "quarantine" or "reject" => ("pass", $"DMARC p={policy}{reports}"),
-            _ => ("fail", $"DMARC policy p={policy} is not none, quarantine or reject"),
+            null => ("fail", $"DMARC has no policy (p=){inherited}"),
+            "none" => ("warn", $"DMARC p=none{inherited}{reports}: failing mail is still delivered"),
+            "quarantine" or "reject" when rua is not { Length: > 0 } => ("warn", $"DMARC p={policy}{inherited}{reports}"),
+            "quarantine" or "reject" => ("pass", $"DMARC p={policy}{inherited}{reports}"),
+            _ => ("fail", $"DMARC policy p={policy}{inherited} is not none, quarantine or reject"),
         };
     }
 

@@ -25,7 +25,8 @@ public sealed class DnsChecksTests
         .Mx("none.test", 10, "mx.none.test").Txt("none.test", "v=spf1 mx ?all").Txt("_dmarc.none.test", "v=DMARC1; p=none")
         .Mx("broken.test", 10, "mx.broken.test").Txt("broken.test", "v=spf1 ip4:300.1.1.1 -all")
         .Txt("s1._domainkey.broken.test", "v=DKIM1; k=rsa; p=bm90IGEga2V5")
-        .Txt("s2._domainkey.broken.test", "v=DKIM1; k=rsa; p=");
+        .Txt("s2._domainkey.broken.test", "v=DKIM1; k=rsa; p=")
+        .Mx("mail.org.test", 10, "mx.org.test").Txt("_dmarc.org.test", "v=DMARC1; p=none; sp=reject; rua=mailto:d@org.test");
 
     private static async Task<IReadOnlyList<LiveResult>> CheckAsync(LoopbackDns dns, string domain, params string[] providers)
     {
@@ -129,6 +130,13 @@ public sealed class DnsChecksTests
         var client = new DnsClient.LookupClient(new DnsClient.LookupClientOptions(dns.EndPoint) { UseTcpOnly = true, UseCache = false });
         var answer = await client.QueryAsync("good.test", DnsClient.QueryType.MX);
         answer.Answers.MxRecords().Single().Exchange.Value.ShouldBe("mx1.good.test.");
+    }
+
+    [Fact]
+    public async Task Run_SubdomainWithoutItsOwnDmarc_IsCoveredByItsOrganizationalDomainsSubdomainPolicy()
+    {
+        await using var dns = LoopbackDns.Start(Zones());
+        One(await CheckAsync(dns, "mail.org.test"), "dns.dmarc").Message.ShouldBe("DMARC p=reject (inherited from org.test), reports to mailto:d@org.test");
     }
 }
 
