@@ -36,4 +36,9 @@ if (args is ["sdk-outage", ..])
     await SdkOutage.RunAsync(args);
     return;
 }
+if (args is ["live-fixtures", ..])
+{
+    await LiveFixtures.RunAsync(args);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

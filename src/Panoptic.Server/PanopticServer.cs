@@ -9,6 +9,7 @@ using Panoptic.Server.Costs;
 using Panoptic.Server.CostSources;
 using Panoptic.Server.Graph;
 using Panoptic.Server.Ingestion;
+using Panoptic.Server.Live;
 using Panoptic.Server.Metrics;
 using Panoptic.Server.Probes;
 using Panoptic.Server.Registries;
@@ -60,6 +61,9 @@ public static class PanopticServer
         services.AddHostedService(sp => sp.GetRequiredService<GraphFlushService>());
         services.AddHostedService<StoreStartup>();
         services.AddHostedService<RollupService>();
+        services.AddSingleton<LiveCheckRunner>();
+        services.AddSingleton<LiveCheckService>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveCheckService>());
         services.AddSingleton<AlertEvaluator>();
         services.AddSingleton<AlertDelivery>();
         services.AddHostedService<AlertService>();
@@ -118,6 +122,7 @@ public static class PanopticServer
         app.MapRegistries();
         app.MapBudgets();
         app.MapAlerts();
+        app.MapLive();
         app.MapCostSources();
         app.MapReconciliation();
         Gateway.GatewayAdminEndpoints.MapGatewayAdmin(app);

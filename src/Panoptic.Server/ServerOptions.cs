@@ -56,6 +56,18 @@ public sealed class ServerOptions
     /// <summary>How often the cost-source scheduler looks for sources due to sync (each has its own interval, hourly by default).</summary>
     public TimeSpan CostSyncTick { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often the live-check scheduler looks for workspaces whose live checks are due (each runs daily by default).</summary>
+    public TimeSpan LiveCheckTick { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The limit for one DNS query, TLS handshake or HTTP request of a live check.</summary>
+    public TimeSpan LiveCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A PEM file of roots the live checks trust instead of the machine's (a private CA).</summary>
+    public string? LiveTrustedRootsFile { get; set; }
+
+    /// <summary>The port of the live checks' plain-HTTP redirect check.</summary>
+    public int LiveHttpPort { get; set; } = 80;
+
     /// <summary>How far in the future an event's timestamp may be (clock skew), before it is rejected.</summary>
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -118,6 +130,10 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.GraphFlushInterval < TimeSpan.FromMilliseconds(100)) problems.Add("Panoptic:GraphFlushInterval must be at least 100 ms");
         if (options.ProbeTick < TimeSpan.FromMilliseconds(100)) problems.Add("Panoptic:ProbeTick must be at least 100 ms");
         if (options.CostSyncTick < TimeSpan.FromSeconds(1)) problems.Add("Panoptic:CostSyncTick must be at least one second");
+        if (options.LiveCheckTick < TimeSpan.FromSeconds(1)) problems.Add("Panoptic:LiveCheckTick must be at least one second");
+        if (options.LiveCheckTimeout <= TimeSpan.Zero || options.LiveCheckTimeout > TimeSpan.FromMinutes(2)) problems.Add("Panoptic:LiveCheckTimeout must be between 0 and 2 minutes");
+        if (options.LiveHttpPort is < 1 or > 65535) problems.Add("Panoptic:LiveHttpPort must be a port number");
+        if (options.LiveTrustedRootsFile is { } roots && !File.Exists(roots)) problems.Add("Panoptic:LiveTrustedRootsFile must name an existing PEM file");
         if (options.MaxProbesInFlight < 1) problems.Add("Panoptic:MaxProbesInFlight must be at least 1");
         if (options.MaxTraceExportsInFlight < 1) problems.Add("Panoptic:MaxTraceExportsInFlight must be at least 1");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

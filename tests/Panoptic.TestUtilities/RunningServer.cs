@@ -48,6 +48,7 @@ public sealed class RunningServer : IAsyncDisposable
             ["Panoptic:AlertInterval"] = "1.00:00:00",
             ["Panoptic:ProbeTick"] = "1.00:00:00",
             ["Panoptic:CostSyncTick"] = "1.00:00:00",
+            ["Panoptic:LiveCheckTick"] = "1.00:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) config[key] = value;
         builder.Configuration.AddInMemoryCollection(config);

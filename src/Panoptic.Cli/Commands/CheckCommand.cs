@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Panoptic.Live;
 using Panoptic.Scanner.Readiness;
 using Panoptic.Scanner.Reports;
 
@@ -19,32 +20,69 @@ public sealed class CheckCommand(ConsoleStreams streams)
         var minScore = new Option<double>("--min-score") { Description = "Exit with code 4 when the score is below this (0-100)", DefaultValueFactory = _ => 0 };
         var output = CommonOptions.Out();
         var noProgress = CommonOptions.NoProgress();
+        var live = new LiveSettings.Options();
         var command = new Command("check", "Commercial readiness: what is missing before this backend can be sold, each check answered from evidence, blocking items first.")
         {
             path, format, failOn, minScore, output, noProgress,
         };
+        foreach (var option in live.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => new CheckCommand(streams).ExecuteAsync(
-            parse.GetValue(path)!, parse.GetValue(format)!, parse.GetValue(failOn)!, parse.GetValue(minScore), parse.GetValue(output), parse.GetValue(noProgress), cancellationToken));
+            parse.GetValue(path)!, parse.GetValue(format)!, parse.GetValue(failOn)!, parse.GetValue(minScore), parse.GetValue(output), parse.GetValue(noProgress), cancellationToken,
+            live.Read(parse)));
         return command;
     }
 
-    public async Task<int> ExecuteAsync(string path, string format, string failOn, double minScore, string? outFile, bool noProgress, CancellationToken cancellationToken)
+    public async Task<int> ExecuteAsync(string path, string format, string failOn, double minScore, string? outFile, bool noProgress, CancellationToken cancellationToken,
+        LiveSettings? live = null)
     {
         if (minScore is < 0 or > 100)
         {
             await streams.Error.WriteLineAsync("panoptic: --min-score must be between 0 and 100");
             return ExitCodes.InvalidInput;
         }
+        string? liveError = null;
+        var liveRun = live is { Enabled: true } ? live.Validate(out liveError) : null;
+        if (live is { Enabled: false, Registry: true }) liveError = "--live-registry needs --live";
+        if (liveError is not null)
+        {
+            await streams.Error.WriteLineAsync($"panoptic: {liveError}");
+            return ExitCodes.InvalidInput;
+        }
         var runner = new ScanRunner(streams);
         var (document, exitCode) = await runner.RunAsync(path, 1024 * 1024, noProgress, detectClones: false, cancellationToken, readiness: true);
         if (document?.CommercialReadiness is not { } readiness) return exitCode;
+        if (liveRun is { } run)
+        {
+            var (targets, options) = live!.WithRegistry(run.Targets, run.Options, document);
+            // panoptic.yaml's readiness.live names more health routes and status pages (it was read, and validated, by the scan).
+            var config = Panoptic.Scanner.Config.ProjectConfig.Load(path, Panoptic.Scanner.Catalog.TechnologyCatalog.LoadEmbedded()).Readiness;
+            options = options with
+            {
+                HealthPaths = [.. options.HealthPaths.Concat(config.LiveHealth).Distinct(StringComparer.Ordinal)],
+                StatusPages = [.. options.StatusPages.Concat(config.LiveStatusPages.Select(p => new Uri(p))).Distinct()],
+            };
+            using var checker = new LiveChecker(options);
+            IReadOnlyList<LiveResult> results;
+            try
+            {
+                results = await checker.RunAsync(targets, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await streams.Error.WriteLineAsync("panoptic: cancelled");
+                return ExitCodes.Cancelled;
+            }
+            readiness = LiveReadiness.Apply(readiness, results);
+            document = document with { CommercialReadiness = readiness };
+            await streams.Error.WriteLineAsync(LiveSettings.Describe(results));
+        }
         var text = format switch
         {
             "json" => JsonReport.Write(document),
             "sarif" => ReadinessSarifReport.Write(document, PanopticCli.Version, FrontFile(path)),
-            "markdown" => Markdown(readiness),
+            "markdown" => Markdown(readiness) + LiveReport.Markdown(readiness),
             "html" => HtmlReport.Write(document),
-            _ => Table(readiness),
+            _ => Table(readiness) + LiveReport.Table(readiness),
         };
         await runner.WriteAsync(text, outFile, cancellationToken);
         await streams.Error.WriteLineAsync($"{Verdicts.Title(readiness.Verdict)}: score {readiness.Score.ToString("0.#", CultureInfo.InvariantCulture)}, coverage {readiness.Coverage.ToString("0.#", CultureInfo.InvariantCulture)} %, {readiness.Blocking.Count} blocking items");

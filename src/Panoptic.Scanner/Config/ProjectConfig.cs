@@ -84,7 +84,7 @@ public sealed class ProjectConfig
         if (node is not YamlMappingNode) throw CatalogReader.Error(FileName, node, "readiness: expected a mapping");
         foreach (var key in ((YamlMappingNode)node).Children.Keys)
         {
-            if (key.Text() is not ("profile" or "waive")) throw CatalogReader.Error(FileName, key, $"readiness: unknown key '{key.Text()}' (expected profile, waive)");
+            if (key.Text() is not ("profile" or "waive" or "live")) throw CatalogReader.Error(FileName, key, $"readiness: unknown key '{key.Text()}' (expected profile, waive, live)");
         }
         var profile = node.Get("profile")?.Text() ?? "b2b-saas";
         if (!Panoptic.Scanner.Readiness.ReadinessConfig.Profiles.Contains(profile))
@@ -99,7 +99,25 @@ public sealed class ProjectConfig
             if (string.IsNullOrWhiteSpace(reason)) throw CatalogReader.Error(FileName, key, $"readiness.waive.{id}: a waiver needs a reason");
             waivers[id] = reason;
         }
-        return new Panoptic.Scanner.Readiness.ReadinessConfig(profile, waivers);
+        return new Panoptic.Scanner.Readiness.ReadinessConfig(profile, waivers) { LiveHealth = LiveList(node, "health"), LiveStatusPages = LiveList(node, "status_pages") };
+    }
+
+    /// <summary>readiness.live.health (paths) and readiness.live.status_pages (URLs): what `check --live` also checks.</summary>
+    private static List<string> LiveList(YamlNode readiness, string key)
+    {
+        if (readiness.Get("live") is not { } live) return [];
+        if (live is not YamlMappingNode map) throw CatalogReader.Error(FileName, live, "readiness.live: expected a mapping");
+        foreach (var k in map.Children.Keys)
+        {
+            if (k.Text() is not ("health" or "status_pages")) throw CatalogReader.Error(FileName, k, $"readiness.live: unknown key '{k.Text()}' (expected health, status_pages)");
+        }
+        var items = Sequence(map, key).Select(item => CatalogReader.Scalar(item, FileName, $"readiness.live.{key}")).ToList();
+        foreach (var item in items)
+        {
+            var valid = key == "health" ? item.StartsWith('/') : Uri.TryCreate(item, UriKind.Absolute, out var url) && url.Scheme is "https" or "http";
+            if (!valid) throw CatalogReader.Error(FileName, map, key == "health" ? $"readiness.live.health: '{item}' is not a path (/healthz)" : $"readiness.live.status_pages: '{item}' is not an http(s) URL");
+        }
+        return items;
     }
 
     private static string CheckId(YamlNode key, HashSet<string> known, string section)

@@ -24,7 +24,9 @@ public sealed record ReadinessCheck
     /// <summary>Passes when its fail_if signals find nothing (no hard-coded secrets, no SQL built from strings).</summary>
     public bool Inverted { get; init; }
 
-    public double Weight => Risk switch { "critical" => 10, "high" => 7.5, "medium" => 5, _ => 2.5 };
+    public double Weight => WeightOf(Risk);
+
+    public static double WeightOf(string risk) => risk switch { "critical" => 10, "high" => 7.5, "medium" => 5, _ => 2.5 };
 }
 
 /// <summary>The signals of one part of a check (detect, fail_if or delegated_if), compiled.</summary>

@@ -43,28 +43,11 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
             ["sends_email"] = Found("email.transactional_provider"),
             ["uses_trackers"] = registry.ExternalApis.Any(a => a.Category == "analytics" && a.Status is Statuses.Core or Statuses.Optional),
             ["has_database"] = registry.BackendConnections.Any(c => c.Category == "database" && c.Status is Statuses.Core or Statuses.Optional),
+            ["has_object_storage"] = registry.BackendConnections.Any(c => c.Category == "object_storage" && c.Status is Statuses.Core or Statuses.Optional),
         };
 
         var results = checks.Checks.Select(c => Result(c, evidence[c.Id], preconditions, config)).ToList();
-        var counted = results.Where(r => r.Status != "not_applicable" && r.Waived is null).ToList();
-        var conclusive = counted.Where(r => r.Status is "pass" or "partial" or "fail").ToList();
-        var weights = checks.Checks.ToDictionary(c => c.Id, c => c.Weight);
-        double Credit(CheckResult r) => r.Status switch { "pass" => 1, "partial" => 0.5, _ => 0 };
-        var score = conclusive.Count == 0 ? 0 : Math.Round(100 * conclusive.Sum(r => weights[r.Id] * Credit(r)) / conclusive.Sum(r => weights[r.Id]), 1);
-        var verdict = counted.Any(r => r.Blocking && r.Status == "fail") ? Verdicts.NotReady
-            : counted.Any(r => r.Blocking && r.Status == "needs_manual_confirmation") ? Verdicts.Pending
-            : Verdicts.Ready;
-        return new ReadinessSection
-        {
-            Verdict = verdict,
-            Score = score,
-            Coverage = counted.Count == 0 ? 0 : Math.Round(100.0 * conclusive.Count / counted.Count, 1),
-            Profile = config.Profile,
-            Blocking = [.. counted.Where(r => r.Blocking && r.Status is "fail" or "needs_manual_confirmation").OrderBy(r => r.Status == "fail" ? 0 : 1).Select(r => r.Id)],
-            Categories = [.. checks.Categories.Select(cat => Category(cat.Id, cat.Title, results.Where(r => r.Category == cat.Id).ToList(), weights))],
-            Checks = [.. results.OrderBy(r => r.Blocking && r.Status == "fail" ? 0 : r.Blocking && r.Status == "needs_manual_confirmation" ? 1 : 2)
-                .ThenBy(r => checks.Categories.ToList().FindIndex(c => c.Id == r.Category)).ThenBy(r => r.Id, StringComparer.Ordinal)],
-        };
+        return ReadinessScoring.Summarize(config.Profile, [.. checks.Categories.Select(c => (c.Id, c.Title))], results);
     }
 
     private static CheckResult Result(ReadinessCheck check, (List<EvidenceEntry> Detect, List<EvidenceEntry> Fail, List<EvidenceEntry> Delegated) found,
@@ -136,15 +119,6 @@ internal sealed class ReadinessEvaluator(ReadinessCatalog checks, ReadinessPatte
         if (set.EnvVars.Count > 0) looked.Add("env vars: " + string.Join(", ", set.EnvVars.Take(5).Select(r => r.ToString())));
         if (set.Ci.Count > 0) looked.Add("CI steps: " + string.Join(" | ", set.Ci.Take(3).Select(r => r.ToString())));
         return looked;
-    }
-
-    private static CategoryScore Category(string id, string title, List<CheckResult> results, Dictionary<string, double> weights)
-    {
-        var conclusive = results.Where(r => r.Waived is null && r.Status is "pass" or "partial" or "fail").ToList();
-        double? score = conclusive.Count == 0 ? null
-            : Math.Round(100 * conclusive.Sum(r => weights[r.Id] * (r.Status == "pass" ? 1 : r.Status == "partial" ? 0.5 : 0)) / conclusive.Sum(r => weights[r.Id]), 1);
-        return new CategoryScore(id, title, score, results.Count(r => r.Status == "pass"), results.Count(r => r.Status == "partial"), results.Count(r => r.Status == "fail"),
-            results.Count(r => r.Status == "needs_manual_confirmation"), results.Count(r => r.Status == "not_applicable"));
     }
 
     /// <summary>

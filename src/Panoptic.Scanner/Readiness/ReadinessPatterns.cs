@@ -23,7 +23,8 @@ public sealed class ReadinessPatterns
                     foreach (var regex in regexes)
                     {
                         index[regex] = all.Count;
-                        var anchors = RegexAnchor.Extract(regex.ToString());
+                        // A pattern that spans lines ("kind: CronJob ... pg_dump") cannot be answered from one line: it runs over the whole file.
+                        var anchors = regex.ToString().Contains(@"[\s\S]", StringComparison.Ordinal) ? null : RegexAnchor.Extract(regex.ToString());
                         all.Add(new Pattern(regex, kind, anchors, anchors is null ? WholeFile(regex) : regex));
                     }
                 }

@@ -15,6 +15,8 @@ public sealed record ReadinessSection
     public required IReadOnlyList<string> Blocking { get; init; }
     public required IReadOnlyList<CategoryScore> Categories { get; init; }
     public required IReadOnlyList<CheckResult> Checks { get; init; }
+    /// <summary>What `check --live` measured on the deployed product, each result also folded into the check it answers.</summary>
+    public IReadOnlyList<LiveResult>? Live { get; init; }
 }
 
 public sealed record CategoryScore(string Id, string Title, double? Score, int Pass, int Partial, int Fail, int Manual, int NotApplicable);

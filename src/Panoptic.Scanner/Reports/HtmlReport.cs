@@ -118,7 +118,15 @@ public static class HtmlReport
                 html.Append(CultureInfo.InvariantCulture, $"<p>Looked for:</p><ul class=\"looked\">{string.Concat(looked.Select(l => $"<li><code>{Encode(l)}</code></li>"))}</ul>");
             html.Append("</div></details></li>\n");
         }
-        html.Append("</ul>\n</section>\n\n");
+        html.Append("</ul>\n");
+        if (readiness.Live is { Count: > 0 } live)
+        {
+            html.Append("<h3 id=\"live\">Live checks of the deployed product</h3>\n<div class=\"table\"><table><thead><tr><th scope=\"col\">status</th><th scope=\"col\">check</th><th scope=\"col\">target</th><th scope=\"col\">result</th><th scope=\"col\">answers</th></tr></thead><tbody>\n");
+            foreach (var r in live.OrderBy(r => LiveReadiness.Rank(r.Status)).ThenBy(r => r.Target, StringComparer.Ordinal).ThenBy(r => r.Check, StringComparer.Ordinal))
+                html.Append(CultureInfo.InvariantCulture, $"<tr data-live=\"{Encode(r.Check)}\"><td><span class=\"badge {Encode(r.Status)}\">{Encode(r.Status)}</span></td><td><code>{Encode(r.Check)}</code></td><td>{Encode(r.Target)}</td><td>{Encode(r.Message)} <span class=\"kind\">{r.CheckedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC</span></td><td>{(r.Readiness is { } id ? $"<code>{Encode(id)}</code>" : "")}</td></tr>\n");
+            html.Append("</tbody></table></div>\n");
+        }
+        html.Append("</section>\n\n");
     }
 
     /// <summary>Services on the left, what they use on the right, a line for every use; names in full on hover.</summary>
@@ -170,7 +178,9 @@ public static class HtmlReport
     {
         html.Append("<ul class=\"evidence\">");
         foreach (var e in evidence)
-            html.Append(CultureInfo.InvariantCulture, $"<li><code>{Encode(e.File)}:{e.Line}</code> <span class=\"kind\">{Encode(e.Kind)}</span> {Encode(e.Detail)}</li>");
+            html.Append(e.Kind == "live"
+                ? $"<li><span class=\"kind\">live</span> {Encode(e.Detail)}</li>"
+                : string.Create(CultureInfo.InvariantCulture, $"<li><code>{Encode(e.File)}:{e.Line}</code> <span class=\"kind\">{Encode(e.Kind)}</span> {Encode(e.Detail)}</li>"));
         html.Append("</ul>");
     }
 
@@ -217,7 +227,7 @@ public static class HtmlReport
         .badge { display: inline-block; font-size: 0.8rem; border-radius: 10px; padding: 0 8px; border: 1px solid currentColor; }
         .badge.fail, .badge.error, .badge.blocking { color: var(--bad); }
         .badge.pass, .badge.core { color: var(--ok); }
-        .badge.partial, .badge.warning, .badge.needs_manual_confirmation { color: var(--warn); }
+        .badge.partial, .badge.warning, .badge.warn, .badge.needs_manual_confirmation { color: var(--warn); }
         .verdict { font-size: 1.4rem; font-weight: 700; }
         .verdict.not_ready_to_sell { color: var(--bad); }
         .verdict.ready_to_sell { color: var(--ok); }

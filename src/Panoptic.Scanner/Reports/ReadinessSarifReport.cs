@@ -42,8 +42,10 @@ public static class ReadinessSarifReport
 
     private static JsonObject Result(CheckResult check, int ruleIndex, string frontFile)
     {
-        var where = check.Evidence.Count > 0 ? new FindingLocation(check.Evidence[0].File, check.Evidence[0].Line) : new FindingLocation(frontFile, 1);
+        // A live measurement has no line in the repository: it is placed like an absence, and its evidence is the message.
+        var where = check.Evidence.FirstOrDefault(e => e.Kind != "live") is { } e ? new FindingLocation(e.File, e.Line) : new FindingLocation(frontFile, 1);
         var looked = check.LookedFor is { Count: > 0 } l ? $" Looked for: {string.Join("; ", l.Take(3))}." : "";
+        if (check.Evidence.FirstOrDefault(e => e.Kind == "live") is { } live) looked = $" {live.Detail}." + looked;
         return new JsonObject
         {
             ["ruleId"] = check.Id,

@@ -184,7 +184,9 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
             || lower.EndsWith(".toml", StringComparison.Ordinal) || lower.EndsWith(".ini", StringComparison.Ordinal) || lower.EndsWith(".properties", StringComparison.Ordinal)
             || DeploymentReader.IsEnvFile(name) || lower.EndsWith(".config", StringComparison.Ordinal))
             scopes |= 2;
-        if (lower.EndsWith(".tf", StringComparison.Ordinal) || DeploymentReader.IsDockerfile(name) || ComposeReader.IsComposeFile(name)
+        // Crontab files hold scheduled jobs (a nightly pg_dump), read with the infrastructure patterns.
+        if (lower.EndsWith(".tf", StringComparison.Ordinal) || lower is "crontab" || lower.EndsWith(".cron", StringComparison.Ordinal) || lower.EndsWith(".crontab", StringComparison.Ordinal)
+            || path.Contains("cron.d/", StringComparison.Ordinal) || DeploymentReader.IsDockerfile(name) || ComposeReader.IsComposeFile(name)
             || ((lower.EndsWith(".yaml", StringComparison.Ordinal) || lower.EndsWith(".yml", StringComparison.Ordinal)) && (path.Contains("k8s", StringComparison.OrdinalIgnoreCase) || path.Contains("kube", StringComparison.OrdinalIgnoreCase) || path.Contains("helm", StringComparison.OrdinalIgnoreCase) || path.Contains("chart", StringComparison.OrdinalIgnoreCase) || path.Contains("deploy", StringComparison.OrdinalIgnoreCase) || path.Contains("infra", StringComparison.OrdinalIgnoreCase))))
             scopes |= 4;
         return ScopeSets[scopes];

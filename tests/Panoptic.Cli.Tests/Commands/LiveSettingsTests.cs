@@ -1,0 +1,48 @@
+using Panoptic.Cli.Commands;
+using Panoptic.Live;
+using Panoptic.Scanner;
+using Panoptic.Scanner.Catalog;
+using Panoptic.TestUtilities;
+
+namespace Panoptic.Cli.Tests.Commands;
+
+public class LiveSettingsTests
+{
+    private static Scanner.Registry.RegistryDocument Scan(TempRepository repo) =>
+        new RepositoryScanner(TechnologyCatalog.LoadEmbedded()).Scan(new ScanOptions(repo.Root) { EvaluateReadiness = true });
+
+    private static TempRepository Repo() => new TempRepository("live-settings")
+        .With("package.json", """{ "name": "shop", "dependencies": { "express": "4.19.0", "@sendgrid/mail": "8.1.0" } }""")
+        .With("server.js", "const express = require('express');\nconst app = express();\napp.get('/healthz', (req, res) => res.send('ok'));\nfetch('https://api.stripe.com/v1/charges');\n");
+
+    [Fact]
+    public void WithRegistry_WithoutLiveRegistry_AddsProvidersAndHealthRoutesButNoHost()
+    {
+        using var repo = Repo();
+        var settings = new LiveSettings(["example.com"], false, null, 5, [], null, 80);
+        var (targets, options) = settings.Validate(out _)!.Value;
+        var (all, withRegistry) = settings.WithRegistry(targets, options, Scan(repo));
+        all.Select(t => t.Text).ShouldBe(["example.com"]);
+        withRegistry.EmailProviders.ShouldBe(["sendgrid"]);
+        withRegistry.HealthPaths.ShouldBe(["/healthz"]);
+    }
+
+    [Fact]
+    public void WithRegistry_LiveRegistry_AddsTheApiHostsOfProductCodeForTlsOnly()
+    {
+        using var repo = Repo();
+        var settings = new LiveSettings(["example.com"], true, "127.0.0.1:5353", 5, [], null, 80);
+        var (targets, options) = settings.Validate(out _)!.Value;
+        options.Resolver!.Port.ShouldBe(5353);
+        var (all, _) = settings.WithRegistry(targets, options, Scan(repo));
+        var stripe = all.Where(t => t.Host == "api.stripe.com").ShouldHaveSingleItem();
+        stripe.TlsOnly.ShouldBeTrue();
+        stripe.Url!.ToString().ShouldBe("https://api.stripe.com/");
+    }
+
+    [Fact]
+    public void Validate_ResolverWithoutPort_UsesPort53()
+    {
+        new LiveSettings(["example.com"], false, "10.0.0.2", 5, [], null, 80).Validate(out _)!.Value.Options.Resolver!.Port.ShouldBe(53);
+    }
+}
