@@ -115,6 +115,7 @@ public abstract partial class PanopticStore
                 log.TenantId, errors = log.Status >= 400 ? 1 : 0, log.InputTokens, log.CachedTokens, log.OutputTokens, cost = log.CostNanos ?? 0,
                 unpriced = log.CostNanos is null && log.InputTokens + log.OutputTokens > 0 ? 1 : 0,
             }, cancellationToken, t));
+            await AddAdvisorUsageAsync(c, t, log, cancellationToken);
         }
         return 0;
     }, cancellationToken);

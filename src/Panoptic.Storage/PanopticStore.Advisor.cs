@@ -1,0 +1,85 @@
+using System.Data.Common;
+using Dapper;
+using Panoptic.Storage.Advisor;
+using Panoptic.Storage.Gateway;
+
+namespace Panoptic.Storage;
+
+/// <summary>What the savings advisor reads: pre-summed per day, so a month of millions of events is a few thousand rows.</summary>
+public abstract partial class PanopticStore
+{
+    /// <summary>The size-banded daily rollup over whole days [from, to) (milliseconds at UTC midnight).</summary>
+    public Task<IReadOnlyList<ShapeRow>> ShapeRowsAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async c => (IReadOnlyList<ShapeRow>)[.. await c.QueryAsync<ShapeRow>(Command("""
+            SELECT bucket AS Day, provider AS Provider, model AS Model, feature AS Feature, input_band AS InputBand, output_band AS OutputBand,
+                   events AS Events, cost_nanos AS CostNanos, input_tokens AS InputTokens, output_tokens AS OutputTokens
+            FROM cost_rollups_shape_day WHERE workspace_id = @workspaceId AND bucket >= @from AND bucket < @to
+            """, new { workspaceId, from = Ms(from), to = Ms(to) }, cancellationToken))], cancellationToken);
+
+    /// <summary>Gateway traffic per feature, model and streaming over [from, to).</summary>
+    public Task<IReadOnlyList<FeatureUsageRow>> GatewayFeatureUsageAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async c => (IReadOnlyList<FeatureUsageRow>)[.. (await c.QueryAsync<(string Feature, string Model, long Stream, long Requests, long Cost)>(Command("""
+            SELECT feature, model, stream, CAST(SUM(requests) AS BIGINT), CAST(SUM(cost_nanos) AS BIGINT) FROM gateway_feature_usage
+            WHERE workspace_id = @workspaceId AND day >= @from AND day < @to GROUP BY feature, model, stream ORDER BY feature, model, stream
+            """, new { workspaceId, from = Ms(from), to = Ms(to) }, cancellationToken))).Select(r => new FeatureUsageRow(r.Feature, r.Model, r.Stream != 0, r.Requests, r.Cost))],
+            cancellationToken);
+
+    /// <summary>The fingerprints seen more than once a day over [from, to), summed per day, kind, model and feature.</summary>
+    public Task<IReadOnlyList<RepeatRow>> GatewayRepeatsAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async c => (IReadOnlyList<RepeatRow>)[.. await c.QueryAsync<RepeatRow>(Command("""
+            SELECT day AS Day, kind AS Kind, model AS Model, feature AS Feature, CAST(COUNT(*) AS BIGINT) AS Groups, CAST(SUM(requests) AS BIGINT) AS Requests,
+                   CAST(SUM(cost_nanos) AS BIGINT) AS CostNanos, CAST(SUM(first_cost_nanos) AS BIGINT) AS FirstCostNanos,
+                   CAST(SUM((requests - 1) * prefix_chars) AS BIGINT) AS RepeatedPrefixChars, CAST(SUM(cached_tokens) AS BIGINT) AS CachedTokens
+            FROM gateway_fingerprints WHERE workspace_id = @workspaceId AND day >= @from AND day < @to AND requests > 1
+            GROUP BY day, kind, model, feature ORDER BY day, kind, model, feature
+            """, new { workspaceId, from = Ms(from), to = Ms(to) }, cancellationToken))], cancellationToken);
+
+    /// <summary>The advisor's answer for a workspace, UTC day and window, or null when none was computed that day.</summary>
+    public Task<CachedRecommendations?> CachedRecommendationsAsync(string workspaceId, DateOnly day, int windowDays, CancellationToken cancellationToken = default) =>
+        WithConnectionAsync(async c => (await c.QuerySingleOrDefaultAsync<(long At, string Document)?>(Command(
+            "SELECT computed_at, document FROM recommendations WHERE workspace_id = @workspaceId AND day = @day AND window_days = @windowDays",
+            new { workspaceId, day = DayNumber(day), windowDays }, cancellationToken))) is { } row ? new CachedRecommendations(Time(row.At), row.Document) : null,
+            cancellationToken);
+
+    /// <summary>Keeps the advisor's answer for the day (replacing one computed earlier) and drops the workspace's answers of earlier days.</summary>
+    public Task SaveRecommendationsAsync(string workspaceId, DateOnly day, int windowDays, CachedRecommendations answer, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(Command("DELETE FROM recommendations WHERE workspace_id = @workspaceId AND day < @day", new { workspaceId, day = DayNumber(day) }, cancellationToken, t));
+            return await c.ExecuteAsync(Command("""
+                INSERT INTO recommendations (workspace_id, day, window_days, computed_at, document) VALUES (@workspaceId, @day, @windowDays, @at, @Document)
+                ON CONFLICT (workspace_id, day, window_days) DO UPDATE SET computed_at = excluded.computed_at, document = excluded.document
+                """, new { workspaceId, day = DayNumber(day), windowDays, at = Ms(answer.ComputedAt), answer.Document }, cancellationToken, t));
+        }, cancellationToken);
+
+    private static long DayNumber(DateOnly day) => day.DayNumber;
+
+    /// <summary>Adds one new gateway log row to the advisor's daily sums, in the transaction that wrote it.</summary>
+    private static async Task AddAdvisorUsageAsync(DbConnection c, DbTransaction t, GatewayLog log, CancellationToken cancellationToken)
+    {
+        var day = Ms(log.At) / 86_400_000 * 86_400_000;
+        var model = log.ModelServed.Length > 0 ? log.ModelServed : log.ModelRequested;
+        var cost = log.CostNanos ?? 0;
+        await c.ExecuteAsync(Command("""
+            INSERT INTO gateway_feature_usage (workspace_id, day, feature, model, stream, requests, input_tokens, cached_tokens, output_tokens, cost_nanos)
+            VALUES (@WorkspaceId, @day, @Feature, @model, @stream, 1, @InputTokens, @CachedTokens, @OutputTokens, @cost)
+            ON CONFLICT (workspace_id, day, feature, model, stream) DO UPDATE SET
+                requests = gateway_feature_usage.requests + 1, input_tokens = gateway_feature_usage.input_tokens + excluded.input_tokens,
+                cached_tokens = gateway_feature_usage.cached_tokens + excluded.cached_tokens, output_tokens = gateway_feature_usage.output_tokens + excluded.output_tokens,
+                cost_nanos = gateway_feature_usage.cost_nanos + excluded.cost_nanos
+            """, new { log.WorkspaceId, day, log.Feature, model, stream = log.Stream ? 1 : 0, log.InputTokens, log.CachedTokens, log.OutputTokens, cost }, cancellationToken, t));
+        // Failed requests are not what a cache would have answered.
+        if (log.Status >= 400) return;
+        foreach (var (kind, hash, chars) in new[] { ("request", log.RequestHash, 0L), ("prefix", log.PrefixHash, log.PrefixChars) })
+        {
+            if (hash is null) continue;
+            await c.ExecuteAsync(Command("""
+                INSERT INTO gateway_fingerprints (workspace_id, day, kind, hash, model, feature, prefix_chars, requests, cost_nanos, first_cost_nanos, cached_tokens)
+                VALUES (@WorkspaceId, @day, @kind, @hash, @model, @Feature, @chars, 1, @cost, @cost, @CachedTokens)
+                ON CONFLICT (workspace_id, day, kind, hash) DO UPDATE SET
+                    requests = gateway_fingerprints.requests + 1, cost_nanos = gateway_fingerprints.cost_nanos + excluded.cost_nanos,
+                    cached_tokens = gateway_fingerprints.cached_tokens + excluded.cached_tokens
+                """, new { log.WorkspaceId, day, kind, hash, model, log.Feature, chars, cost, log.CachedTokens }, cancellationToken, t));
+        }
+    }
+}
