@@ -18,21 +18,30 @@ public abstract partial class PanopticStore
 
     /// <summary>Gateway traffic per feature, model and streaming over [from, to).</summary>
     public Task<IReadOnlyList<FeatureUsageRow>> GatewayFeatureUsageAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        WithConnectionAsync(async c => (IReadOnlyList<FeatureUsageRow>)[.. (await c.QueryAsync<(string Feature, string Model, long Stream, long Requests, long Cost)>(Command("""
-            SELECT feature, model, stream, CAST(SUM(requests) AS BIGINT), CAST(SUM(cost_nanos) AS BIGINT) FROM gateway_feature_usage
+        ReadAsync("""
+            SELECT feature, model, stream, SUM(requests), SUM(cost_nanos) FROM gateway_feature_usage
             WHERE workspace_id = @workspaceId AND day >= @from AND day < @to GROUP BY feature, model, stream ORDER BY feature, model, stream
-            """, new { workspaceId, from = Ms(from), to = Ms(to) }, cancellationToken))).Select(r => new FeatureUsageRow(r.Feature, r.Model, r.Stream != 0, r.Requests, r.Cost))],
-            cancellationToken);
+            """, new { workspaceId, from = Ms(from), to = Ms(to) }, r => new FeatureUsageRow(r.GetString(0), r.GetString(1), Int(r, 2) != 0, Int(r, 3), Int(r, 4)), cancellationToken);
 
     /// <summary>The fingerprints seen more than once a day over [from, to), summed per day, kind, model and feature.</summary>
     public Task<IReadOnlyList<RepeatRow>> GatewayRepeatsAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        WithConnectionAsync(async c => (IReadOnlyList<RepeatRow>)[.. await c.QueryAsync<RepeatRow>(Command("""
-            SELECT day AS Day, kind AS Kind, model AS Model, feature AS Feature, CAST(COUNT(*) AS BIGINT) AS Groups, CAST(SUM(requests) AS BIGINT) AS Requests,
-                   CAST(SUM(cost_nanos) AS BIGINT) AS CostNanos, CAST(SUM(first_cost_nanos) AS BIGINT) AS FirstCostNanos,
-                   CAST(SUM((requests - 1) * prefix_chars) AS BIGINT) AS RepeatedPrefixChars, CAST(SUM(cached_tokens) AS BIGINT) AS CachedTokens
+        ReadAsync("""
+            SELECT day, kind, model, feature, COUNT(*), SUM(requests), SUM(cost_nanos), SUM(first_cost_nanos), SUM((requests - 1) * prefix_chars), SUM(cached_tokens)
             FROM gateway_fingerprints WHERE workspace_id = @workspaceId AND day >= @from AND day < @to AND requests > 1
             GROUP BY day, kind, model, feature ORDER BY day, kind, model, feature
-            """, new { workspaceId, from = Ms(from), to = Ms(to) }, cancellationToken))], cancellationToken);
+            """, new { workspaceId, from = Ms(from), to = Ms(to) },
+            r => new RepeatRow(Int(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), Int(r, 4), Int(r, 5), Int(r, 6), Int(r, 7), Int(r, 8), Int(r, 9)), cancellationToken);
+
+    // Sums read by hand: PostgreSQL's SUM of BIGINT is NUMERIC, and SQLite reports no type for an aggregate of no rows, so Dapper cannot map them.
+    private Task<IReadOnlyList<T>> ReadAsync<T>(string sql, object parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken) => WithConnectionAsync(async c =>
+    {
+        var rows = new List<T>();
+        await using var reader = await c.ExecuteReaderAsync(Command(sql, parameters, cancellationToken));
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(read(reader));
+        return (IReadOnlyList<T>)rows;
+    }, cancellationToken);
+
+    private static long Int(DbDataReader reader, int i) => Convert.ToInt64(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The advisor's answer for a workspace, UTC day and window, or null when none was computed that day.</summary>
     public Task<CachedRecommendations?> CachedRecommendationsAsync(string workspaceId, DateOnly day, int windowDays, CancellationToken cancellationToken = default) =>

@@ -17,9 +17,10 @@ internal sealed record AdvisorRules(AdvisorRules.Limits Thresholds, IReadOnlyLis
             ? model.StartsWith(p[..^1], StringComparison.OrdinalIgnoreCase) : string.Equals(p, model, StringComparison.OrdinalIgnoreCase));
     }
 
-    public static AdvisorRules Embedded { get; } = Load();
-
+    // Before Embedded: static initializers run in order.
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static AdvisorRules Embedded { get; } = Load();
 
     public static AdvisorRules Parse(string json) =>
         JsonSerializer.Deserialize<AdvisorRules>(json, Options) ?? throw new FormatException("advisor.json: empty");
