@@ -5,7 +5,7 @@ namespace Panoptic.Server.Advisor;
 /// window, at the workspace's rate card), the saving (null for advice that saves nothing measurable: an idle API, a
 /// budget at risk) and the evidence behind it.
 /// </summary>
-internal sealed record Recommendation(string Kind, string Title, string Summary, decimal? SavingsUsd, decimal? CurrentUsd, decimal? ProposedUsd,
+public sealed record Recommendation(string Kind, string Title, string Summary, decimal? SavingsUsd, decimal? CurrentUsd, decimal? ProposedUsd,
     IReadOnlyDictionary<string, object?> Evidence)
 {
     public const string RightSizing = "right_sizing", PromptCaching = "prompt_caching", ExactDuplicates = "exact_duplicates", Batch = "batch",
@@ -23,7 +23,7 @@ internal sealed record Recommendation(string Kind, string Title, string Summary,
 }
 
 /// <summary>The advisor's answer: its window of whole UTC days [from, to), when it was computed, the sum of the savings, and each recommendation, largest saving first.</summary>
-internal sealed record AdvisorReport(DateOnly From, DateOnly To, int WindowDays, DateTimeOffset ComputedAt, decimal SavingsUsd, IReadOnlyList<Recommendation> Recommendations,
+public sealed record AdvisorReport(DateOnly From, DateOnly To, int WindowDays, DateTimeOffset ComputedAt, decimal SavingsUsd, IReadOnlyList<Recommendation> Recommendations,
     IReadOnlyList<string> Notes)
 {
     /// <summary>True when this answer was read from the day's cache rather than computed for this request.</summary>
