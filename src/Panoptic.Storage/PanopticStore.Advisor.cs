@@ -8,13 +8,20 @@ namespace Panoptic.Storage;
 /// <summary>What the savings advisor reads: pre-summed per day, so a month of millions of events is a few thousand rows.</summary>
 public abstract partial class PanopticStore
 {
-    /// <summary>The size-banded daily rollup over whole days [from, to) (milliseconds at UTC midnight).</summary>
-    public Task<IReadOnlyList<ShapeRow>> ShapeRowsAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        WithConnectionAsync(async c => (IReadOnlyList<ShapeRow>)[.. await c.QueryAsync<ShapeRow>(Command("""
-            SELECT bucket AS Day, provider AS Provider, model AS Model, feature AS Feature, input_band AS InputBand, output_band AS OutputBand,
-                   events AS Events, cost_nanos AS CostNanos, input_tokens AS InputTokens, output_tokens AS OutputTokens
-            FROM cost_rollups_shape_day WHERE workspace_id = @workspaceId AND bucket >= @from AND bucket < @to
-            """, new { workspaceId, from = Ms(from), to = Ms(to) }, cancellationToken))], cancellationToken);
+    /// <summary>
+    /// The size-banded daily rollup over whole days [from, to), per day, provider, model and feature, split in two: the
+    /// events in the bands <paramref name="smallInput"/> × <paramref name="smallOutput"/> (small calls) and the rest.
+    /// </summary>
+    public Task<IReadOnlyList<ShapeRow>> ShapeRowsAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, IReadOnlyList<string> smallInput,
+        IReadOnlyList<string> smallOutput, CancellationToken cancellationToken = default) =>
+        ReadAsync($"""
+            SELECT bucket, provider, model, feature, small, SUM(events), SUM(cost_nanos), SUM(input_tokens), SUM(output_tokens) FROM (
+                SELECT bucket, provider, model, feature, CASE WHEN input_band IN ({Bands(smallInput)}) AND output_band IN ({Bands(smallOutput)}) THEN 1 ELSE 0 END AS small,
+                       events, cost_nanos, input_tokens, output_tokens
+                FROM cost_rollups_shape_day WHERE workspace_id = @workspaceId AND bucket >= @from AND bucket < @to) AS banded
+            GROUP BY bucket, provider, model, feature, small
+            """, new { workspaceId, from = Ms(from), to = Ms(to) },
+            r => new ShapeRow(Int(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), Int(r, 4) == 1, Int(r, 5), Int(r, 6), Int(r, 7), Int(r, 8)), cancellationToken);
 
     /// <summary>Gateway traffic per feature, model and streaming over [from, to).</summary>
     public Task<IReadOnlyList<FeatureUsageRow>> GatewayFeatureUsageAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
@@ -31,6 +38,11 @@ public abstract partial class PanopticStore
             GROUP BY day, kind, model, feature ORDER BY day, kind, model, feature
             """, new { workspaceId, from = Ms(from), to = Ms(to) },
             r => new RepeatRow(Int(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), Int(r, 4), Int(r, 5), Int(r, 6), Int(r, 7), Int(r, 8), Int(r, 9)), cancellationToken);
+
+    // Band names are the store's own constants (SizeBands), checked here, so they go into the SQL as literals: list
+    // parameters expand differently in Dapper for SQLite and PostgreSQL.
+    private static string Bands(IReadOnlyList<string> bands) => bands.Count == 0 ? "''" : string.Join(", ", bands.Select(b =>
+        b.All(char.IsAsciiLetterOrDigit) ? $"'{b}'" : throw new ArgumentException($"not a size band: {b}", nameof(bands))));
 
     // Sums read by hand: PostgreSQL's SUM of BIGINT is NUMERIC, and SQLite reports no type for an aggregate of no rows, so Dapper cannot map them.
     private Task<IReadOnlyList<T>> ReadAsync<T>(string sql, object parameters, Func<DbDataReader, T> read, CancellationToken cancellationToken) => WithConnectionAsync(async c =>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Panoptic.Sdk.Pricing;
-using Panoptic.Storage.Advisor;
 using Panoptic.Storage.Ledger;
 
 namespace Panoptic.Server.Advisor;
@@ -20,7 +19,7 @@ internal static class RightSizing
             var (provider, model, feature) = group.Key;
             if (inputs.Rules.DowngradeOf(provider, model) is not { } downgrade || !inputs.Card.Knows(provider, downgrade.To)) continue;
             var calls = group.Sum(s => s.Events);
-            var small = group.Where(IsSmall).ToList();
+            var small = group.Where(s => s.Small).ToList();
             var smallCalls = small.Sum(s => s.Events);
             if (calls == 0 || smallCalls < limits.RightSizingMinCalls || (double)smallCalls / calls < limits.RightSizingMinShare) continue;
             var current = small.Sum(s => s.CostNanos) / 1_000_000_000m;
@@ -52,5 +51,5 @@ internal static class RightSizing
     }
 
     /// <summary>Small: an answer under 100 tokens and a prompt under 4,000 (the two lower input bands).</summary>
-    public static bool IsSmall(ShapeRow s) => s.OutputBand == SizeBands.OutputUnder100 && s.InputBand is SizeBands.InputUnder1000 or SizeBands.InputUnder4000;
+    public static readonly string[] SmallInput = [SizeBands.InputUnder1000, SizeBands.InputUnder4000], SmallOutput = [SizeBands.OutputUnder100];
 }

@@ -51,7 +51,7 @@ internal sealed class SavingsAdvisor(PanopticStore store, WorkspaceRates rates, 
         var (from, to) = (today.AddDays(-days), today);
         var (start, end) = (Midnight(from), Midnight(to));
         var card = await rates.ForAsync(workspaceId, cancellationToken);
-        var shapes = await store.ShapeRowsAsync(workspaceId, start, end, cancellationToken);
+        var shapes = await store.ShapeRowsAsync(workspaceId, start, end, RightSizing.SmallInput, RightSizing.SmallOutput, cancellationToken);
         var features = await store.GatewayFeatureUsageAsync(workspaceId, start, end, cancellationToken);
         var repeats = await store.GatewayRepeatsAsync(workspaceId, start, end, cancellationToken);
         var logsBodies = (await store.GatewaySettingsAsync(workspaceId, cancellationToken)).LogBodies;

@@ -1,8 +1,7 @@
 namespace Panoptic.Storage.Advisor;
 
-/// <summary>One day of <c>cost_rollups_shape_day</c>: the events of a provider, model and feature in one pair of size bands.</summary>
-public sealed record ShapeRow(long Day, string Provider, string Model, string Feature, string InputBand, string OutputBand, long Events, long CostNanos,
-    long InputTokens, long OutputTokens);
+/// <summary>One day of <c>cost_rollups_shape_day</c>: the events of a provider, model and feature that were small calls, or the others.</summary>
+public sealed record ShapeRow(long Day, string Provider, string Model, string Feature, bool Small, long Events, long CostNanos, long InputTokens, long OutputTokens);
 
 /// <summary>Gateway traffic of a feature and model over a window, split by whether it streamed.</summary>
 public sealed record FeatureUsageRow(string Feature, string Model, bool Stream, long Requests, long CostNanos);
