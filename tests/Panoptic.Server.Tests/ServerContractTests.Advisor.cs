@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Panoptic.Storage;
 using Panoptic.Storage.Gateway;
+using OpenAI.Chat;
 
 namespace Panoptic.Server.Tests;
 
@@ -120,5 +121,32 @@ public abstract partial class ServerContractTests
         var fine = await session.GetAsync("/api/v1/recommendations?days=7&kind=batch,right_sizing");
         fine.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await JsonOf(fine)).GetProperty("window_days").GetInt32().ShouldBe(7);
+    }
+
+    [Fact]
+    public async Task Gateway_WithBodyLogging_FingerprintsRepeatsForTheAdvisor_AndWithoutItNothing()
+    {
+        var (server, alice, _, key) = await GatewayAsync();
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        var store = server.Services.GetRequiredService<PanopticStore>();
+        var chat = GatewayChat(server, key);
+        var system = new SystemChatMessage("You answer questions about our product. " + string.Concat(Enumerable.Repeat("Policy text that never changes. ", 150)));
+        var today = new DateTimeOffset(server.Time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        await chat.CompleteChatAsync([system, new UserChatMessage("Where is my order?")]);
+        await GatewayLogsAsync(server, alice, 1);
+        (await store.GatewayRepeatsAsync(alice.WorkspaceId, today, today.AddDays(1))).ShouldBeEmpty();
+        (await session.PutAsJsonAsync("/api/v1/gateway/settings", new { log_bodies = true })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await chat.CompleteChatAsync([system, new UserChatMessage("Where is my order?")]);
+        await chat.CompleteChatAsync([system, new UserChatMessage("Where is my order?")]);
+        await chat.CompleteChatAsync([system, new UserChatMessage("Can I return it?")]);
+        await GatewayLogsAsync(server, alice, 4);
+        IReadOnlyList<Panoptic.Storage.Advisor.RepeatRow> repeats = [];
+        for (var i = 0; i < 200 && (repeats = await store.GatewayRepeatsAsync(alice.WorkspaceId, today, today.AddDays(1))).Count < 2; i++) await Task.Delay(10);
+        var exact = repeats.Single(r => r.Kind == "request");
+        (exact.Groups, exact.Requests).ShouldBe((1L, 2L));
+        exact.Model.ShouldStartWith("gpt-4o-mini"); // the model the upstream says served it
+        var prefix = repeats.Single(r => r.Kind == "prefix");
+        (prefix.Groups, prefix.Requests).ShouldBe((1L, 3L));
+        prefix.RepeatedPrefixChars.ShouldBeGreaterThan(2 * 4096);
     }
 }
