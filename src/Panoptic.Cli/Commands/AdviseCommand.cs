@@ -14,7 +14,8 @@ namespace Panoptic.Cli.Commands;
 /// </summary>
 public sealed class AdviseCommand(ConsoleStreams streams)
 {
-    public const string KeyVariable = "PANOPTIC_KEY";
+    // Not PANOPTIC_KEY: `scan --push` reads an ingestion key from that, and the advisor needs a user's session token.
+    public const string KeyVariable = "PANOPTIC_TOKEN";
 
     public sealed record Settings(string Url, string? Key, string Format, decimal? FailOver, int? Days, string? Workspace);
 
