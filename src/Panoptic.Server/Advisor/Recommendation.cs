@@ -13,6 +13,14 @@ public sealed record Recommendation(string Kind, string Title, string Summary, d
 
     public static readonly IReadOnlyList<string> Kinds = [RightSizing, PromptCaching, ExactDuplicates, Batch, IdleApi, UndeclaredSpend, BudgetRisk];
 
+    /// <summary>Where a kind sorts among advice of equal saving: in the order of <see cref="Kinds"/>.</summary>
+    public static int Rank(string kind)
+    {
+        for (var i = 0; i < Kinds.Count; i++)
+            if (Kinds[i] == kind) return i;
+        return Kinds.Count;
+    }
+
     public string? Provider { get; init; }
     public string? Model { get; init; }
     public string? Feature { get; init; }

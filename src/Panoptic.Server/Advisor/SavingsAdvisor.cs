@@ -36,7 +36,7 @@ internal sealed class SavingsAdvisor(PanopticStore store, WorkspaceRates rates, 
         var inputs = await LoadAsync(workspaceId, now, days, cancellationToken);
         var found = RightSizing.Find(inputs).Concat(Repeats.PromptCaching(inputs)).Concat(Repeats.Duplicates(inputs)).Concat(BatchCandidates.Find(inputs))
             .Concat(RegistryGaps.Find(inputs)).Concat(BudgetRisk.Find(inputs))
-            .OrderByDescending(r => r.SavingsUsd ?? -1).ThenBy(r => Array.IndexOf([.. Recommendation.Kinds], r.Kind)).ThenBy(r => r.Title, StringComparer.Ordinal).ToList();
+            .OrderByDescending(r => r.SavingsUsd ?? -1).ThenBy(r => Recommendation.Rank(r.Kind)).ThenBy(r => r.Title, StringComparer.Ordinal).ToList();
         var notes = new List<string>();
         if (!inputs.LogsBodies && inputs.Repeats.Count == 0)
             notes.Add("Body logging is off: exact duplicates and prompt prefixes are counted only for gateway requests of workspaces that log bodies (PUT /api/v1/gateway/settings).");
