@@ -23,12 +23,24 @@ internal sealed class SavingsAdvisor(PanopticStore store, WorkspaceRates rates, 
     {
         var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        if (!refresh && await store.CachedRecommendationsAsync(workspaceId, today, days, cancellationToken) is { } cached
-            && JsonSerializer.Deserialize<AdvisorReport>(cached.Document, Json) is { } kept)
+        if (!refresh && await store.CachedRecommendationsAsync(workspaceId, today, days, cancellationToken) is { } cached && Read(cached.Document) is { } kept)
             return kept with { Cached = true };
         var report = await ComputeAsync(workspaceId, now, days, cancellationToken);
         await store.SaveRecommendationsAsync(workspaceId, today, days, new CachedRecommendations(now, JsonSerializer.Serialize(report, Json)), cancellationToken);
         return report;
+    }
+
+    /// <summary>A kept answer, or null when it no longer reads as one (written by another version): then it is computed again.</summary>
+    private static AdvisorReport? Read(string document)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<AdvisorReport>(document, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     public async Task<AdvisorReport> ComputeAsync(string workspaceId, DateTimeOffset now, int days, CancellationToken cancellationToken)
