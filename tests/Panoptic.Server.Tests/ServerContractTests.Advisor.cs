@@ -121,6 +121,13 @@ public abstract partial class ServerContractTests
         var fine = await session.GetAsync("/api/v1/recommendations?days=7&kind=batch,right_sizing");
         fine.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await JsonOf(fine)).GetProperty("window_days").GetInt32().ShouldBe(7);
+
+        // A kept answer that no longer reads (another version wrote it) is computed again.
+        await server.Services.GetRequiredService<PanopticStore>().SaveRecommendationsAsync(alice.WorkspaceId, DateOnly.FromDateTime(Now.UtcDateTime), 30,
+            new Panoptic.Storage.Advisor.CachedRecommendations(Now, "{\"recommendations\": 42}"));
+        var recomputed = await session.GetAsync("/api/v1/recommendations");
+        recomputed.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await JsonOf(recomputed)).GetProperty("cached").GetBoolean().ShouldBeFalse();
     }
 
     [Fact]
