@@ -75,32 +75,62 @@ public abstract partial class PanopticStore
 
     private static long DayNumber(DateOnly day) => day.DayNumber;
 
-    /// <summary>Adds one new gateway log row to the advisor's daily sums, in the transaction that wrote it.</summary>
-    private static async Task AddAdvisorUsageAsync(DbConnection c, DbTransaction t, GatewayLog log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a batch's new gateway log rows to the advisor's daily sums, in the transaction that wrote them: summed per key
+    /// here first, then one multi-row upsert per table and few hundred rows (a statement per row cost PostgreSQL a round
+    /// trip each, and a key twice in one upsert is an error there).
+    /// </summary>
+    private static async Task AddAdvisorUsageAsync(DbConnection c, DbTransaction t, List<GatewayLog> logs, CancellationToken cancellationToken)
     {
-        var day = Ms(log.At) / 86_400_000 * 86_400_000;
-        var model = log.ModelServed.Length > 0 ? log.ModelServed : log.ModelRequested;
-        var cost = log.CostNanos ?? 0;
-        await c.ExecuteAsync(Command("""
-            INSERT INTO gateway_feature_usage (workspace_id, day, feature, model, stream, requests, input_tokens, cached_tokens, output_tokens, cost_nanos)
-            VALUES (@WorkspaceId, @day, @Feature, @model, @stream, 1, @InputTokens, @CachedTokens, @OutputTokens, @cost)
+        if (logs.Count == 0) return;
+        static long Day(GatewayLog log) => Ms(log.At) / 86_400_000 * 86_400_000;
+        static string Model(GatewayLog log) => log.ModelServed.Length > 0 ? log.ModelServed : log.ModelRequested;
+        var usage = logs.GroupBy(l => (l.WorkspaceId, Day: Day(l), l.Feature, Model: Model(l), Stream: l.Stream ? 1L : 0L)).Select(g => new object[]
+        {
+            g.Key.WorkspaceId, g.Key.Day, g.Key.Feature, g.Key.Model, g.Key.Stream, (long)g.Count(), g.Sum(l => l.InputTokens), g.Sum(l => l.CachedTokens),
+            g.Sum(l => l.OutputTokens), g.Sum(l => l.CostNanos ?? 0),
+        }).ToList();
+        await UpsertAsync(c, t, "gateway_feature_usage (workspace_id, day, feature, model, stream, requests, input_tokens, cached_tokens, output_tokens, cost_nanos)", """
             ON CONFLICT (workspace_id, day, feature, model, stream) DO UPDATE SET
-                requests = gateway_feature_usage.requests + 1, input_tokens = gateway_feature_usage.input_tokens + excluded.input_tokens,
+                requests = gateway_feature_usage.requests + excluded.requests, input_tokens = gateway_feature_usage.input_tokens + excluded.input_tokens,
                 cached_tokens = gateway_feature_usage.cached_tokens + excluded.cached_tokens, output_tokens = gateway_feature_usage.output_tokens + excluded.output_tokens,
                 cost_nanos = gateway_feature_usage.cost_nanos + excluded.cost_nanos
-            """, new { log.WorkspaceId, day, log.Feature, model, stream = log.Stream ? 1 : 0, log.InputTokens, log.CachedTokens, log.OutputTokens, cost }, cancellationToken, t));
-        // Failed requests are not what a cache would have answered.
-        if (log.Status >= 400) return;
-        foreach (var (kind, hash, chars) in new[] { ("request", log.RequestHash, 0L), ("prefix", log.PrefixHash, log.PrefixChars) })
+            """, usage, cancellationToken);
+        // Failed requests are not what a cache would have answered. The first of a key in the batch keeps its cost as the first.
+        var fingerprints = logs.Where(l => l.Status < 400)
+            .SelectMany(l => new[] { (Log: l, Kind: "request", Hash: l.RequestHash, Chars: 0L), (Log: l, Kind: "prefix", Hash: l.PrefixHash, Chars: l.PrefixChars) })
+            .Where(f => f.Hash is not null)
+            .GroupBy(f => (f.Log.WorkspaceId, Day: Day(f.Log), f.Kind, Hash: f.Hash!)).Select(g => new object[]
+            {
+                g.Key.WorkspaceId, g.Key.Day, g.Key.Kind, g.Key.Hash, Model(g.First().Log), g.First().Log.Feature, g.First().Chars, (long)g.Count(),
+                g.Sum(f => f.Log.CostNanos ?? 0), g.First().Log.CostNanos ?? 0, g.Sum(f => f.Log.CachedTokens),
+            }).ToList();
+        await UpsertAsync(c, t, "gateway_fingerprints (workspace_id, day, kind, hash, model, feature, prefix_chars, requests, cost_nanos, first_cost_nanos, cached_tokens)", """
+            ON CONFLICT (workspace_id, day, kind, hash) DO UPDATE SET
+                requests = gateway_fingerprints.requests + excluded.requests, cost_nanos = gateway_fingerprints.cost_nanos + excluded.cost_nanos,
+                cached_tokens = gateway_fingerprints.cached_tokens + excluded.cached_tokens
+            """, fingerprints, cancellationToken);
+    }
+
+    /// <summary>INSERT INTO <paramref name="into"/> VALUES (…), (…) <paramref name="conflict"/>, up to 200 rows a statement; the same SQL in both stores.</summary>
+    private static async Task UpsertAsync(DbConnection c, DbTransaction t, string into, string conflict, List<object[]> rows, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in rows.Chunk(200))
         {
-            if (hash is null) continue;
-            await c.ExecuteAsync(Command("""
-                INSERT INTO gateway_fingerprints (workspace_id, day, kind, hash, model, feature, prefix_chars, requests, cost_nanos, first_cost_nanos, cached_tokens)
-                VALUES (@WorkspaceId, @day, @kind, @hash, @model, @Feature, @chars, 1, @cost, @cost, @CachedTokens)
-                ON CONFLICT (workspace_id, day, kind, hash) DO UPDATE SET
-                    requests = gateway_fingerprints.requests + 1, cost_nanos = gateway_fingerprints.cost_nanos + excluded.cost_nanos,
-                    cached_tokens = gateway_fingerprints.cached_tokens + excluded.cached_tokens
-                """, new { log.WorkspaceId, day, kind, hash, model, log.Feature, chars, cost, log.CachedTokens }, cancellationToken, t));
+            var parameters = new DynamicParameters();
+            var values = new System.Text.StringBuilder();
+            for (var r = 0; r < chunk.Length; r++)
+            {
+                values.Append(r == 0 ? "(" : ", (");
+                for (var v = 0; v < chunk[r].Length; v++)
+                {
+                    var name = $"p{r}_{v}";
+                    parameters.Add(name, chunk[r][v]);
+                    values.Append(v == 0 ? "@" : ", @").Append(name);
+                }
+                values.Append(')');
+            }
+            await c.ExecuteAsync(Command($"INSERT INTO {into} VALUES {values}\n{conflict}", parameters, cancellationToken, t));
         }
     }
 }
