@@ -142,7 +142,8 @@ internal static class AdvisorLoad
     /// </summary>
     private static async Task WriteGatewayAsync(PanopticStore store, string workspace, DateTimeOffset start, long count)
     {
-        const int batch = 500, writers = 4;
+        // One writer, as the server's log writer is one: its batches of up to 500 rows, one transaction each.
+        const int batch = 500, writers = 1;
         var next = -1L;
         string[] features = ["chat", "support", "search", "nightly-digest", "nightly-tagging", "summaries"];
         async Task WriterAsync(int seed)

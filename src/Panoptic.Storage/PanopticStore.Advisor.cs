@@ -85,7 +85,8 @@ public abstract partial class PanopticStore
         if (logs.Count == 0) return;
         static long Day(GatewayLog log) => Ms(log.At) / 86_400_000 * 86_400_000;
         static string Model(GatewayLog log) => log.ModelServed.Length > 0 ? log.ModelServed : log.ModelRequested;
-        var usage = logs.GroupBy(l => (l.WorkspaceId, Day: Day(l), l.Feature, Model: Model(l), Stream: l.Stream ? 1L : 0L)).Select(g => new object[]
+        // Keys in a fixed order, so two servers writing overlapping batches lock rows in the same order and cannot deadlock.
+        var usage = logs.GroupBy(l => (l.WorkspaceId, Day: Day(l), l.Feature, Model: Model(l), Stream: l.Stream ? 1L : 0L)).OrderBy(g => string.Join('\u0001', g.Key.WorkspaceId, g.Key.Day, g.Key.Feature, g.Key.Model, g.Key.Stream), StringComparer.Ordinal).Select(g => new object[]
         {
             g.Key.WorkspaceId, g.Key.Day, g.Key.Feature, g.Key.Model, g.Key.Stream, (long)g.Count(), g.Sum(l => l.InputTokens), g.Sum(l => l.CachedTokens),
             g.Sum(l => l.OutputTokens), g.Sum(l => l.CostNanos ?? 0),
@@ -100,7 +101,7 @@ public abstract partial class PanopticStore
         var fingerprints = logs.Where(l => l.Status < 400)
             .SelectMany(l => new[] { (Log: l, Kind: "request", Hash: l.RequestHash, Chars: 0L), (Log: l, Kind: "prefix", Hash: l.PrefixHash, Chars: l.PrefixChars) })
             .Where(f => f.Hash is not null)
-            .GroupBy(f => (f.Log.WorkspaceId, Day: Day(f.Log), f.Kind, Hash: f.Hash!)).Select(g => new object[]
+            .GroupBy(f => (f.Log.WorkspaceId, Day: Day(f.Log), f.Kind, Hash: f.Hash!)).OrderBy(g => string.Join('\u0001', g.Key.WorkspaceId, g.Key.Day, g.Key.Kind, g.Key.Hash), StringComparer.Ordinal).Select(g => new object[]
             {
                 g.Key.WorkspaceId, g.Key.Day, g.Key.Kind, g.Key.Hash, Model(g.First().Log), g.First().Log.Feature, g.First().Chars, (long)g.Count(),
                 g.Sum(f => f.Log.CostNanos ?? 0), g.First().Log.CostNanos ?? 0, g.Sum(f => f.Log.CachedTokens),
