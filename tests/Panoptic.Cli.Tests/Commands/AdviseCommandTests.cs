@@ -41,20 +41,20 @@ public sealed class AdviseCommandTests : IAsyncLifetime
     {
         var url = _server.Address.ToString();
         var table = await CliRun.Of("advise", "--url", url, "--key", _alice.Token);
-        table.ExitCode.ShouldBe(0, table.Error);
+        table.ExitCode.ShouldBe(ExitCodes.Success, table.Error);
         table.Out.ShouldContain("$2.18 of potential savings");
         table.Out.ShouldContain("     $2.18  right_sizing      100 % of gpt-4o calls in feature 'tagging' (400 of 400)");
         table.Error.ShouldContain("1 recommendations, $2.18 of potential savings over 30 days");
 
         var json = await CliRun.Of("advise", "--url", url, "--key", _alice.Token, "--format", "json", "--days", "14");
-        json.ExitCode.ShouldBe(0, json.Error);
+        json.ExitCode.ShouldBe(ExitCodes.Success, json.Error);
         var report = JsonDocument.Parse(json.Out).RootElement;
         report.GetProperty("window_days").GetInt32().ShouldBe(14);
         report.GetProperty("recommendations")[0].GetProperty("savings_usd").GetDecimal().ShouldBe(2.18m);
 
-        (await CliRun.Of("advise", "--url", url, "--key", _alice.Token, "--fail-over", "2.18")).ExitCode.ShouldBe(0);
+        (await CliRun.Of("advise", "--url", url, "--key", _alice.Token, "--fail-over", "2.18")).ExitCode.ShouldBe(ExitCodes.Success);
         var over = await CliRun.Of("advise", "--url", url, "--key", _alice.Token, "--fail-over", "2");
-        over.ExitCode.ShouldBe(5);
+        over.ExitCode.ShouldBe(ExitCodes.SavingsOverThreshold);
         over.Error.ShouldContain("potential savings $2.18 exceed --fail-over $2.00");
         foreach (var run in new[] { table, json, over }) (run.Out + run.Error).ShouldNotContain(_alice.Token);
     }
@@ -64,21 +64,21 @@ public sealed class AdviseCommandTests : IAsyncLifetime
     {
         const string secret = "pan_s_this-key-is-secret-and-wrong";
         var refused = await CliRun.Of("advise", "--url", _server.Address.ToString(), "--key", secret);
-        refused.ExitCode.ShouldBe(6);
+        refused.ExitCode.ShouldBe(ExitCodes.ServerUnreadable);
         refused.Error.ShouldContain("answered 401: it refused the key");
 
         var port = FreePort();
         var unreachable = await CliRun.Of("advise", "--url", $"http://127.0.0.1:{port}", "--key", secret);
-        unreachable.ExitCode.ShouldBe(6);
+        unreachable.ExitCode.ShouldBe(ExitCodes.ServerUnreadable);
         unreachable.Error.ShouldContain($"cannot read http://127.0.0.1:{port}");
 
         var badDays = await CliRun.Of("advise", "--url", _server.Address.ToString(), "--key", secret, "--days", "400");
-        badDays.ExitCode.ShouldBe(2);
-        (await CliRun.Of("advise", "--url", "ftp://example.com", "--key", secret)).ExitCode.ShouldBe(2);
-        (await CliRun.Of("advise", "--url", $"http://user:{secret}@127.0.0.1:{port}", "--key", secret)).ExitCode.ShouldBe(2);
-        (await CliRun.Of("advise", "--key", secret)).ExitCode.ShouldBe(2);
+        badDays.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        (await CliRun.Of("advise", "--url", "ftp://example.com", "--key", secret)).ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        (await CliRun.Of("advise", "--url", $"http://user:{secret}@127.0.0.1:{port}", "--key", secret)).ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        (await CliRun.Of("advise", "--key", secret)).ExitCode.ShouldBe(ExitCodes.InvalidInput);
         var negative = await CliRun.Of("advise", "--url", _server.Address.ToString(), "--key", secret, "--fail-over", "-1");
-        negative.ExitCode.ShouldBe(2);
+        negative.ExitCode.ShouldBe(ExitCodes.InvalidInput);
         foreach (var run in new[] { refused, unreachable, badDays, negative }) (run.Out + run.Error).ShouldNotContain(secret);
     }
 
