@@ -62,11 +62,19 @@ public abstract partial class PanopticStore
             new { workspaceId, day = DayNumber(day), windowDays }, cancellationToken))) is { } row ? new CachedRecommendations(Time(row.At), row.Document) : null,
             cancellationToken);
 
-    /// <summary>Keeps the advisor's answer for the day (replacing one computed earlier) and drops the workspace's answers of earlier days.</summary>
+    /// <summary>The oldest day the advisor reads, counted back from today: fingerprints older than this are dropped.</summary>
+    public const int AdvisorRetentionDays = 91;
+
+    /// <summary>
+    /// Keeps the advisor's answer for the day (replacing one computed earlier), drops the workspace's answers of earlier
+    /// days, and its gateway fingerprints older than <see cref="AdvisorRetentionDays"/> (one row per logged request).
+    /// </summary>
     public Task SaveRecommendationsAsync(string workspaceId, DateOnly day, int windowDays, CachedRecommendations answer, CancellationToken cancellationToken = default) =>
         InTransactionAsync(async (c, t) =>
         {
             await c.ExecuteAsync(Command("DELETE FROM recommendations WHERE workspace_id = @workspaceId AND day < @day", new { workspaceId, day = DayNumber(day) }, cancellationToken, t));
+            var cutoff = new DateTimeOffset(day.AddDays(-AdvisorRetentionDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            await c.ExecuteAsync(Command("DELETE FROM gateway_fingerprints WHERE workspace_id = @workspaceId AND day < @cutoff", new { workspaceId, cutoff = Ms(cutoff) }, cancellationToken, t));
             return await c.ExecuteAsync(Command("""
                 INSERT INTO recommendations (workspace_id, day, window_days, computed_at, document) VALUES (@workspaceId, @day, @windowDays, @at, @Document)
                 ON CONFLICT (workspace_id, day, window_days) DO UPDATE SET computed_at = excluded.computed_at, document = excluded.document

@@ -70,5 +70,15 @@ public abstract partial class StoreContractTests
         (await store.CachedRecommendationsAsync("w1", day, 7))!.Document.ShouldBe("{\"b\":1}");
         (await store.CachedRecommendationsAsync("w1", day.AddDays(-1), 30)).ShouldBeNull();
         (await store.CachedRecommendationsAsync("w2", day, 30)).ShouldBeNull();
+
+        // Saving also drops the workspace's fingerprints past the advisor's longest window.
+        GatewayLog Old(string id, DateTimeOffset at) => new()
+        {
+            WorkspaceId = "w1", Id = id, At = at, KeyId = "k", Endpoint = "/v1/chat/completions", ModelServed = "m", Status = 200, RequestHash = "h", CostNanos = 1,
+        };
+        var midnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        await store.AppendGatewayLogsAsync([Old("o1", midnight.AddDays(-92)), Old("o2", midnight.AddDays(-92)), Old("n1", midnight.AddDays(-91)), Old("n2", midnight.AddDays(-91))]);
+        await store.SaveRecommendationsAsync("w1", day, 30, new CachedRecommendations(Now, "{}"));
+        (await store.GatewayRepeatsAsync("w1", midnight.AddDays(-100), midnight)).Select(r => r.Day).ShouldBe([midnight.AddDays(-91).ToUnixTimeMilliseconds()]);
     }
 }
