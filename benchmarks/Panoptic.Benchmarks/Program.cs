@@ -31,6 +31,11 @@ if (args is ["cost-import", ..])
     await CostImportLoad.RunAsync(args);
     return;
 }
+if (args is ["advisor", ..])
+{
+    await AdvisorLoad.RunAsync(args);
+    return;
+}
 if (args is ["sdk-outage", ..])
 {
     await SdkOutage.RunAsync(args);

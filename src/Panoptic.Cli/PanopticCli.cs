@@ -17,6 +17,7 @@ public static class PanopticCli
         root.Subcommands.Add(CheckCommand.Create(streams));
         root.Subcommands.Add(DiffCommand.Create(streams));
         root.Subcommands.Add(ServeCommand.Create(streams));
+        root.Subcommands.Add(AdviseCommand.Create(streams));
         // The default version action reads the entry assembly, which is a test host under tests.
         root.Options.OfType<VersionOption>().Single().Action = new PrintVersion(streams);
         return root;

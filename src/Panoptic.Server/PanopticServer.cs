@@ -44,6 +44,7 @@ public static class PanopticServer
         services.AddSingleton(RateCard.Embedded);
         services.AddSingleton<IngestionMetrics>();
         services.AddSingleton<WorkspaceRates>();
+        services.AddSingleton<Advisor.SavingsAdvisor>();
         services.AddSingleton<TraceLoad>();
         services.AddSingleton<ServiceGraph>();
         services.AddHttpClient("panoptic-probes", c => c.Timeout = Timeout.InfiniteTimeSpan).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -125,6 +126,7 @@ public static class PanopticServer
         app.MapLive();
         app.MapCostSources();
         app.MapReconciliation();
+        Advisor.AdvisorEndpoints.MapRecommendations(app);
         Gateway.GatewayAdminEndpoints.MapGatewayAdmin(app);
         Gateway.GatewayEndpoints.MapGateway(app);
         Dashboard.DashboardEndpoints.MapDashboard(app);

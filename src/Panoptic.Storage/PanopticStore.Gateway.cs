@@ -86,9 +86,10 @@ public abstract partial class PanopticStore
     /// </summary>
     public Task AppendGatewayLogsAsync(IReadOnlyList<GatewayLog> logs, CancellationToken cancellationToken = default) => InTransactionAsync(async (c, t) =>
     {
+        var added = new List<GatewayLog>(logs.Count);
         foreach (var log in logs)
         {
-            var added = await c.ExecuteAsync(Command("""
+            var inserted = await c.ExecuteAsync(Command("""
                 INSERT INTO gateway_logs (workspace_id, id, at, key_id, endpoint, model_requested, model_served, upstream, status, stream, latency_ms, ttft_ms,
                     input_tokens, cached_tokens, output_tokens, reasoning_tokens, cost_nanos, rate_card, estimated, tenant_id, user_id, feature, error)
                 VALUES (@WorkspaceId, @Id, @at, @KeyId, @Endpoint, @ModelRequested, @ModelServed, @Upstream, @Status, @stream, @LatencyMs, @TtftMs,
@@ -100,7 +101,8 @@ public abstract partial class PanopticStore
                 stream = log.Stream ? 1 : 0, log.LatencyMs, log.TtftMs, log.InputTokens, log.CachedTokens, log.OutputTokens, log.ReasoningTokens,
                 log.CostNanos, log.RateCard, estimated = log.Estimated ? 1 : 0, log.TenantId, log.UserId, log.Feature, log.Error,
             }, cancellationToken, t));
-            if (added == 0) continue;
+            if (inserted == 0) continue;
+            added.Add(log);
             await c.ExecuteAsync(Command("""
                 INSERT INTO gateway_usage (workspace_id, day, key_id, model, tenant_id, requests, errors, input_tokens, cached_tokens, output_tokens, cost_nanos, unpriced)
                 VALUES (@WorkspaceId, @day, @KeyId, @model, @TenantId, 1, @errors, @InputTokens, @CachedTokens, @OutputTokens, @cost, @unpriced)
@@ -116,6 +118,7 @@ public abstract partial class PanopticStore
                 unpriced = log.CostNanos is null && log.InputTokens + log.OutputTokens > 0 ? 1 : 0,
             }, cancellationToken, t));
         }
+        await AddAdvisorUsageAsync(c, t, added, cancellationToken);
         return 0;
     }, cancellationToken);
 

@@ -62,7 +62,7 @@ public abstract partial class PanopticStore
     {
         var pending = await TakePendingAsync(connection, transaction, max, cancellationToken);
         if (pending.Count == 0) return 0;
-        foreach (var table in RollupTable.All)
+        foreach (var table in RollupTable.Folded)
             await UpsertRollupsAsync(connection, transaction, table, Rollup.Of(pending, table), cancellationToken);
         return pending.Count;
     }, cancellationToken);

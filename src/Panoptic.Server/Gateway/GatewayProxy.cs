@@ -120,6 +120,7 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
         var (logBodies, redactions) = await bodyLogging.ForAsync(key.WorkspaceId, http.RequestAborted);
         var capture = logBodies ? new BodyCapture(request.ToJsonString()) : null;
         if (capture is not null) http.Items[typeof(BodyCapture)] = capture;
+        if (logBodies) log = RequestFingerprint.With(log, request);
         GatewayLog? outcome = null;
         try
         {

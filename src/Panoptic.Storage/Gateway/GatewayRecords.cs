@@ -50,6 +50,11 @@ public sealed record GatewayLog
     public string UserId { get; init; } = "";
     public string Feature { get; init; } = "";
     public string? Error { get; init; }
+    /// <summary>SHA-256 of the whole request, set only when the workspace logs bodies: counted per day for the advisor, not stored on the row.</summary>
+    public string? RequestHash { get; init; }
+    /// <summary>SHA-256 of the prompt before its last message, when that is long enough to cache; with <see cref="PrefixChars"/>, its length.</summary>
+    public string? PrefixHash { get; init; }
+    public long PrefixChars { get; init; }
 }
 
 /// <summary>Which logs to read: a time range, optional key and model, newest first, a page at a time (before = the last id seen).</summary>

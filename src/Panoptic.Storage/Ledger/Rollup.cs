@@ -16,7 +16,14 @@ public sealed record RollupTable(string Name, IReadOnlyList<string> Dimensions, 
     public static readonly RollupTable WideDay = new("cost_rollups_wide_day", ["provider", "model", "service", "feature", "tenant_id"], RollupGrain.Day);
     public static readonly RollupTable UserDay = new("cost_rollups_user_day", ["tenant_id", "user_id", "provider"], RollupGrain.Day);
 
+    /// <summary>Per day by provider, model, feature and the size bands of prompt and answer (<see cref="SizeBands"/>): the savings advisor's table.</summary>
+    public static readonly RollupTable ShapeDay = new("cost_rollups_shape_day", ["provider", "model", "feature", "input_band", "output_band"], RollupGrain.Day);
+
+    /// <summary>The tables cost queries choose from (<see cref="For"/>).</summary>
     public static IReadOnlyList<RollupTable> All { get; } = [ModelHour, ModelDay, FeatureHour, FeatureDay, TenantHour, TenantDay, WideDay, UserDay];
+
+    /// <summary>Every table the rollup job folds events into: <see cref="All"/> and the advisor's <see cref="ShapeDay"/>.</summary>
+    public static IReadOnlyList<RollupTable> Folded { get; } = [.. All, ShapeDay];
 
     public long BucketSize => Grain == RollupGrain.Hour ? 3_600_000L : 86_400_000L;
 
@@ -54,8 +61,21 @@ internal sealed record PendingRow(string WorkspaceId, long Ts, string Provider, 
         "service" => Service,
         "feature" => Feature,
         "tenant_id" => TenantId,
+        "input_band" => SizeBands.Input(InputTokens),
+        "output_band" => SizeBands.Output(OutputTokens),
         _ => UserId,
     };
+}
+
+/// <summary>The size bands of <see cref="RollupTable.ShapeDay"/>, by tokens of one event's prompt and answer.</summary>
+public static class SizeBands
+{
+    public const string InputUnder1000 = "lt1000", InputUnder4000 = "lt4000", InputLarge = "ge4000";
+    public const string OutputUnder100 = "lt100", OutputUnder500 = "lt500", OutputLarge = "ge500";
+
+    public static string Input(long tokens) => tokens < 1000 ? InputUnder1000 : tokens < 4000 ? InputUnder4000 : InputLarge;
+
+    public static string Output(long tokens) => tokens < 100 ? OutputUnder100 : tokens < 500 ? OutputUnder500 : OutputLarge;
 }
 
 /// <summary>One rollup row: its table's key and the sums of the events folded into it.</summary>

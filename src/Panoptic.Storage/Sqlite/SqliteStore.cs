@@ -107,7 +107,7 @@ public sealed class SqliteStore : PanopticStore
             }
         }
         if (rows.Count == 0) return 0;
-        var rollups = RollupTable.All.Select(table => (table, Rollup.Of(rows, table))).ToList();
+        var rollups = RollupTable.Folded.Select(table => (table, Rollup.Of(rows, table))).ToList();
         return await InTransactionAsync(async (connection, transaction) =>
         {
             var moved = await connection.ExecuteAsync(Command("UPDATE rollup_mark SET last_row = @last WHERE last_row = @mark", new { last, mark }, cancellationToken, transaction));
