@@ -19,7 +19,13 @@ public abstract class DashboardPage : ComponentBase
     /// <summary>The signed-in user.</summary>
     protected User? User { get; private set; }
 
-    protected bool Ready => Workspace is not null;
+    /// <summary>
+    /// True once the page has read what it shows. A store that answers asynchronously (PostgreSQL) lets the renderer
+    /// draw the page while <see cref="LoadAsync"/> is still reading: until then the page shows nothing, not half its data.
+    /// </summary>
+    protected bool Ready => Workspace is not null && _loaded;
+
+    private bool _loaded;
 
     /// <summary>The page's workspace with the signed-in user acting, as the API's handlers take it (so their owner-only rules apply here too).</summary>
     private protected Accounts.WorkspaceScope Scope => new(Workspace!.Id, User!.Id, null);
@@ -39,6 +45,7 @@ public abstract class DashboardPage : ComponentBase
         }
         (Workspace, User) = (session.Workspace, session.User);
         await LoadAsync();
+        _loaded = true;
     }
 
     /// <summary>Reads what the page shows (only called for a member).</summary>

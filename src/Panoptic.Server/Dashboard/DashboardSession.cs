@@ -15,7 +15,6 @@ internal sealed class DashboardSession
     public User? User { get; private set; }
     public Workspace? Workspace { get; private set; }
     public IReadOnlyList<Membership> Memberships { get; private set; } = [];
-    private bool _loaded;
 
     /// <summary>The workspace id in a dashboard path (/w/{id}/...), or null.</summary>
     public static string? WorkspaceIdIn(PathString path) =>
@@ -28,16 +27,22 @@ internal sealed class DashboardSession
             HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Strict, Expires = login.ExpiresAt, Path = "/",
         });
 
-    public static DashboardSession Of(HttpContext http) => http.Items[typeof(DashboardSession)] as DashboardSession ?? new DashboardSession();
-
-    /// <summary>Loads the user and, when the route names one, the workspace; false when nobody is signed in.</summary>
-    public static async Task<DashboardSession> LoadAsync(HttpContext http, string? workspaceId)
+    /// <summary>
+    /// Loads the user and, when the route names one, the workspace (no user when nobody is signed in). The layout and
+    /// the page both ask, at once when the store answers asynchronously (PostgreSQL): the first call reads the store and
+    /// every other one waits for that same read, never for a session half filled in.
+    /// </summary>
+    public static Task<DashboardSession> LoadAsync(HttpContext http, string? workspaceId)
     {
-        var session = Of(http);
-        // The layout and the page both ask; the first one reads the store.
-        if (session._loaded) return session;
-        session._loaded = true;
-        http.Items[typeof(DashboardSession)] = session;
+        if (http.Items[typeof(DashboardSession)] is Task<DashboardSession> loading) return loading;
+        var task = ReadAsync(http, workspaceId);
+        http.Items[typeof(DashboardSession)] = task;
+        return task;
+    }
+
+    private static async Task<DashboardSession> ReadAsync(HttpContext http, string? workspaceId)
+    {
+        var session = new DashboardSession();
         if (http.User.Identity?.IsAuthenticated != true || http.User.FindFirstValue(PanopticAuthentication.KindClaim) != "user") return session;
         var store = http.RequestServices.GetRequiredService<PanopticStore>();
         session.User ??= await store.FindUserAsync(http.User.FindFirstValue(ClaimTypes.NameIdentifier)!, http.RequestAborted);
