@@ -21,18 +21,11 @@ internal static partial class OffSwitch
         if (indent < 0) return null;
         var group = indent == 0 ? KeyOf(code.Line(line)) : GroupName(code, line, indent);
         if (group is null or { Length: < 3 }) return null;
-        foreach (var step in (ReadOnlySpan<int>)[-1, 1])
+        foreach (var l in Siblings(code, line, indent))
         {
-            for (var l = line + step; l >= 1 && l <= code.LineCount && Math.Abs(l - line) <= Reach; l += step)
-            {
-                var at = code.Indent(l);
-                if (at < 0 || code.IsCommentOnly(l)) continue;
-                if (at < indent) break;
-                if (at > indent) continue;
-                var match = Switch().Match(code.Line(l).ToString());
-                if (match.Success && Names(Normalize(match.Groups["key"].Value), group, topLevel: indent == 0))
-                    return $"`{match.Groups["key"].Value}` off by default ({path}:{l})";
-            }
+            var match = Switch().Match(code.Line(l).ToString());
+            if (match.Success && Names(Normalize(match.Groups["key"].Value), group, topLevel: indent == 0))
+                return $"`{match.Groups["key"].Value}` off by default ({path}:{l})";
         }
         return null;
     }
@@ -47,19 +40,27 @@ internal static partial class OffSwitch
         if (!SettingsFile(path)) return null;
         var indent = code.Indent(line);
         if (indent <= 0) return null;
-        foreach (var step in (ReadOnlySpan<int>)[-1, 1])
+        foreach (var l in Siblings(code, line, indent))
+        {
+            var match = CredentialLine().Match(code.Line(l).ToString());
+            if (match.Success) return $"`{match.Groups["var"].Value}` set ({path}:{l})";
+        }
+        return null;
+    }
+
+    /// <summary>The lines of the same block at the same indentation as <paramref name="line"/>, nearest first above, then below.</summary>
+    private static IEnumerable<int> Siblings(CodeText code, int line, int indent)
+    {
+        foreach (var step in new[] { -1, 1 })
         {
             for (var l = line + step; l >= 1 && l <= code.LineCount && Math.Abs(l - line) <= Reach; l += step)
             {
                 var at = code.Indent(l);
                 if (at < 0 || code.IsCommentOnly(l)) continue;
                 if (at < indent) break;
-                if (at > indent) continue;
-                var match = CredentialLine().Match(code.Line(l).ToString());
-                if (match.Success) return $"`{match.Groups["var"].Value}` set ({path}:{l})";
+                if (at == indent) yield return l;
             }
         }
-        return null;
     }
 
     /// <summary>A file of settings: Laravel's and Rails' config/, Django's settings modules, a config.py.</summary>
