@@ -94,7 +94,10 @@ public sealed partial record LiveSettings(IReadOnlyList<string> Targets, bool Re
         return false;
     }
 
-    /// <summary>What the registry adds: its email providers (for DKIM), its health routes, and with --live-registry the API hosts found in code.</summary>
+    /// <summary>
+    /// What the registry adds: its email providers (for DKIM), its health routes, and with --live-registry the API hosts
+    /// found in code and the TLS endpoints of its backend connections.
+    /// </summary>
     public (List<LiveTarget> Targets, LiveOptions Options) WithRegistry(List<LiveTarget> targets, LiveOptions options, RegistryDocument registry)
     {
         var providers = registry.ExternalApis.Where(a => a.Category == "email").Select(a => a.Id).ToList();
@@ -108,8 +111,36 @@ public sealed partial record LiveSettings(IReadOnlyList<string> Targets, bool Re
             {
                 if (LiveTarget.Parse("https://" + host + "/", out _) is { } target) all.Add(target with { TlsOnly = true });
             }
+            // Backend connections reached over TLS from the first byte (rediss://, amqps://, ldaps://...): their certificate too.
+            foreach (var (host, port) in registry.BackendConnections.Concat(registry.ExternalApis).Where(t => t.Status is Statuses.Core or Statuses.Optional)
+                         .SelectMany(t => t.Evidence).Where(e => e.Kind == "connection_string").Select(e => TlsEndpoint(e.Detail)).OfType<(string, int)>().Distinct().Take(20))
+            {
+                if (LiveTarget.Parse($"https://{host}:{port}/", out _) is { } target) all.Add(target with { TlsOnly = true });
+            }
         }
         return (all, options with { EmailProviders = providers, HealthPaths = [.. options.HealthPaths.Concat(health).Distinct(StringComparer.Ordinal).Take(5)] });
+    }
+
+    /// <summary>
+    /// The host and port of a connection string whose scheme speaks TLS from the first byte, with the scheme's TLS
+    /// port when none is given; null for plain or STARTTLS schemes and for hosts no deployment reaches (localhost,
+    /// single names of a compose network, example domains, placeholders).
+    /// </summary>
+    internal static (string Host, int Port)? TlsEndpoint(string connection)
+    {
+        var colon = connection.IndexOf("://", StringComparison.Ordinal);
+        if (colon <= 0) return null;
+        int? port = connection[..colon].ToLowerInvariant() switch
+        {
+            "rediss" => 6380, "amqps" => 5671, "ldaps" => 636, "smtps" => 465, "mqtts" => 8883, "imaps" => 993, "pop3s" => 995, "natss" or "tls" => 4222, "https" or "wss" => 443,
+            _ => null,
+        };
+        if (port is null || !Uri.TryCreate(connection.Replace("****", "x", StringComparison.Ordinal), UriKind.Absolute, out var uri)) return null;
+        var host = uri.IdnHost.ToLowerInvariant();
+        if (!host.Contains('.', StringComparison.Ordinal) || host.StartsWith("127.", StringComparison.Ordinal) || host.EndsWith(".local", StringComparison.Ordinal) || host.EndsWith(".internal", StringComparison.Ordinal)
+            || host.EndsWith(".localhost", StringComparison.Ordinal) || host.EndsWith(".test", StringComparison.Ordinal) || host.Contains("example.", StringComparison.Ordinal) || !HostPattern().IsMatch(host))
+            return null;
+        return (host, uri.IsDefaultPort || uri.Port <= 0 ? port.Value : uri.Port);
     }
 
     [GeneratedRegex(@"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b", RegexOptions.IgnoreCase)]

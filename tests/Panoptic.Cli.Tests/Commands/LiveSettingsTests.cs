@@ -41,6 +41,37 @@ public class LiveSettingsTests
     }
 
     [Fact]
+    public void WithRegistry_LiveRegistry_AddsTheTlsEndpointsOfBackendConnections()
+    {
+        using var repo = new TempRepository("live-backends")
+            .With("package.json", """{ "name": "shop", "dependencies": { "ioredis": "5.4.0", "amqplib": "0.10.0" } }""")
+            .With("src/queue.js", "const Redis = require('ioredis');\nconst amqp = require('amqplib');\nconst redis = new Redis('rediss://default:secret@cache.shop.io:6390');\namqp.connect('amqps://app:secret@broker.shop.io');\nconst local = new Redis('redis://localhost:6379');\n");
+        var settings = new LiveSettings(["example.com"], true, null, 5, [], null, 80);
+        var (targets, options) = settings.Validate(out _)!.Value;
+
+        var (all, _) = settings.WithRegistry(targets, options, Scan(repo));
+
+        all.Where(t => t.TlsOnly).Select(t => t.Url!.ToString()).Order().ShouldBe(["https://broker.shop.io:5671/", "https://cache.shop.io:6390/"]);
+    }
+
+    [Theory]
+    [InlineData("rediss://default:****@cache.shop.io:6390/0", "cache.shop.io", 6390)]
+    [InlineData("amqps://app:****@broker.shop.io", "broker.shop.io", 5671)]
+    [InlineData("ldaps://dir.shop.io", "dir.shop.io", 636)]
+    // Plain and STARTTLS schemes, and hosts no deployment reaches, are not TLS endpoints to check.
+    [InlineData("redis://cache.shop.io:6379", null, 0)]
+    [InlineData("postgres://app:****@db.shop.io:5432/app", null, 0)]
+    [InlineData("rediss://localhost:6380", null, 0)]
+    [InlineData("rediss://redis:6380", null, 0)]
+    [InlineData("amqps://broker.example.com", null, 0)]
+    public void TlsEndpoint_OnlyForDirectTlsSchemesOnReachableHosts(string connection, string? host, int port)
+    {
+        var endpoint = LiveSettings.TlsEndpoint(connection);
+        if (host is null) endpoint.ShouldBeNull();
+        else endpoint.ShouldBe((host, port));
+    }
+
+    [Fact]
     public void Validate_ResolverWithoutPort_UsesPort53()
     {
         new LiveSettings(["example.com"], false, "10.0.0.2", 5, [], null, 80).Validate(out _)!.Value.Options.Resolver!.Port.ShouldBe(53);
