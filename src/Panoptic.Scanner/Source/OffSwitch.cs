@@ -19,11 +19,15 @@ internal static partial class OffSwitch
     {
         var indent = code.Indent(line);
         if (indent < 0) return null;
-        var group = indent == 0 ? KeyOf(code.Line(line)) : GroupName(code, line, indent);
-        if (group is null or { Length: < 3 }) return null;
+        string? group = null;
         foreach (var l in Siblings(code, line, indent))
         {
-            var match = Switch().Match(code.Line(l).ToString());
+            // Most settings have no switch beside them: a look for "enable" first, the group and the pattern only then.
+            var text = code.Line(l);
+            if (!text.Contains("nable", StringComparison.Ordinal) && !text.Contains("NABLE", StringComparison.Ordinal)) continue;
+            group ??= (indent == 0 ? KeyOf(code.Line(line)) : GroupName(code, line, indent)) ?? "";
+            if (group.Length < 3) return null;
+            var match = Switch().Match(text.ToString());
             if (match.Success && Names(Normalize(match.Groups["key"].Value), group, topLevel: indent == 0))
                 return $"`{match.Groups["key"].Value}` off by default ({path}:{l})";
         }
@@ -42,7 +46,9 @@ internal static partial class OffSwitch
         if (indent <= 0) return null;
         foreach (var l in Siblings(code, line, indent))
         {
-            var match = CredentialLine().Match(code.Line(l).ToString());
+            var text = code.Line(l);
+            if (text.IndexOf("env", StringComparison.OrdinalIgnoreCase) < 0) continue;
+            var match = CredentialLine().Match(text.ToString());
             if (match.Success) return $"`{match.Groups["var"].Value}` set ({path}:{l})";
         }
         return null;

@@ -87,7 +87,9 @@ internal static partial class FlagDefaults
 {
     public static void Find(TechnologyCatalog catalog, ReadOnlySpan<char> text, string file, FileReport report)
     {
-        if (text.IndexOf("SetDefault(", StringComparison.Ordinal) < 0 && text.IndexOf("String(", StringComparison.Ordinal) < 0 && text.IndexOf("StringVar", StringComparison.Ordinal) < 0) return;
+        // x.String() is everywhere in Go; a flag or a default names its setting in quotes right after the parenthesis.
+        if (text.IndexOf("SetDefault(\"", StringComparison.Ordinal) < 0 && text.IndexOf("String(\"", StringComparison.Ordinal) < 0
+            && text.IndexOf("StringP(\"", StringComparison.Ordinal) < 0 && text.IndexOf("StringVar", StringComparison.Ordinal) < 0) return;
         var source = text.ToString();
         foreach (Match match in Default().Matches(source))
         {
