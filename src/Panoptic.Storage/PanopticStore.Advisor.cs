@@ -23,12 +23,13 @@ public abstract partial class PanopticStore
             """, new { workspaceId, from = Ms(from), to = Ms(to) },
             r => new ShapeRow(Int(r, 0), r.GetString(1), r.GetString(2), r.GetString(3), Int(r, 4) == 1, Int(r, 5), Int(r, 6), Int(r, 7), Int(r, 8)), cancellationToken);
 
-    /// <summary>Gateway traffic per feature, model and streaming over [from, to).</summary>
+    /// <summary>Gateway traffic per day, feature, model and streaming over [from, to).</summary>
     public Task<IReadOnlyList<FeatureUsageRow>> GatewayFeatureUsageAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
         ReadAsync("""
-            SELECT feature, model, stream, SUM(requests), SUM(cost_nanos) FROM gateway_feature_usage
-            WHERE workspace_id = @workspaceId AND day >= @from AND day < @to GROUP BY feature, model, stream ORDER BY feature, model, stream
-            """, new { workspaceId, from = Ms(from), to = Ms(to) }, r => new FeatureUsageRow(r.GetString(0), r.GetString(1), Int(r, 2) != 0, Int(r, 3), Int(r, 4)), cancellationToken);
+            SELECT day, feature, model, stream, requests, cost_nanos, input_tokens, cached_tokens, userless_requests, userless_cost_nanos FROM gateway_feature_usage
+            WHERE workspace_id = @workspaceId AND day >= @from AND day < @to ORDER BY day, feature, model, stream
+            """, new { workspaceId, from = Ms(from), to = Ms(to) },
+            r => new FeatureUsageRow(Int(r, 0), r.GetString(1), r.GetString(2), Int(r, 3) != 0, Int(r, 4), Int(r, 5), Int(r, 6), Int(r, 7), Int(r, 8), Int(r, 9)), cancellationToken);
 
     /// <summary>The fingerprints seen more than once a day over [from, to), summed per day, kind, model and feature.</summary>
     public Task<IReadOnlyList<RepeatRow>> GatewayRepeatsAsync(string workspaceId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
@@ -97,13 +98,14 @@ public abstract partial class PanopticStore
         var usage = logs.GroupBy(l => (l.WorkspaceId, Day: Day(l), l.Feature, Model: Model(l), Stream: l.Stream ? 1L : 0L)).OrderBy(g => string.Join('\u0001', g.Key.WorkspaceId, g.Key.Day, g.Key.Feature, g.Key.Model, g.Key.Stream), StringComparer.Ordinal).Select(g => new object[]
         {
             g.Key.WorkspaceId, g.Key.Day, g.Key.Feature, g.Key.Model, g.Key.Stream, (long)g.Count(), g.Sum(l => l.InputTokens), g.Sum(l => l.CachedTokens),
-            g.Sum(l => l.OutputTokens), g.Sum(l => l.CostNanos ?? 0),
+            g.Sum(l => l.OutputTokens), g.Sum(l => l.CostNanos ?? 0), (long)g.Count(l => l.UserId.Length == 0), g.Where(l => l.UserId.Length == 0).Sum(l => l.CostNanos ?? 0),
         }).ToList();
-        await UpsertAsync(c, t, "gateway_feature_usage (workspace_id, day, feature, model, stream, requests, input_tokens, cached_tokens, output_tokens, cost_nanos)", """
+        await UpsertAsync(c, t, "gateway_feature_usage (workspace_id, day, feature, model, stream, requests, input_tokens, cached_tokens, output_tokens, cost_nanos, userless_requests, userless_cost_nanos)", """
             ON CONFLICT (workspace_id, day, feature, model, stream) DO UPDATE SET
                 requests = gateway_feature_usage.requests + excluded.requests, input_tokens = gateway_feature_usage.input_tokens + excluded.input_tokens,
                 cached_tokens = gateway_feature_usage.cached_tokens + excluded.cached_tokens, output_tokens = gateway_feature_usage.output_tokens + excluded.output_tokens,
-                cost_nanos = gateway_feature_usage.cost_nanos + excluded.cost_nanos
+                cost_nanos = gateway_feature_usage.cost_nanos + excluded.cost_nanos, userless_requests = gateway_feature_usage.userless_requests + excluded.userless_requests,
+                userless_cost_nanos = gateway_feature_usage.userless_cost_nanos + excluded.userless_cost_nanos
             """, usage, cancellationToken);
         // Failed requests are not what a cache would have answered. The first of a key in the batch keeps its cost as the first.
         var fingerprints = logs.Where(l => l.Status < 400)

@@ -101,6 +101,58 @@ public abstract partial class ServerContractTests
     }
 
     [Fact]
+    public async Task Recommendations_WithoutLoggedBodies_ReadCachingFromCachedTokenShares_AndBatchOnlyCallsWithoutAnEndUser()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var session = server.Client(alice.Token);
+        var store = server.Services.GetRequiredService<PanopticStore>();
+        var logs = new List<GatewayLog>();
+        void Add(string feature, string model, int day, int count, long input, long cached, bool stream, long costNanos = 1_000_000, string user = "")
+        {
+            for (var i = 0; i < count; i++)
+                logs.Add(new GatewayLog
+                {
+                    WorkspaceId = alice.WorkspaceId, Id = $"{feature}-{day}-{user}-{i}", At = new DateTimeOffset(2026, 11, day, 12, 0, 0, TimeSpan.Zero), KeyId = "gk",
+                    Endpoint = "/v1/chat/completions", ModelRequested = model, ModelServed = model, Status = 200, Stream = stream, Feature = feature, CostNanos = costNanos,
+                    InputTokens = input, CachedTokens = cached, OutputTokens = 50, UserId = user,
+                });
+        }
+        // Prompt caching from shares: on November 5 the provider cached 60 % of rag's gpt-4o prompts, on November 6 10 % of
+        // 2,000,000 tokens: the 50 % between, 1,000,000 tokens, cost $2.50 at $2.50/M and $1.25 at $1.25/M cached: $1.25 saved.
+        Add("rag", "gpt-4o", 5, 100, 5000, 3000, stream: true);
+        Add("rag", "gpt-4o", 6, 400, 5000, 500, stream: true);
+        Add("rag", "gpt-4o", 7, 10, 5000, 0, stream: true); // too few requests to read a share from
+        Add("rag", "gpt-4o", 8, 100, 500, 0, stream: true); // prompts too short to cache
+        // Long prompts never cached: 200 × 6,000 tokens of claude-sonnet-4 cost $3.60, at most $3.24 less cached: advice without a saving.
+        Add("contracts", "claude-sonnet-4", 9, 200, 6000, 0, stream: true);
+        // Batch: reports never streamed; its 150 calls without a user cost $3.00, half at the batch discount: $1.50. The 50 that
+        // name a user are left out, and chat, whose calls all name one, is no candidate.
+        Add("reports", "gpt-4o-mini", 15, 150, 10, 0, stream: false, costNanos: 20_000_000);
+        Add("reports", "gpt-4o-mini", 15, 50, 10, 0, stream: false, costNanos: 20_000_000, user: "u1");
+        Add("chat", "gpt-4o-mini", 15, 300, 10, 0, stream: false, costNanos: 20_000_000, user: "u2");
+        await store.AppendGatewayLogsAsync(logs);
+
+        var report = await JsonOf(await session.GetAsync("/api/v1/recommendations"));
+        var found = report.GetProperty("recommendations").EnumerateArray().ToList();
+        found.Select(r => (r.GetProperty("kind").GetString(), r.GetProperty("feature").GetString())).ShouldBe([("batch", "reports"), ("prompt_caching", "rag"), ("prompt_caching", "contracts")]);
+        found.Select(r => r.GetProperty("savings_usd").ValueKind == JsonValueKind.Null ? (decimal?)null : r.GetProperty("savings_usd").GetDecimal()).ShouldBe([1.50m, 1.25m, null]);
+        report.GetProperty("savings_usd").GetDecimal().ShouldBe(2.75m);
+
+        var batch = found[0].GetProperty("evidence");
+        (batch.GetProperty("requests").GetInt64(), batch.GetProperty("requests_with_end_user").GetInt64()).ShouldBe((150L, 50L));
+        (found[0].GetProperty("current_usd").GetDecimal(), found[0].GetProperty("proposed_usd").GetDecimal()).ShouldBe((3.00m, 1.50m));
+        var shares = found[1].GetProperty("evidence");
+        (shares.GetProperty("best_day").GetString(), shares.GetProperty("best_cached_share").GetDouble(), shares.GetProperty("days").GetInt32()).ShouldBe(("2026-11-05", 0.6, 2));
+        shares.GetProperty("cacheable_tokens").GetInt64().ShouldBe(1_000_000);
+        (found[1].GetProperty("current_usd").GetDecimal(), found[1].GetProperty("proposed_usd").GetDecimal()).ShouldBe((2.50m, 1.25m));
+        var never = found[2];
+        (never.GetProperty("provider").GetString(), never.GetProperty("current_usd").GetDecimal()).ShouldBe(("anthropic", 3.60m));
+        never.GetProperty("evidence").GetProperty("max_savings_usd").GetDecimal().ShouldBe(3.24m);
+        never.GetProperty("summary").GetString()!.ShouldContain("prompts of 6,000 tokens on average and the provider served none from its cache");
+    }
+
+    [Fact]
     public async Task Recommendations_BadQueries_AreClear400s_AndNeedAUser()
     {
         var server = await StartAsync();

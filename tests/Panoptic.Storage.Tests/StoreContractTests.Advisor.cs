@@ -38,12 +38,13 @@ public abstract partial class StoreContractTests
     public async Task GatewayFingerprints_CountRepeatsPerDay_AndARetriedBatchCountsNothingTwice()
     {
         var store = await CreateStoreAsync();
-        GatewayLog Log(string id, string? hash, long nanos, int hour = 1, string? prefix = null, bool stream = false, int status = 200) => new()
+        GatewayLog Log(string id, string? hash, long nanos, int hour = 1, string? prefix = null, bool stream = false, int status = 200, string user = "") => new()
         {
             WorkspaceId = "w1", Id = id, At = Day10.AddHours(hour), KeyId = "k", Endpoint = "/v1/chat/completions", ModelRequested = "gpt-4o-mini", ModelServed = "gpt-4o-mini",
             Status = status, Stream = stream, CostNanos = nanos, Feature = "faq", RequestHash = hash, PrefixHash = prefix, PrefixChars = prefix is null ? 0 : 5000, CachedTokens = 3,
+            InputTokens = 10, UserId = user,
         };
-        List<GatewayLog> logs = [Log("1", "h", 100, prefix: "p"), Log("2", "h", 100, prefix: "p", stream: true), Log("3", "h", 300), Log("4", "x", 50, prefix: "p"),
+        List<GatewayLog> logs = [Log("1", "h", 100, prefix: "p"), Log("2", "h", 100, prefix: "p", stream: true), Log("3", "h", 300, user: "u1"), Log("4", "x", 50, prefix: "p"),
             Log("5", "h", 100, status: 500), Log("6", "h", 100, hour: 30), Log("7", null, 10)];
         await store.AppendGatewayLogsAsync(logs);
         await store.AppendGatewayLogsAsync(logs);
@@ -52,7 +53,10 @@ public abstract partial class StoreContractTests
         repeats.Single(r => r.Kind == "request").ShouldBe(new RepeatRow(Day10.ToUnixTimeMilliseconds(), "request", "gpt-4o-mini", "faq", 1, 3, 500, 100, 0, 9));
         repeats.Single(r => r.Kind == "prefix").ShouldBe(new RepeatRow(Day10.ToUnixTimeMilliseconds(), "prefix", "gpt-4o-mini", "faq", 1, 3, 250, 100, 10_000, 9));
         var usage = await store.GatewayFeatureUsageAsync("w1", Day10, Day10.AddDays(2));
-        usage.ShouldBe([new FeatureUsageRow("faq", "gpt-4o-mini", false, 6, 660), new FeatureUsageRow("faq", "gpt-4o-mini", true, 1, 100)]);
+        // Per day and streaming; the request that named its user is not a worker's.
+        long day10 = Day10.ToUnixTimeMilliseconds(), day11 = Day10.AddDays(1).ToUnixTimeMilliseconds();
+        usage.ShouldBe([new FeatureUsageRow(day10, "faq", "gpt-4o-mini", false, 5, 560, 50, 15, 4, 260), new FeatureUsageRow(day10, "faq", "gpt-4o-mini", true, 1, 100, 10, 3, 1, 100),
+            new FeatureUsageRow(day11, "faq", "gpt-4o-mini", false, 1, 100, 10, 3, 1, 100)]);
         (await store.GatewayRepeatsAsync("w2", Day10, Day10.AddDays(2))).ShouldBeEmpty();
     }
 

@@ -8,7 +8,8 @@ namespace Panoptic.Server.Advisor;
 /// </summary>
 internal sealed record AdvisorRules(AdvisorRules.Limits Thresholds, IReadOnlyList<AdvisorRules.Downgrade> RightSizing, IReadOnlyDictionary<string, decimal> BatchDiscounts)
 {
-    public sealed record Limits(decimal MinSavingsUsd, double RightSizingMinShare, long RightSizingMinCalls, long BatchMinRequests, int IdleDays);
+    public sealed record Limits(decimal MinSavingsUsd, double RightSizingMinShare, long RightSizingMinCalls, long BatchMinRequests, int IdleDays,
+        long CacheMinPromptTokens, long CacheRatioMinRequests);
 
     /// <summary>Models (exact names or prefix patterns ending in *) of a provider, and the cheaper model proposed for their small calls.</summary>
     public sealed record Downgrade(string Provider, IReadOnlyList<string> Models, string To)

@@ -46,12 +46,13 @@ internal sealed class SavingsAdvisor(PanopticStore store, WorkspaceRates rates, 
     public async Task<AdvisorReport> ComputeAsync(string workspaceId, DateTimeOffset now, int days, CancellationToken cancellationToken)
     {
         var inputs = await LoadAsync(workspaceId, now, days, cancellationToken);
-        var found = RightSizing.Find(inputs).Concat(Repeats.PromptCaching(inputs)).Concat(Repeats.Duplicates(inputs)).Concat(BatchCandidates.Find(inputs))
+        var found = RightSizing.Find(inputs).Concat(Repeats.PromptCaching(inputs)).Concat(CacheRatios.Find(inputs)).Concat(Repeats.Duplicates(inputs)).Concat(BatchCandidates.Find(inputs))
             .Concat(RegistryGaps.Find(inputs)).Concat(BudgetRisk.Find(inputs))
             .OrderByDescending(r => r.SavingsUsd ?? -1).ThenBy(r => Recommendation.Rank(r.Kind)).ThenBy(r => r.Title, StringComparer.Ordinal).ToList();
         var notes = new List<string>();
         if (!inputs.LogsBodies && inputs.Repeats.Count == 0)
-            notes.Add("Body logging is off: exact duplicates and prompt prefixes are counted only for gateway requests of workspaces that log bodies (PUT /api/v1/gateway/settings).");
+            notes.Add("Body logging is off: exact duplicates and prompt prefixes are counted only for gateway requests of workspaces that log bodies (PUT /api/v1/gateway/settings); "
+                + "prompt caching is read from the cached-token share the providers report instead.");
         if (inputs.RegistryApis is null) notes.Add("No registry uploaded: idle and undeclared APIs need one (panoptic scan --upload).");
         return new AdvisorReport(inputs.From, inputs.To, days, now, found.Sum(r => r.SavingsUsd ?? 0), found, notes);
     }
