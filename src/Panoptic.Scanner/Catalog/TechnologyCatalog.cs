@@ -71,7 +71,17 @@ public sealed class TechnologyCatalog
     public Readiness.ReadinessPatterns? ReadinessPatterns { get; }
     internal LiteralIndex Literals { get; }
 
-    public Technology? this[string id] => _byId.GetValueOrDefault(id);
+    /// <summary>A catalog entry by id; an id holding a dot is a host no entry covers, called from code (<see cref="Source.OutboundCalls"/>).</summary>
+    public Technology? this[string id] => _byId.GetValueOrDefault(id) ?? (Source.OutboundCalls.IsHostId(id) ? _hosts.GetOrAdd(id, UnlistedHost) : null);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Technology> _hosts = new(StringComparer.Ordinal);
+
+    /// <summary>An external API known only by its host: named for it, billed by its registrable domain (the last two labels).</summary>
+    private static Technology UnlistedHost(string host)
+    {
+        var labels = host.Split('.');
+        return new Technology { Id = host, Name = host, Category = "saas", Section = RegistrySection.ExternalApi, Provider = string.Join('.', labels[^2..]), Hosts = [host] };
+    }
 
     public static TechnologyCatalog LoadEmbedded()
     {

@@ -64,5 +64,5 @@ internal static class Alternatives
     private static bool Inline(string value) => value.ToLowerInvariant() is "sync" or "null" or "inline" or "immediate" or "eager" or "none";
 
     // Deployment files run what they name; the choice concerns the code that supports several backends.
-    private static bool InCode(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.ConnectionString or SignalKind.EnvVar or SignalKind.Model;
+    private static bool InCode(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.OutboundCall or SignalKind.ConnectionString or SignalKind.EnvVar or SignalKind.Model;
 }

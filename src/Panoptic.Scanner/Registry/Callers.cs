@@ -254,5 +254,5 @@ internal static class Callers
         return name;
     }
 
-    private static bool InCode(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.ConnectionString;
+    private static bool InCode(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.OutboundCall or SignalKind.ConnectionString;
 }

@@ -7,7 +7,7 @@ internal static class Evidence
     {
         SignalKind.Aspire => 0.7,
         SignalKind.Import or SignalKind.Code or SignalKind.Autoconfigured or SignalKind.ConnectionString or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile => 0.6,
-        SignalKind.ApiHost => 0.5,
+        SignalKind.ApiHost or SignalKind.OutboundCall => 0.5,
         SignalKind.Dependency or SignalKind.Model or SignalKind.Selected => 0.4,
         SignalKind.EnvVar => 0.3,
         SignalKind.OptionalDependency => 0.2,
@@ -38,6 +38,7 @@ internal static class Evidence
         SignalKind.Code => "code",
         SignalKind.ConnectionString => "connection_string",
         SignalKind.ApiHost => "api_host",
+        SignalKind.OutboundCall => "outbound_call",
         SignalKind.EnvVar => "env_var",
         SignalKind.ContainerImage => "deployment",
         SignalKind.Terraform => "terraform",

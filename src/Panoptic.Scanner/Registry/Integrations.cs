@@ -211,7 +211,7 @@ internal static class Integrations
     }
 
     private static bool Candidate(Signal signal) => signal.Guard is null && !signal.InTest
-        && signal.Kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.ConnectionString or SignalKind.Model or SignalKind.EnvVar;
+        && signal.Kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.OutboundCall or SignalKind.ConnectionString or SignalKind.Model or SignalKind.EnvVar;
 
     /// <summary>The plugin folder above the file, or the vendor-named folder (or file) and its parent.</summary>
     private static (string Parent, string Child, bool Plugin)? Locate(string[] segments, string[] normalized, List<string> names)

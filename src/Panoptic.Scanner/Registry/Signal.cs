@@ -49,4 +49,6 @@ public enum SignalKind
     Selected,
     /// <summary>A Spring Boot starter (or the embedded database a data starter runs on): configured at start, a use without code.</summary>
     Autoconfigured,
+    /// <summary>An HTTP call from code to a host the catalog does not know (<see cref="Source.OutboundCalls"/>): the technology id is the host.</summary>
+    OutboundCall,
 }

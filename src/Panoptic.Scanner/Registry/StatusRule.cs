@@ -18,7 +18,7 @@ public static class StatusRule
         ArgumentOutOfRangeException.ThrowIfZero(ordered.Count);
         var production = ordered.Where(s => PlaceOf(s) == Place.Product).ToList();
         if (production.FirstOrDefault(s => IsProductionSignal(s.Kind) && !s.Optional) is { } core)
-            return new(Statuses.Core, $"core: {Describe(core)}{(core.Kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.Aspire ? " in product code" : "")}, {Where(core)}", core);
+            return new(Statuses.Core, $"core: {Describe(core)}{(core.Kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.OutboundCall or SignalKind.Aspire ? " in product code" : "")}, {Where(core)}", core);
         if (production.FirstOrDefault(s => s.Optional && (IsProductionSignal(s.Kind) || s.Kind == SignalKind.OptionalDependency)) is { } guarded)
             return new(Statuses.Optional, $"optional: {Describe(guarded)} only with {guarded.Guard}, {Where(guarded)}", guarded);
         // An env var a deployment is told to set (.env.example, compose, manifests) makes an optional integration; one
@@ -119,7 +119,7 @@ public static class StatusRule
         SignalKind.Code or SignalKind.Aspire => 0,
         SignalKind.Import or SignalKind.Autoconfigured => 1,
         SignalKind.ConnectionString => 2,
-        SignalKind.ApiHost => 3,
+        SignalKind.ApiHost or SignalKind.OutboundCall => 3,
         SignalKind.ContainerImage or SignalKind.Terraform or SignalKind.PlatformFile => 4,
         SignalKind.Selected => 5,
         SignalKind.IntegrationFolder => 5,
@@ -133,7 +133,7 @@ public static class StatusRule
 
     /// <summary>Kinds that show the technology in use (not merely declared): enough for core when nothing guards them.</summary>
     public static bool IsProductionSignal(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ConnectionString
-        or SignalKind.ApiHost or SignalKind.Aspire or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile or SignalKind.Selected
+        or SignalKind.ApiHost or SignalKind.OutboundCall or SignalKind.Aspire or SignalKind.Terraform or SignalKind.ContainerImage or SignalKind.PlatformFile or SignalKind.Selected
         or SignalKind.IntegrationFolder or SignalKind.Autoconfigured;
 
     private static string Where(Signal signal) => signal.Line > 0 ? $"{signal.File}:{signal.Line}" : signal.File;
@@ -146,6 +146,7 @@ public static class StatusRule
         SignalKind.Aspire => $"Aspire resource `{signal.Detail}`",
         SignalKind.ConnectionString => $"connection string `{signal.Detail}`",
         SignalKind.ApiHost => $"API host `{signal.Detail}`",
+        SignalKind.OutboundCall => signal.Detail == signal.TechnologyId ? $"an HTTP call to `{signal.Detail}`" : $"an HTTP call to `{signal.TechnologyId}` (through `{signal.Detail}`)",
         SignalKind.ContainerImage => $"deployed (`{signal.Detail}`)",
         SignalKind.Terraform => $"infrastructure resource `{signal.Detail}`",
         SignalKind.PlatformFile => $"platform file `{signal.Detail}`",

@@ -23,7 +23,7 @@ internal static class Switched
                 guards.TryAdd(vendor, $"`{Shorten(feature.Text)}` ({feature.File}:{feature.Line})");
         }
         return signals.ConvertAll(s => s.Guard is null && guards.TryGetValue(s.TechnologyId, out var guard) && StatusRule.PlaceOf(s) == Place.Product
-            && s.Kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.ConnectionString ? s with { Guard = guard } : s);
+            && s.Kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.OutboundCall or SignalKind.ConnectionString ? s with { Guard = guard } : s);
     }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..79] + "…";

@@ -102,6 +102,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
         var scopes = inTest || !readiness ? null : ReadinessScopes(file.Path, name, language);
         _text.Scan(text, language, inTest, report, routes, ports: !inTest && (language is not null || RunConfig(name)), scopes);
         if (scopes is not null) UnanchoredReadiness(text, scopes, report);
+        if (language is { } calling && !inTest) OutboundCalls.Find(text, calling, report);
         foreach (var env in report.EnvVars)
         {
             foreach (var tech in catalog.ByEnvVar(env.Name))

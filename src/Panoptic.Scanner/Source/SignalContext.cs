@@ -55,7 +55,7 @@ internal static partial class SignalContext
                     refined = refined with { Guard = called.Text, DevGuard = called.Dev };
             }
             // A setting in a group switched off by default is used only once a deployment turns the group on.
-            if (refined.Guard is null && !refined.InTest && signal.Kind is SignalKind.ApiHost or SignalKind.ConnectionString && OffSwitch.Find(code, signal.Line, signal.File) is { } off)
+            if (refined.Guard is null && !refined.InTest && signal.Kind is SignalKind.ApiHost or SignalKind.OutboundCall or SignalKind.ConnectionString && OffSwitch.Find(code, signal.Line, signal.File) is { } off)
                 refined = refined with { Guard = off };
             // So is a vendor's endpoint in a settings group whose credential a deployment may leave unset.
             if (refined.Guard is null && !refined.InTest && signal.Kind == SignalKind.ApiHost && OffSwitch.Credential(code, signal.Line, signal.File) is { } credential)
@@ -71,7 +71,7 @@ internal static partial class SignalContext
         if (language is { } lang) GuardImports(code, lang, report);
     }
 
-    private static bool FromText(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.ConnectionString
+    private static bool FromText(SignalKind kind) => kind is SignalKind.Import or SignalKind.Code or SignalKind.ApiHost or SignalKind.OutboundCall or SignalKind.ConnectionString
         or SignalKind.Aspire or SignalKind.Model or SignalKind.EnvVar or SignalKind.Selected;
 
     private static string? Needle(Signal signal) => signal.Kind switch
