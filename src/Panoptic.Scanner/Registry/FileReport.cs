@@ -41,5 +41,9 @@ public sealed class FileReport(string path)
     public List<(int Pattern, int Line)> ReadinessHits { get; } = [];
     public Catalog.SourceLanguage? Language { get; set; }
     public bool DeclaresGoMain { get; set; }
+    /// <summary>A Go file built only on demand (<c>//go:build ignore</c>): a generator, not production code.</summary>
+    public bool GoGenerator { get; set; }
+    /// <summary>Directories (repository paths) this Go file's <c>//go:generate go run</c> lines run.</summary>
+    public List<string> GoGenerateTargets { get; } = [];
     public bool IsDockerfile { get; set; }
 }

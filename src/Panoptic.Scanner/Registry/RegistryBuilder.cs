@@ -139,12 +139,16 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
     {
         var own = OwnNamespaces(reports);
         var declared = DeclaredSettings(reports);
+        var generators = Source.GoGenerators.Directories(reports);
         var signals = new List<Signal>();
         foreach (var report in reports)
         {
             if (report.Signals.Count == 0 || Source.SourceFiles.IsDocsPath(report.Path)) continue;
-            foreach (var signal in report.Signals)
+            // A code generator's calls run on a developer's machine, not in production.
+            var generator = Source.GoGenerators.IsGenerator(report, generators);
+            foreach (var original in report.Signals)
             {
+                var signal = generator && original.FilePlace is null or Place.Product ? original with { FilePlace = Place.Dev } : original;
                 if (catalog[signal.TechnologyId] is null || (signal.Kind == SignalKind.Import && IsOwn(signal.Detail, own))) continue;
                 // A host that is only the fallback of a setting the deployment sets is not where it connects.
                 if (signal.DefaultOf is { } setting && declared.Contains(setting)) continue;

@@ -17,7 +17,8 @@ internal sealed class ServiceDetector(TechnologyCatalog catalog, string projectN
         var candidates = new SortedSet<string>(StringComparer.Ordinal);
         var manifestDirs = new SortedSet<string>(StringComparer.Ordinal);
         var workspaceRoots = new HashSet<string>(StringComparer.Ordinal);
-        var goMainDirs = reports.Where(r => r.DeclaresGoMain && !r.IsTest).Select(r => DirectoryOf(r.Path)).ToList();
+        var generators = Source.GoGenerators.Directories(reports);
+        var goMainDirs = reports.Where(r => r.DeclaresGoMain && !r.IsTest && !Source.GoGenerators.IsGenerator(r, generators)).Select(r => DirectoryOf(r.Path)).ToList();
         var sourceDirs = reports.Where(r => r.Language is not null).Select(r => DirectoryOf(r.Path)).ToHashSet(StringComparer.Ordinal);
         var dockerfileDirs = new HashSet<string>(StringComparer.Ordinal);
         var runnableModules = new HashSet<string>(StringComparer.Ordinal);

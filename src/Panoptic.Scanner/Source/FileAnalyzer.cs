@@ -85,6 +85,7 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
                     report.Signals.Add(new Signal(tech.Id, SignalKind.Import, file.Path, line, module) { InTest = inTest });
             });
             if (lang == SourceLanguage.Go && text.Contains("package main", StringComparison.Ordinal)) report.DeclaresGoMain = true;
+            if (lang == SourceLanguage.Go && (text.Contains("//go:", StringComparison.Ordinal) || text.Contains("// +build ignore", StringComparison.Ordinal))) GoGenerators.Read(text, report);
             if (!inTest) FeatureSwitches.Find(text, lang, file.Path, report.Switches);
             if (!inTest && lang == SourceLanguage.Php) OnByDefault.Find(text, file.Path, report.OnByDefault);
             if (!inTest && lang == SourceLanguage.Go) FlagDefaults.Find(catalog, text, file.Path, report);

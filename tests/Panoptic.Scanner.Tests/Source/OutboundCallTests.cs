@@ -82,4 +82,22 @@ public class OutboundCallTests
         entry.Status.ShouldBe(Statuses.Optional);
         entry.StatusReason!.ShouldContain("server/telemetry.ts:5");
     }
+
+    [Fact]
+    public void Scan_AGoGeneratorsDownload_IsDevTooling_AndItsPackageMainIsNoService()
+    {
+        const string generator = "// Command tagdata generates tables.\npackage main\n\nimport \"net/http\"\n\nconst derivedURL = \"https://www.unicode-data.org/Public/DerivedCoreProperties.txt\"\n\nfunc main() {\n\tresp, _ := http.Get(derivedURL)\n\t_ = resp\n}\n";
+        using var repo = new TempRepository("generate")
+            .With("go.mod", "module example.com/app\n\ngo 1.22\n")
+            .With("cmd/server/main.go", "package main\n\nfunc main() {}\n")
+            .With("internal/parser/tag.go", "package parser\n\n//go:generate go run ./tagdata -output tables.go\n")
+            .With("internal/parser/tagdata/main.go", generator)
+            .With("tools/gen.go", "//go:build ignore\n\npackage main\n\nimport \"net/http\"\n\nfunc main() { http.Get(\"https://schemas.acme-app.io/v1.json\") }\n");
+
+        var registry = Scans.Run(repo);
+
+        registry.Entry("www.unicode-data.org").Status.ShouldBe(Statuses.DevOnly);
+        registry.Entry("schemas.acme-app.io").Status.ShouldBe(Statuses.DevOnly);
+        registry.Services.Select(s => s.Path).ShouldNotContain("internal/parser/tagdata");
+    }
 }
