@@ -81,13 +81,15 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
             return;
         }
         log = log with { ModelRequested = Truncate(model, 200) };
-        if (!ModelRouting.Allows(key.AllowedModels, model))
+        // An alias is allowed through the models it routes to, never its own name: only those the key may use are tried.
+        var candidates = (await store.GatewayRouteAsync(key.WorkspaceId, model, http.RequestAborted) ?? [model]).Where(c => ModelRouting.Allows(key.AllowedModels, c)).ToList();
+        if (candidates.Count == 0)
         {
             await FailAsync(http, log, started, 403, $"this gateway key may not use the model '{log.ModelRequested}'", "permission_error", "model", "model_not_allowed");
             return;
         }
         var stream = streams && request["stream"] is JsonValue s && s.TryGetValue<bool>(out var isStream) && isStream;
-        var (targets, routeProblem) = await TargetsAsync(key.WorkspaceId, model, request, path, stream, http.RequestAborted);
+        var (targets, routeProblem) = await TargetsAsync(key.WorkspaceId, candidates, request, path, stream, http.RequestAborted);
         if (targets.Count == 0)
         {
             if (routeProblem is not null) await FailAsync(http, log, started, 400, routeProblem, "invalid_request_error", "model");
