@@ -59,12 +59,13 @@ public abstract partial class PanopticStore
         await c.ExecuteAsync(Command("DELETE FROM provider_keys WHERE workspace_id = @workspaceId AND id = @id", new { workspaceId, id }, cancellationToken)) == 1, cancellationToken);
 
     public Task CreateGatewayKeyAsync(GatewayKey key, CancellationToken cancellationToken = default) => WithConnectionAsync(c => c.ExecuteAsync(Command("""
-        INSERT INTO gateway_keys (workspace_id, id, name, prefix, key_hash, allowed_models, rpm, tpm, budget_nanos, created_at, expires_at)
-        VALUES (@WorkspaceId, @Id, @Name, @Prefix, @KeyHash, @models, @Rpm, @Tpm, @BudgetNanos, @at, @expires)
+        INSERT INTO gateway_keys (workspace_id, id, name, prefix, key_hash, allowed_models, rpm, tpm, budget_nanos, created_at, expires_at, refuse_unpriced)
+        VALUES (@WorkspaceId, @Id, @Name, @Prefix, @KeyHash, @models, @Rpm, @Tpm, @BudgetNanos, @at, @expires, @refuse)
         """, new
     {
         key.WorkspaceId, key.Id, key.Name, key.Prefix, key.KeyHash, models = key.AllowedModels is null ? null : JsonSerializer.Serialize(key.AllowedModels),
         key.Rpm, key.Tpm, key.BudgetNanos, at = Ms(key.CreatedAt), expires = key.ExpiresAt is { } e ? Ms(e) : (long?)null,
+        refuse = key.RefuseUnpriced is { } refuse ? (refuse ? 1L : 0L) : (long?)null,
     }, cancellationToken)), cancellationToken);
 
     public Task<IReadOnlyList<GatewayKey>> GatewayKeysAsync(string workspaceId, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
@@ -146,7 +147,7 @@ public abstract partial class PanopticStore
 
     private const string GatewayKeyColumns = """
         SELECT workspace_id AS WorkspaceId, id AS Id, name AS Name, prefix AS Prefix, key_hash AS KeyHash, allowed_models AS AllowedModels, rpm AS Rpm, tpm AS Tpm,
-            budget_nanos AS BudgetNanos, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt FROM gateway_keys
+            budget_nanos AS BudgetNanos, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt, refuse_unpriced AS RefuseUnpriced FROM gateway_keys
         """;
 
     private sealed record ProviderKeyRow(string WorkspaceId, string Id, string Name, string Provider, string BaseUrl, string Models, string Secret, string Hint, long CreatedAt, long? TimeoutMs)
@@ -158,10 +159,13 @@ public abstract partial class PanopticStore
     }
 
     private sealed record GatewayKeyRow(string WorkspaceId, string Id, string Name, string Prefix, string KeyHash, string? AllowedModels, long? Rpm, long? Tpm,
-        long? BudgetNanos, long CreatedAt, long? ExpiresAt, long? RevokedAt)
+        long? BudgetNanos, long CreatedAt, long? ExpiresAt, long? RevokedAt, long? RefuseUnpriced)
     {
         public GatewayKey ToKey() => new(WorkspaceId, Id, Name, Prefix, KeyHash, AllowedModels is null ? null : JsonSerializer.Deserialize<List<string>>(AllowedModels),
-            Rpm, Tpm, BudgetNanos, Time(CreatedAt), ExpiresAt is { } e ? Time(e) : null, RevokedAt is { } r ? Time(r) : null);
+            Rpm, Tpm, BudgetNanos, Time(CreatedAt), ExpiresAt is { } e ? Time(e) : null, RevokedAt is { } r ? Time(r) : null)
+        {
+            RefuseUnpriced = RefuseUnpriced is { } refuse ? refuse != 0 : null,
+        };
     }
 
     private sealed class GatewayLogRow

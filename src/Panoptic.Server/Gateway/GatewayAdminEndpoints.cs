@@ -17,13 +17,13 @@ internal static class GatewayAdminEndpoints
 
     public sealed record RotatedSecret(string? ApiKey);
 
-    public sealed record NewGatewayKey(string? Name, string[]? AllowedModels, DateTimeOffset? ExpiresAt, long? Rpm, long? Tpm, decimal? BudgetUsd);
+    public sealed record NewGatewayKey(string? Name, string[]? AllowedModels, DateTimeOffset? ExpiresAt, long? Rpm, long? Tpm, decimal? BudgetUsd, bool? RefuseUnpriced = null);
 
     public sealed record GatewayKeyView(string Id, string Name, string Prefix, IReadOnlyList<string>? AllowedModels, long? Rpm, long? Tpm, decimal? BudgetUsd,
-        decimal SpentUsd, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, bool Active);
+        decimal SpentUsd, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, bool Active, bool RefuseUnpriced);
 
     public sealed record CreatedGatewayKey(string Id, string Name, string Key, string Prefix, IReadOnlyList<string>? AllowedModels, long? Rpm, long? Tpm, decimal? BudgetUsd,
-        DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+        DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool RefuseUnpriced);
 
     public sealed record LogPage(IReadOnlyList<GatewayLogView> Data, string? Next);
 
@@ -146,10 +146,10 @@ internal static class GatewayAdminEndpoints
 
         var token = Secrets.NewToken(GatewayProxy.KeyPrefix);
         var key = new GatewayKey(scope.WorkspaceId, Secrets.NewId("gk_"), name!, token[..(GatewayProxy.KeyPrefix.Length + 6)], Secrets.Hash(token), allowed,
-            body.Rpm, body.Tpm, body.BudgetUsd is { } usd ? (long)(usd * 1_000_000_000m) : null, now, body.ExpiresAt?.ToUniversalTime(), null);
+            body.Rpm, body.Tpm, body.BudgetUsd is { } usd ? (long)(usd * 1_000_000_000m) : null, now, body.ExpiresAt?.ToUniversalTime(), null) { RefuseUnpriced = body.RefuseUnpriced };
         await store.CreateGatewayKeyAsync(key, cancellationToken);
         return TypedResults.Created($"/api/v1/gateway/keys/{key.Id}",
-            new CreatedGatewayKey(key.Id, key.Name, token, key.Prefix, key.AllowedModels, key.Rpm, key.Tpm, body.BudgetUsd, key.CreatedAt, key.ExpiresAt));
+            new CreatedGatewayKey(key.Id, key.Name, token, key.Prefix, key.AllowedModels, key.Rpm, key.Tpm, body.BudgetUsd, key.CreatedAt, key.ExpiresAt, key.RefusesUnpriced));
     }
 
     public static async Task<Ok<List<GatewayKeyView>>> ListGatewayKeysAsync(WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken)
@@ -161,7 +161,7 @@ internal static class GatewayAdminEndpoints
         {
             var (spent, _) = await store.GatewaySpendAsync(k.Id, period, cancellationToken);
             views.Add(new GatewayKeyView(k.Id, k.Name, k.Prefix, k.AllowedModels, k.Rpm, k.Tpm, k.BudgetNanos / 1_000_000_000m, spent / 1_000_000_000m, k.CreatedAt,
-                k.ExpiresAt, k.RevokedAt, k.IsActiveAt(now)));
+                k.ExpiresAt, k.RevokedAt, k.IsActiveAt(now), k.RefusesUnpriced));
         }
         return TypedResults.Ok(views);
     }

@@ -96,6 +96,15 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
             else await FailAsync(http, log, started, 404, $"the model '{log.ModelRequested}' does not exist or no provider key serves it", "invalid_request_error", "model", "model_not_found");
             return;
         }
+        // A model without a price costs nothing a budget can see: a key that refuses them tries only priced targets.
+        if (key.RefusesUnpriced) targets.RemoveAll(t => !t.Pricing.Card.Knows(t.Pricing.Provider, t.Model));
+        if (targets.Count == 0)
+        {
+            await FailAsync(http, log, started, 403, $"the model '{log.ModelRequested}' has no price on this workspace's rate card, and this gateway key refuses unpriced models "
+                + "(it has a budget the model would bypass): give the model a price with PUT /api/v1/rate-card, or create the key with \"refuse_unpriced\": false",
+                "permission_error", "model", "model_not_priced");
+            return;
+        }
         log = log with { Upstream = targets[0].Provider.Name, Stream = stream };
         var now = time.GetUtcNow();
         var minute = now.ToUnixTimeMilliseconds() / 60_000;
