@@ -207,17 +207,25 @@ public abstract partial class PanopticStore
 public abstract partial class PanopticStore
 {
     /// <summary>
-    /// Counts one request against a key's minute if it is under both limits (requests before this one &lt; rpm, tokens
-    /// so far &lt; tpm); false when a limit is reached. One statement, so two servers never both take the last slot.
+    /// Counts one request against a key's minute and reserves <paramref name="tokens"/> (its estimated size) if it fits
+    /// under both limits (requests before this one &lt; rpm, tokens so far + these ≤ tpm). One conditional update, so
+    /// two servers never both take the last slot; the answer has the minute's counts after it, taken or not.
     /// </summary>
-    public Task<bool> TakeGatewayRequestAsync(string keyId, long minute, long rpm, long tpm, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
-        await c.ExecuteAsync(Command("""
-            INSERT INTO gateway_windows (key_id, minute, requests, tokens) VALUES (@keyId, @minute, 1, 0)
-            ON CONFLICT (key_id, minute) DO UPDATE SET requests = gateway_windows.requests + 1
-            WHERE gateway_windows.requests < @rpm AND gateway_windows.tokens < @tpm
-            """, new { keyId, minute, rpm, tpm }, cancellationToken)) == 1, cancellationToken);
+    public Task<GatewayWindow> TakeGatewayRequestAsync(string keyId, long minute, long rpm, long tpm, long tokens, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(Command("INSERT INTO gateway_windows (key_id, minute, requests, tokens) VALUES (@keyId, @minute, 0, 0) ON CONFLICT DO NOTHING",
+                new { keyId, minute }, cancellationToken, t));
+            var taken = await c.ExecuteAsync(Command("""
+                UPDATE gateway_windows SET requests = requests + 1, tokens = tokens + @tokens
+                WHERE key_id = @keyId AND minute = @minute AND requests < @rpm AND tokens + @tokens <= @tpm
+                """, new { keyId, minute, rpm, tpm, tokens }, cancellationToken, t)) == 1;
+            var (requests, used) = await c.QuerySingleAsync<(long, long)>(Command("SELECT requests, tokens FROM gateway_windows WHERE key_id = @keyId AND minute = @minute",
+                new { keyId, minute }, cancellationToken, t));
+            return new GatewayWindow(taken, requests, used);
+        }, cancellationToken);
 
-    /// <summary>Adds the tokens a request used to its minute.</summary>
+    /// <summary>Adds to a minute's tokens what a request used beyond its reservation (a negative number gives back what it did not use).</summary>
     public Task AddGatewayTokensAsync(string keyId, long minute, long tokens, CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
         c.ExecuteAsync(Command("UPDATE gateway_windows SET tokens = tokens + @tokens WHERE key_id = @keyId AND minute = @minute", new { keyId, minute, tokens }, cancellationToken)),
         cancellationToken);

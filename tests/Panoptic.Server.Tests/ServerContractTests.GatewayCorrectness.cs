@@ -67,4 +67,67 @@ public abstract partial class ServerContractTests
         using var priced = await PostChatAsync(http, key, body);
         (priced.StatusCode, (await JsonOf(priced)).GetProperty("error").GetProperty("code").GetString()).ShouldBe((HttpStatusCode.TooManyRequests, "insufficient_quota"));
     }
+
+    [Fact]
+    public async Task Gateway_ARateLimit429_SaysWhichLimit_AsOpenAIDoes()
+    {
+        var (server, alice, _, key) = await GatewayAsync(keyOptions: new { name = "small", tpm = 100 });
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var body = new { model = "gpt-4o-mini", messages = Array.Empty<object>() };
+        using (var first = await PostChatAsync(http, key, body)) first.StatusCode.ShouldBe(HttpStatusCode.OK, "its estimate fits; it used 1,500 tokens");
+        using var tokens = await PostChatAsync(http, key, body);
+        tokens.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        var error = (await JsonOf(tokens)).GetProperty("error");
+        (error.GetProperty("type").GetString(), error.GetProperty("code").GetString()).ShouldBe(("tokens", "rate_limit_exceeded"));
+        error.GetProperty("message").GetString()!.ShouldContain("tokens per min (TPM): Limit 100, Used 1500");
+
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        var slow = (await JsonOf(await session.PostAsJsonAsync("/api/v1/gateway/keys", new { name = "slow", rpm = 1 }))).GetProperty("key").GetString()!;
+        using (var first = await PostChatAsync(http, slow, body)) first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var requests = await PostChatAsync(http, slow, body);
+        (await JsonOf(requests)).GetProperty("error").GetProperty("type").GetString().ShouldBe("requests");
+    }
+
+    [Fact]
+    public async Task Gateway_TokensPerMinute_HoldUnder100ConcurrentRequestsOnTwoServers()
+    {
+        // Each call is estimated at ~1,520 tokens (a token per 3 bytes of the body, max_tokens out) and uses 1,500: at most six fit in 10,000.
+        var (first, alice, _, key) = await GatewayAsync(keyOptions: new { name = "tpm", tpm = 10_000 });
+        var second = await StartAsync(first.Time);
+        var body = new { model = "gpt-4o-mini", max_tokens = 300, messages = new[] { new { role = "user", content = new string('x', 3600) } } };
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
+        {
+            using var http = new HttpClient { BaseAddress = (i % 2 == 0 ? first : second).Address };
+            using var response = await PostChatAsync(http, key, body);
+            return (response.StatusCode, Type: response.StatusCode == HttpStatusCode.OK ? null : (await JsonOf(response)).GetProperty("error").GetProperty("type").GetString());
+        }));
+        responses.Count(r => r.StatusCode == HttpStatusCode.OK).ShouldBeInRange(1, 6);
+        responses.Where(r => r.StatusCode != HttpStatusCode.OK).ShouldAllBe(r => r.StatusCode == HttpStatusCode.TooManyRequests && r.Type == "tokens");
+    }
+
+    [Fact]
+    public async Task Gateway_Answers_CarryRateLimitRequestIdAndCostHeaders()
+    {
+        var (server, _, _, key) = await GatewayAsync(keyOptions: new { name = "limited", rpm = 5, tpm = 100_000 });
+        using var http = new HttpClient { BaseAddress = server.Address };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = JsonContent.Create(new { model = "gpt-4o-mini", messages = Array.Empty<object>() }) };
+        request.Headers.Authorization = new("Bearer", key);
+        request.Headers.Add("X-Request-Id", "req-from-the-client");
+        using var response = await http.SendAsync(request);
+        string Of(string name) => response.Headers.GetValues(name).Single();
+        (Of("x-ratelimit-limit-requests"), Of("x-ratelimit-remaining-requests"), Of("x-ratelimit-limit-tokens")).ShouldBe(("5", "4", "100000"));
+        long.Parse(Of("x-ratelimit-remaining-tokens"), System.Globalization.CultureInfo.InvariantCulture).ShouldBeInRange(99_900, 99_999);
+        Of("x-ratelimit-reset-requests").ShouldEndWith("s");
+        Of("x-ratelimit-reset-tokens").ShouldEndWith("s");
+        Of("x-request-id").ShouldBe("req-from-the-client");
+        Of("x-panoptic-cost-usd").ShouldBe("0.0002832");
+
+        // The official client sees them too; without a request id of its own the gateway names the request.
+        var completion = await GatewayChat(server, key).CompleteChatAsync([new UserChatMessage("hi")]);
+        var headers = completion.GetRawResponse().Headers;
+        headers.TryGetValue("x-request-id", out var id).ShouldBeTrue();
+        id.ShouldNotBeNullOrEmpty();
+        headers.TryGetValue("x-ratelimit-remaining-requests", out var remaining).ShouldBeTrue();
+        remaining.ShouldBe("3");
+    }
 }

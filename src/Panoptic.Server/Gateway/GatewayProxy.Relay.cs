@@ -45,11 +45,15 @@ internal sealed partial class GatewayProxy
                 return await FailAsync(http, log, started, 502, "the upstream's answer is not an Anthropic message", "upstream_error", null);
             }
         }
-        http.Response.StatusCode = (int)response.StatusCode;
+        log = log with { Status = (int)response.StatusCode, ModelServed = reader.Model ?? log.ModelRequested };
+        http.Response.StatusCode = log.Status;
         http.Response.ContentType = "application/json";
+        // The answer is complete before it is relayed, so its cost can go ahead of it (a stream's is known only at its end: in the log).
+        if (reader.Usage is { } usage && PriceOf(pricing, log, usage) is { } usd)
+            http.Response.Headers[CostHeader] = (Nanos(usd) / 1_000_000_000m).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await http.Response.Body.WriteAsync(body, http.RequestAborted);
         Captured(http, body);
-        return Record(log with { Status = (int)response.StatusCode, ModelServed = reader.Model ?? log.ModelRequested }, started, reader, null, pricing);
+        return Record(log, started, reader, null, pricing);
     }
 
     private async Task<GatewayLog> RelayStreamAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationTokenSource idle,

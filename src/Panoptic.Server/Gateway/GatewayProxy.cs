@@ -66,6 +66,7 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
             WorkspaceId = key.WorkspaceId, Id = Guid.CreateVersion7(at).ToString("N"), At = at, KeyId = key.Id, Endpoint = "/v1/" + path,
             TenantId = Header(http, TenantHeader), UserId = Header(http, UserHeader), Feature = Header(http, FeatureHeader),
         };
+        http.Response.Headers[RequestIdHeader] = Header(http, RequestIdHeader) is { Length: > 0 } requestId ? requestId : log.Id;
 
         var (request, problem, problemStatus) = await ReadJsonAsync(http);
         if (request is null)
@@ -108,19 +109,14 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
         log = log with { Upstream = targets[0].Provider.Name, Stream = stream };
         var now = time.GetUtcNow();
         var minute = now.ToUnixTimeMilliseconds() / 60_000;
-        if ((key.Rpm is not null || key.Tpm is not null)
-            && !await store.TakeGatewayRequestAsync(key.Id, minute, key.Rpm ?? long.MaxValue, key.Tpm ?? long.MaxValue, http.RequestAborted))
-        {
-            await FailAsync(http, log, started, 429, $"Rate limit reached for this gateway key: {key.Rpm?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"} requests and "
-                + $"{key.Tpm?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"} tokens per minute.", "requests", null, "rate_limit_exceeded",
-                TimeSpan.FromMilliseconds(60_000 - now.ToUnixTimeMilliseconds() % 60_000));
-            return;
-        }
+        var bodyBytes = http.Request.ContentLength ?? request.ToJsonString().Length;
+        // Reserved against tpm before the request is sent, as the budget is, and settled to what it used after.
+        var reservedTokens = key.Tpm is null ? 0 : InputEstimate(bodyBytes) + (streams ? MaxOutputTokens(request) ?? 0 : 0);
+        if ((key.Rpm is not null || key.Tpm is not null) && !await TakeSlotAsync(http, key, log, started, minute, reservedTokens, now)) return;
         var reservation = 0L;
         var period = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         if (key.BudgetNanos is { } budget)
         {
-            var bodyBytes = http.Request.ContentLength ?? request.ToJsonString().Length;
             reservation = targets.Max(t => Estimate(t.Pricing, t.Model, request, bodyBytes, streams, now));
             if (!await store.ReserveGatewaySpendAsync(key.Id, period, reservation, budget, http.RequestAborted))
             {
@@ -143,8 +139,8 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
                 logs.EnqueueBodies(outcome.WorkspaceId, outcome.Id, new GatewayBodies(BodyLogging.Redact(capture.Request, redactions), BodyLogging.Redact(capture.Response, redactions)));
             // Settled even when the request failed: the reservation becomes what was actually spent (often nothing).
             if (key.BudgetNanos is not null) await store.SettleGatewaySpendAsync(key.Id, period, reservation, outcome?.CostNanos ?? 0, CancellationToken.None);
-            if (key.Tpm is not null && outcome is { } done && done.InputTokens + done.OutputTokens > 0)
-                await store.AddGatewayTokensAsync(key.Id, minute, done.InputTokens + done.OutputTokens, CancellationToken.None);
+            var usedTokens = outcome is { } done ? done.InputTokens + done.OutputTokens : 0;
+            if (key.Tpm is not null && usedTokens != reservedTokens) await store.AddGatewayTokensAsync(key.Id, minute, usedTokens - reservedTokens, CancellationToken.None);
         }
     }
 
@@ -155,9 +151,8 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
     /// </summary>
     private static long Estimate(Pricing pricing, string model, JsonObject request, long bodyBytes, bool generates, DateTimeOffset at)
     {
-        static long? Number(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<long>(out var n) && n > 0 ? n : null;
-        var output = generates ? Number(request, "max_completion_tokens") ?? Number(request, "max_tokens") ?? 4096 : 0;
-        var usage = new Sdk.Pricing.Usage { InputTokens = (bodyBytes + 2) / 3, OutputTokens = output };
+        var output = generates ? MaxOutputTokens(request) ?? 4096 : 0;
+        var usage = new Sdk.Pricing.Usage { InputTokens = InputEstimate(bodyBytes), OutputTokens = output };
         return pricing.Card.Price(pricing.Provider, model, usage, at) is { } usd ? (long)decimal.Ceiling(usd * 1_000_000_000m) : 0;
     }
 
@@ -178,8 +173,8 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
         if (usage is not null && pricing is not null)
         {
             var (card, provider) = pricing;
-            var price = card.Price(provider, log.ModelServed, usage, log.At) ?? card.Price(provider, log.ModelRequested, usage, log.At);
-            var nanos = price is { } usd ? (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.AwayFromZero) : (long?)null;
+            var price = PriceOf(pricing, log, usage);
+            var nanos = price is { } usd ? Nanos(usd) : (long?)null;
             log = log with
             {
                 InputTokens = usage.InputTokens, CachedTokens = usage.CachedInputTokens, OutputTokens = usage.OutputTokens, ReasoningTokens = usage.ReasoningTokens,

@@ -77,3 +77,6 @@ public sealed record GatewaySettings(bool LogBodies, IReadOnlyList<string> Redac
 
 /// <summary>A logged request's bodies, already redacted and truncated.</summary>
 public sealed record GatewayBodies(string Request, string Response);
+
+/// <summary>A key's minute after a request asked for a slot: whether it got one, and the requests and tokens counted.</summary>
+public sealed record GatewayWindow(bool Taken, long Requests, long Tokens);
