@@ -130,4 +130,36 @@ public abstract partial class ServerContractTests
         headers.TryGetValue("x-ratelimit-remaining-requests", out var remaining).ShouldBeTrue();
         remaining.ShouldBe("3");
     }
+
+    [Fact]
+    public async Task Gateway_AStreamThatFellBack_KeepsItInItsLogRow()
+    {
+        var (server, alice, upstream, key) = await GatewayAsync(basePath: "limited/v1");
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        await AddAnthropicKeyAsync(session, upstream);
+        (await session.PutAsJsonAsync("/api/v1/gateway/routes/fast", new { models = new[] { "gpt-4o-mini", "claude-3-5-haiku-latest" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var text = new StringBuilder();
+        await foreach (var update in GatewayChat(server, key, "fast").CompleteChatStreamingAsync([new UserChatMessage("hi")]))
+            foreach (var part in update.ContentUpdate) text.Append(part.Text);
+        text.ToString().ShouldBe(string.Concat(FakeLlmUpstream.Words));
+        var log = (await GatewayLogsAsync(server, alice, 1))[0];
+        (log.GetProperty("status").GetInt32(), log.GetProperty("stream").GetBoolean(), log.GetProperty("upstream").GetString()).ShouldBe((200, true, "anthropic"));
+        log.GetProperty("error").GetString().ShouldBe("fell back after: openai-main: answered 429");
+    }
+
+    [Fact]
+    public async Task Gateway_WhenEveryTargetFails_TheLogRowNamesEachFailure()
+    {
+        var (server, alice, upstream, key) = await GatewayAsync();
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        foreach (var name in new[] { "hang-a", "hang-b" })
+            (await session.PostAsJsonAsync("/api/v1/gateway/provider-keys", new { name, provider = "openai_compatible", api_key = "sk-hang-1234-abcd", base_url = new Uri(upstream.Address, "hang/v1").ToString(), models = new[] { name + "-model" }, timeout_seconds = 1 }))
+                .StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await session.PutAsJsonAsync("/api/v1/gateway/routes/slow", new { models = new[] { "hang-a-model", "hang-b-model" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var error = await Should.ThrowAsync<System.ClientModel.ClientResultException>(() => GatewayChat(server, key, "slow").CompleteChatAsync([new UserChatMessage("hi")]));
+        error.Status.ShouldBe(504);
+        var logged = (await GatewayLogsAsync(server, alice, 1))[0].GetProperty("error").GetString()!;
+        logged.ShouldStartWith("fell back after: hang-a: timed out; then ");
+        logged.ShouldContain("'hang-b' did not answer within 1 s");
+    }
 }

@@ -174,7 +174,7 @@ internal sealed partial class GatewayProxy
         }
         catch (OperationCanceledException)
         {
-            return new(Record(log with { Status = 499, Error = "the client went away before the upstream answered" }, started, null, null), false, null);
+            return new(Record(Ended(log, 499, "the client went away before the upstream answered"), started, null, null), false, null);
         }
         // From here the timeout is an idle timeout: each read of the answer gets the full period again.
         timeout.CancelAfter(Timeout.InfiniteTimeSpan);

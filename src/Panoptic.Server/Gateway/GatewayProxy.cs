@@ -160,8 +160,12 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
         TimeSpan? retryAfter = null)
     {
         await OpenAiError.WriteAsync(http, status, message, type, code, param, retryAfter);
-        return Record(log with { Status = status, Error = message }, started, null, null);
+        return Record(Ended(log, status, message), started, null, null);
     }
+
+    /// <summary>How a request ended: its status, and its error after what was tried before (a fallback's "fell back after: ..." is kept).</summary>
+    private static GatewayLog Ended(GatewayLog log, int status, string? error) =>
+        log with { Status = status, Error = log.Error is null ? error : error is null ? log.Error : $"{log.Error}; then {error}" };
 
     /// <summary>Logs the request and, when it reached a model, puts its cost into the ledger — both through the background writer.</summary>
     private GatewayLog Record(GatewayLog log, long started, UsageReader? reader, bool? estimated, Pricing? pricing = null)
