@@ -162,4 +162,29 @@ public abstract partial class ServerContractTests
         logged.ShouldStartWith("fell back after: hang-a: timed out; then ");
         logged.ShouldContain("'hang-b' did not answer within 1 s");
     }
+
+    [Fact]
+    public async Task Gateway_Settings_AreMerged_AndOnlyTheOwnerChangesThemOrProviderKeys()
+    {
+        var (server, alice, _, _) = await GatewayAsync();
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        (await session.PutAsJsonAsync("/api/v1/gateway/settings", new { log_bodies = true, redact = new[] { @"\bACME-\d+\b" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var merged = await JsonOf(await session.PutAsJsonAsync("/api/v1/gateway/settings", new { log_bodies = false }));
+        (merged.GetProperty("log_bodies").GetBoolean(), merged.GetProperty("redact")[0].GetString()).ShouldBe((false, @"\bACME-\d+\b"));
+        var patched = await JsonOf(await session.PatchAsJsonAsync("/api/v1/gateway/settings", new { redact = Array.Empty<string>() }));
+        (patched.GetProperty("log_bodies").GetBoolean(), patched.GetProperty("redact").GetArrayLength()).ShouldBe((false, 0));
+
+        var bob = await server.OnboardAsync("bob@example.com", "Bob's own");
+        (await session.PostAsJsonAsync("/api/v1/members", new { email = "bob@example.com" })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        using var member = server.Client(bob.Token, alice.WorkspaceId);
+        (await member.GetAsync("/api/v1/gateway/settings")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await member.PutAsJsonAsync("/api/v1/gateway/settings", new { log_bodies = true })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await member.PatchAsJsonAsync("/api/v1/gateway/settings", new { log_bodies = true })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await member.PostAsJsonAsync("/api/v1/gateway/provider-keys", new { name = "mine", provider = "openai", api_key = "sk-proj-member-0000" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        var id = (await JsonOf(await member.GetAsync("/api/v1/gateway/provider-keys")))[0].GetProperty("id").GetString();
+        (await member.PutAsJsonAsync($"/api/v1/gateway/provider-keys/{id}/secret", new { api_key = "sk-proj-member-0000" })).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await member.DeleteAsync($"/api/v1/gateway/provider-keys/{id}")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        (await JsonOf(await session.GetAsync("/api/v1/gateway/settings"))).GetProperty("log_bodies").GetBoolean().ShouldBeFalse();
+        (await JsonOf(await session.GetAsync("/api/v1/gateway/provider-keys"))).GetArrayLength().ShouldBe(1);
+    }
 }
