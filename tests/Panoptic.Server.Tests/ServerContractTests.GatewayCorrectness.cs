@@ -187,4 +187,28 @@ public abstract partial class ServerContractTests
         (await JsonOf(await session.GetAsync("/api/v1/gateway/settings"))).GetProperty("log_bodies").GetBoolean().ShouldBeFalse();
         (await JsonOf(await session.GetAsync("/api/v1/gateway/provider-keys"))).GetArrayLength().ShouldBe(1);
     }
+
+    [Fact]
+    public async Task Gateway_ASmallBudget_ReservesWhatItAffords_WhenARequestSetsNoMaxTokens()
+    {
+        // $0.001 pays for ~1,660 gpt-4o-mini output tokens ($0.60 a million) after a short prompt: less than the 4,096 once reserved.
+        var (server, alice, upstream, key) = await GatewayAsync(keyOptions: new { name = "small", budget_usd = 0.001m });
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var body = new { model = "gpt-4o-mini", messages = new[] { new { role = "user", content = "hi" } } };
+        using (var served = await PostChatAsync(http, key, body)) served.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using (var sent = JsonDocument.Parse(upstream.Requests.Single().Body))
+            sent.RootElement.GetProperty("max_completion_tokens").GetInt64().ShouldBeInRange(1_500, 1_666, "the budget bounds the answer, so the reservation holds");
+
+        using var greedy = await PostChatAsync(http, key, new { model = "gpt-4o-mini", max_tokens = 100_000, messages = new[] { new { role = "user", content = "hi" } } });
+        greedy.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        var message = (await JsonOf(greedy)).GetProperty("error").GetProperty("message").GetString()!;
+        message.ShouldContain("100000 output tokens: its max_tokens");
+        message.ShouldContain("of $0.001 is left");
+
+        // With room in the budget the model's own output limit is reserved, and the request goes as sent.
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        var roomy = (await JsonOf(await session.PostAsJsonAsync("/api/v1/gateway/keys", new { name = "roomy", budget_usd = 1m }))).GetProperty("key").GetString()!;
+        using (var served = await PostChatAsync(http, roomy, body)) served.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using (var sent = JsonDocument.Parse(upstream.Requests.Last().Body)) sent.RootElement.TryGetProperty("max_completion_tokens", out _).ShouldBeFalse();
+    }
 }

@@ -66,6 +66,10 @@ public sealed class RateCard
         return _llm.Where(e => e.Provider == key).SelectMany(e => e.Models).Select(m => m.TrimEnd('*').TrimEnd('-')).Distinct(StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>The most output tokens the model writes in one answer, when the card knows it (the overrides' figure first).</summary>
+    internal long? MaxOutputTokens(string provider, string model) =>
+        _overrides?.MaxOutputTokens(provider, model) ?? Match(Normalize(provider), model)?.MaxOutput;
+
     /// <summary>True when the card prices this provider and model at some date.</summary>
     public bool Knows(string provider, string? model) => _overrides?.Knows(provider, model) == true ||
         (!string.IsNullOrEmpty(model) ? Match(Normalize(provider), model) is not null : _services.ContainsKey(Normalize(provider)));
@@ -96,7 +100,9 @@ public sealed class RateCard
         {
             var provider = Normalize(item.GetProperty("provider").GetString() ?? throw new FormatException("rate card: llm entry without provider"));
             var patterns = item.GetProperty("models").EnumerateArray().Select(m => m.GetString() ?? "").ToList();
-            llm.Add(new Entry(provider, patterns, Prices(item, provider)));
+            long? maxOutput = item.TryGetProperty("max_output", out var limit) ? limit.GetInt64() : null;
+            if (maxOutput < 1) throw new FormatException($"rate card: {provider} has a max_output below 1");
+            llm.Add(new Entry(provider, patterns, Prices(item, provider)) { MaxOutput = maxOutput });
         }
         var services = new Dictionary<string, Entry>(StringComparer.Ordinal);
         foreach (var item in Items(root, "services"))
@@ -169,6 +175,8 @@ public sealed class RateCard
 
     private sealed record Entry(string Provider, List<string> Models, List<DatedPrice> Prices)
     {
+        public long? MaxOutput { get; init; }
+
         /// <summary>The price in force at a time: the latest that started on or before it.</summary>
         public DatedPrice? At(DateTimeOffset at)
         {

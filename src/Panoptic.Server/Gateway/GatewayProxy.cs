@@ -115,14 +115,14 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
         if ((key.Rpm is not null || key.Tpm is not null) && !await TakeSlotAsync(http, key, log, started, minute, reservedTokens, now)) return;
         var reservation = 0L;
         var period = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
-        if (key.BudgetNanos is { } budget)
+        if (key.BudgetNanos is not null)
         {
-            reservation = targets.Max(t => Estimate(t.Pricing, t.Model, request, bodyBytes, streams, now));
-            if (!await store.ReserveGatewaySpendAsync(key.Id, period, reservation, budget, http.RequestAborted))
+            if (await ReserveBudgetAsync(http, key, log, started, targets, request, bodyBytes, streams, period, now) is not { } reserved)
             {
-                await FailAsync(http, log, started, 429, "This gateway key's monthly budget is used up (or this request could exceed it).", "insufficient_quota", null, "insufficient_quota");
+                if (reservedTokens > 0) await store.AddGatewayTokensAsync(key.Id, minute, -reservedTokens, CancellationToken.None);
                 return;
             }
+            reservation = reserved;
         }
         var (logBodies, redactions) = await bodyLogging.ForAsync(key.WorkspaceId, http.RequestAborted);
         var capture = logBodies ? new BodyCapture(request.ToJsonString()) : null;
@@ -142,18 +142,6 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
             var usedTokens = outcome is { } done ? done.InputTokens + done.OutputTokens : 0;
             if (key.Tpm is not null && usedTokens != reservedTokens) await store.AddGatewayTokensAsync(key.Id, minute, usedTokens - reservedTokens, CancellationToken.None);
         }
-    }
-
-    /// <summary>
-    /// The most a request can cost, reserved against the budget before it is sent: input tokens at one per three bytes of
-    /// the body (more than any tokenizer produces for text), output at max_completion_tokens / max_tokens, or 4,096.
-    /// An unpriced model reserves nothing (its cost is unknown, and it is logged unpriced).
-    /// </summary>
-    private static long Estimate(Pricing pricing, string model, JsonObject request, long bodyBytes, bool generates, DateTimeOffset at)
-    {
-        var output = generates ? MaxOutputTokens(request) ?? 4096 : 0;
-        var usage = new Sdk.Pricing.Usage { InputTokens = InputEstimate(bodyBytes), OutputTokens = output };
-        return pricing.Card.Price(pricing.Provider, model, usage, at) is { } usd ? (long)decimal.Ceiling(usd * 1_000_000_000m) : 0;
     }
 
     private async Task<GatewayLog> FailAsync(HttpContext http, GatewayLog log, long started, int status, string message, string type, string? param, string? code = null,
