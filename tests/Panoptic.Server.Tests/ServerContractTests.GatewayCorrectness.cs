@@ -211,4 +211,35 @@ public abstract partial class ServerContractTests
         using (var served = await PostChatAsync(http, roomy, body)) served.StatusCode.ShouldBe(HttpStatusCode.OK);
         using (var sent = JsonDocument.Parse(upstream.Requests.Last().Body)) sent.RootElement.TryGetProperty("max_completion_tokens", out _).ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task Gateway_Models_ListsWhatTheKeyCanCall_PatternsResolvedAndAliasesIncluded()
+    {
+        var (server, alice, upstream, unlimited) = await GatewayAsync();
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        var openAi = (await JsonOf(await session.GetAsync("/api/v1/gateway/provider-keys")))[0].GetProperty("id").GetString();
+        (await session.DeleteAsync($"/api/v1/gateway/provider-keys/{openAi}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await session.PostAsJsonAsync("/api/v1/gateway/provider-keys", new { name = "proxy", provider = "openai_compatible", api_key = "sk-proxy-7777-abcd", base_url = new Uri(upstream.Address, "v1").ToString(), models = new[] { "gpt-4o*", "local-llm" } }))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        await AddAnthropicKeyAsync(session, upstream);
+        (await session.PutAsJsonAsync("/api/v1/gateway/routes/fast", new { models = new[] { "gpt-4o-mini", "claude-3-5-haiku-latest" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await session.PutAsJsonAsync("/api/v1/gateway/routes/poet", new { models = new[] { "claude-3-5-haiku-latest" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await session.PutAsJsonAsync("/api/v1/gateway/routes/nowhere", new { models = new[] { "mistral-large" } })).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var limited = (await JsonOf(await session.PostAsJsonAsync("/api/v1/gateway/keys", new { name = "limited", allowed_models = GptFourO }))).GetProperty("key").GetString()!;
+
+        async Task<List<string>> ModelsOf(string key) => [.. (await new OpenAI.Models.OpenAIModelClient(new System.ClientModel.ApiKeyCredential(key),
+            new OpenAI.OpenAIClientOptions { Endpoint = new Uri(server.Address, "v1") }).GetModelsAsync()).Value.Select(m => m.Id)];
+        var all = await ModelsOf(unlimited);
+        all.ShouldContain("gpt-4o-mini");
+        all.ShouldContain("gpt-4o");
+        all.ShouldContain("local-llm");
+        all.ShouldContain(m => m.StartsWith("claude-3-5-haiku", StringComparison.Ordinal));
+        all.ShouldContain("fast");
+        all.ShouldContain("poet");
+        all.ShouldNotContain("nowhere", "no provider key serves its model");
+        var some = await ModelsOf(limited);
+        some.ShouldContain("gpt-4o-mini");
+        some.ShouldContain("fast", "one of its targets is a model the key may use");
+        some.ShouldAllBe(m => m == "fast" || m.StartsWith("gpt-4o", StringComparison.Ordinal));
+    }
 }

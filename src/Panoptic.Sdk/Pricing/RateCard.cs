@@ -59,11 +59,12 @@ public sealed class RateCard
         return null;
     }
 
-    /// <summary>The model names the card prices for <paramref name="provider"/> (patterns without their trailing <c>*</c>).</summary>
+    /// <summary>The model names the card prices for <paramref name="provider"/> (patterns without their trailing <c>*</c>), the overrides' included.</summary>
     internal IEnumerable<string> ModelNames(string provider)
     {
         var key = Normalize(provider);
-        return _llm.Where(e => e.Provider == key).SelectMany(e => e.Models).Select(m => m.TrimEnd('*').TrimEnd('-')).Distinct(StringComparer.OrdinalIgnoreCase);
+        return _llm.Where(e => e.Provider == key).SelectMany(e => e.Models).Select(m => m.TrimEnd('*').TrimEnd('-'))
+            .Concat(_overrides?.ModelNames(provider) ?? []).Distinct(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The most output tokens the model writes in one answer, when the card knows it (the overrides' figure first).</summary>

@@ -32,24 +32,32 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
 
     public Task EmbeddingsAsync(HttpContext http) => ForwardAsync(http, "embeddings", streams: false);
 
-    /// <summary>GET /v1/models: the models this key may use, from the workspace's provider keys (exact names, and the rate card's names under a pattern).</summary>
+    /// <summary>
+    /// GET /v1/models: what this key can call — each provider key's exact names, its patterns resolved against the rate
+    /// card of the provider whose prices apply, and the aliases with a target the key may use that a provider key serves.
+    /// </summary>
     public async Task ModelsAsync(HttpContext http)
     {
         if (await AuthenticateAsync(http) is not { } key) return;
+        var providers = await store.ProviderKeysAsync(key.WorkspaceId, http.RequestAborted);
+        var card = await rates.ForAsync(key.WorkspaceId, http.RequestAborted);
         var names = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var provider in await store.ProviderKeysAsync(key.WorkspaceId, http.RequestAborted))
+        foreach (var provider in providers)
         {
             foreach (var pattern in provider.Models)
             {
                 if (!pattern.EndsWith('*')) names.Add(pattern);
-                else foreach (var known in Sdk.Pricing.RateCard.Embedded.ModelNames(provider.Provider)) if (ModelRouting.Matches(pattern, known)) names.Add(known);
+                else foreach (var known in card.ModelNames(PricingProvider(provider))) if (ModelRouting.Matches(pattern, known)) names.Add(known);
             }
         }
+        names.RemoveWhere(n => !ModelRouting.Allows(key.AllowedModels, n));
+        foreach (var (alias, models) in await store.GatewayRoutesAsync(key.WorkspaceId, http.RequestAborted))
+            if (models.Any(m => ModelRouting.Allows(key.AllowedModels, m) && ModelRouting.Route(providers, m) is not null)) names.Add(alias);
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         await http.Response.WriteAsJsonAsync(new
         {
             @object = "list",
-            data = names.Where(n => ModelRouting.Allows(key.AllowedModels, n)).Select(n => new { id = n, @object = "model", created, owned_by = "panoptic" }),
+            data = names.Select(n => new { id = n, @object = "model", created, owned_by = "panoptic" }),
         }, http.RequestAborted);
     }
 
