@@ -242,4 +242,17 @@ public abstract partial class ServerContractTests
         some.ShouldContain("fast", "one of its targets is a model the key may use");
         some.ShouldAllBe(m => m == "fast" || m.StartsWith("gpt-4o", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("Information", 0)]
+    [InlineData("Debug", 1)]
+    public async Task Gateway_UpstreamCalls_AreLoggedOnceAtDebug_NotByHttpClientAtInformation(string level, int lines)
+    {
+        var (server, alice, _, key) = await GatewayAsync(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = level });
+        await GatewayChat(server, key).CompleteChatAsync([new UserChatMessage("hi")]);
+        await GatewayLogsAsync(server, alice, 1);
+        server.Logs.ShouldNotContain("System.Net.Http.HttpClient");
+        server.Logs.Split('\n').Count(l => l.Contains("UpstreamCallLogger: Upstream POST", StringComparison.Ordinal) && l.Contains("/v1/chat/completions answered 200", StringComparison.Ordinal))
+            .ShouldBe(lines);
+    }
 }
