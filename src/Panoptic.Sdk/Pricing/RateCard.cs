@@ -59,11 +59,11 @@ public sealed class RateCard
         return null;
     }
 
-    /// <summary>The model names the card prices for <paramref name="provider"/> (patterns without their trailing <c>*</c>), the overrides' included.</summary>
+    /// <summary>The exact model names the card prices for <paramref name="provider"/> (a pattern names no model one can call), the overrides' included.</summary>
     internal IEnumerable<string> ModelNames(string provider)
     {
         var key = Normalize(provider);
-        return _llm.Where(e => e.Provider == key).SelectMany(e => e.Models).Select(m => m.TrimEnd('*').TrimEnd('-'))
+        return _llm.Where(e => e.Provider == key).SelectMany(e => e.Models).Where(m => !m.EndsWith('*'))
             .Concat(_overrides?.ModelNames(provider) ?? []).Distinct(StringComparer.OrdinalIgnoreCase);
     }
 
