@@ -110,7 +110,7 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
         if (targets.Count == 0)
         {
             await FailAsync(http, log, started, 403, $"the model '{log.ModelRequested}' has no price on this workspace's rate card, and this gateway key refuses unpriced models "
-                + "(it has a budget the model would bypass): give the model a price with PUT /api/v1/rate-card, or create the key with \"refuse_unpriced\": false",
+                + "(a budget cannot see what they cost): give the model a price with PUT /api/v1/rate-card, or create the key with \"refuse_unpriced\": false",
                 "permission_error", "model", "model_not_priced");
             return;
         }
