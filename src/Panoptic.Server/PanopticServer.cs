@@ -74,9 +74,11 @@ public static class PanopticServer
         services.AddSingleton<Gateway.GatewayProxy>();
         services.AddSingleton<Gateway.CircuitBreakers>();
         services.AddSingleton<Gateway.BodyLogging>();
+        services.AddSingleton<Gateway.UpstreamCallLogger>();
         // The gateway manages its own timeouts (to the first byte, then between reads), so the client has none.
         services.AddHttpClient(Gateway.GatewayProxy.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.All })
+            .RemoveAllLoggers().AddLogger<Gateway.UpstreamCallLogger>();
         services.AddHttpClient(AlertDelivery.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddCostSources();
         services.AddProblemDetails();

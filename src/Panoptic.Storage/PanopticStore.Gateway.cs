@@ -59,12 +59,13 @@ public abstract partial class PanopticStore
         await c.ExecuteAsync(Command("DELETE FROM provider_keys WHERE workspace_id = @workspaceId AND id = @id", new { workspaceId, id }, cancellationToken)) == 1, cancellationToken);
 
     public Task CreateGatewayKeyAsync(GatewayKey key, CancellationToken cancellationToken = default) => WithConnectionAsync(c => c.ExecuteAsync(Command("""
-        INSERT INTO gateway_keys (workspace_id, id, name, prefix, key_hash, allowed_models, rpm, tpm, budget_nanos, created_at, expires_at)
-        VALUES (@WorkspaceId, @Id, @Name, @Prefix, @KeyHash, @models, @Rpm, @Tpm, @BudgetNanos, @at, @expires)
+        INSERT INTO gateway_keys (workspace_id, id, name, prefix, key_hash, allowed_models, rpm, tpm, budget_nanos, created_at, expires_at, refuse_unpriced)
+        VALUES (@WorkspaceId, @Id, @Name, @Prefix, @KeyHash, @models, @Rpm, @Tpm, @BudgetNanos, @at, @expires, @refuse)
         """, new
     {
         key.WorkspaceId, key.Id, key.Name, key.Prefix, key.KeyHash, models = key.AllowedModels is null ? null : JsonSerializer.Serialize(key.AllowedModels),
         key.Rpm, key.Tpm, key.BudgetNanos, at = Ms(key.CreatedAt), expires = key.ExpiresAt is { } e ? Ms(e) : (long?)null,
+        refuse = key.RefuseUnpriced is { } refuse ? (refuse ? 1L : 0L) : (long?)null,
     }, cancellationToken)), cancellationToken);
 
     public Task<IReadOnlyList<GatewayKey>> GatewayKeysAsync(string workspaceId, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
@@ -146,7 +147,7 @@ public abstract partial class PanopticStore
 
     private const string GatewayKeyColumns = """
         SELECT workspace_id AS WorkspaceId, id AS Id, name AS Name, prefix AS Prefix, key_hash AS KeyHash, allowed_models AS AllowedModels, rpm AS Rpm, tpm AS Tpm,
-            budget_nanos AS BudgetNanos, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt FROM gateway_keys
+            budget_nanos AS BudgetNanos, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt, refuse_unpriced AS RefuseUnpriced FROM gateway_keys
         """;
 
     private sealed record ProviderKeyRow(string WorkspaceId, string Id, string Name, string Provider, string BaseUrl, string Models, string Secret, string Hint, long CreatedAt, long? TimeoutMs)
@@ -158,10 +159,13 @@ public abstract partial class PanopticStore
     }
 
     private sealed record GatewayKeyRow(string WorkspaceId, string Id, string Name, string Prefix, string KeyHash, string? AllowedModels, long? Rpm, long? Tpm,
-        long? BudgetNanos, long CreatedAt, long? ExpiresAt, long? RevokedAt)
+        long? BudgetNanos, long CreatedAt, long? ExpiresAt, long? RevokedAt, long? RefuseUnpriced)
     {
         public GatewayKey ToKey() => new(WorkspaceId, Id, Name, Prefix, KeyHash, AllowedModels is null ? null : JsonSerializer.Deserialize<List<string>>(AllowedModels),
-            Rpm, Tpm, BudgetNanos, Time(CreatedAt), ExpiresAt is { } e ? Time(e) : null, RevokedAt is { } r ? Time(r) : null);
+            Rpm, Tpm, BudgetNanos, Time(CreatedAt), ExpiresAt is { } e ? Time(e) : null, RevokedAt is { } r ? Time(r) : null)
+        {
+            RefuseUnpriced = RefuseUnpriced is { } refuse ? refuse != 0 : null,
+        };
     }
 
     private sealed class GatewayLogRow
@@ -203,17 +207,25 @@ public abstract partial class PanopticStore
 public abstract partial class PanopticStore
 {
     /// <summary>
-    /// Counts one request against a key's minute if it is under both limits (requests before this one &lt; rpm, tokens
-    /// so far &lt; tpm); false when a limit is reached. One statement, so two servers never both take the last slot.
+    /// Counts one request against a key's minute and reserves <paramref name="tokens"/> (its estimated size) if it fits
+    /// under both limits (requests before this one &lt; rpm, tokens so far + these ≤ tpm). One conditional update, so
+    /// two servers never both take the last slot; the answer has the minute's counts after it, taken or not.
     /// </summary>
-    public Task<bool> TakeGatewayRequestAsync(string keyId, long minute, long rpm, long tpm, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
-        await c.ExecuteAsync(Command("""
-            INSERT INTO gateway_windows (key_id, minute, requests, tokens) VALUES (@keyId, @minute, 1, 0)
-            ON CONFLICT (key_id, minute) DO UPDATE SET requests = gateway_windows.requests + 1
-            WHERE gateway_windows.requests < @rpm AND gateway_windows.tokens < @tpm
-            """, new { keyId, minute, rpm, tpm }, cancellationToken)) == 1, cancellationToken);
+    public Task<GatewayWindow> TakeGatewayRequestAsync(string keyId, long minute, long rpm, long tpm, long tokens, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(Command("INSERT INTO gateway_windows (key_id, minute, requests, tokens) VALUES (@keyId, @minute, 0, 0) ON CONFLICT DO NOTHING",
+                new { keyId, minute }, cancellationToken, t));
+            var taken = await c.ExecuteAsync(Command("""
+                UPDATE gateway_windows SET requests = requests + 1, tokens = tokens + @tokens
+                WHERE key_id = @keyId AND minute = @minute AND requests < @rpm AND tokens + @tokens <= @tpm
+                """, new { keyId, minute, rpm, tpm, tokens }, cancellationToken, t)) == 1;
+            var (requests, used) = await c.QuerySingleAsync<(long, long)>(Command("SELECT requests, tokens FROM gateway_windows WHERE key_id = @keyId AND minute = @minute",
+                new { keyId, minute }, cancellationToken, t));
+            return new GatewayWindow(taken, requests, used);
+        }, cancellationToken);
 
-    /// <summary>Adds the tokens a request used to its minute.</summary>
+    /// <summary>Adds to a minute's tokens what a request used beyond its reservation (a negative number gives back what it did not use).</summary>
     public Task AddGatewayTokensAsync(string keyId, long minute, long tokens, CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
         c.ExecuteAsync(Command("UPDATE gateway_windows SET tokens = tokens + @tokens WHERE key_id = @keyId AND minute = @minute", new { keyId, minute, tokens }, cancellationToken)),
         cancellationToken);

@@ -262,6 +262,7 @@ public abstract partial class ServerContractTests
         var result = JsonDocument.Parse(output).RootElement;
         result.GetProperty("chat").GetProperty("text").GetString().ShouldBe(string.Concat(FakeLlmUpstream.Words));
         result.GetProperty("chat").GetProperty("promptTokens").GetInt64().ShouldBe(1200);
+        result.GetProperty("chat").GetProperty("requestId").GetString().ShouldNotBeNullOrEmpty("the client reads the gateway's x-request-id");
         result.GetProperty("stream").GetProperty("text").GetString().ShouldBe(string.Concat(FakeLlmUpstream.Words));
         result.GetProperty("stream").GetProperty("completionTokens").GetInt64().ShouldBe(6);
         result.GetProperty("embeddings").GetInt32().ShouldBe(3);

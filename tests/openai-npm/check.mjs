@@ -7,7 +7,7 @@ const client = new OpenAI({ baseURL, apiKey, maxRetries: 0 });
 const result = {};
 
 const completion = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
-result.chat = { text: completion.choices[0].message.content, promptTokens: completion.usage.prompt_tokens };
+result.chat = { text: completion.choices[0].message.content, promptTokens: completion.usage.prompt_tokens, requestId: completion._request_id };
 
 let streamed = "";
 let streamUsage = null;

@@ -59,12 +59,17 @@ public sealed class RateCard
         return null;
     }
 
-    /// <summary>The model names the card prices for <paramref name="provider"/> (patterns without their trailing <c>*</c>).</summary>
+    /// <summary>The exact model names the card prices for <paramref name="provider"/> (a pattern names no model one can call), the overrides' included.</summary>
     internal IEnumerable<string> ModelNames(string provider)
     {
         var key = Normalize(provider);
-        return _llm.Where(e => e.Provider == key).SelectMany(e => e.Models).Select(m => m.TrimEnd('*').TrimEnd('-')).Distinct(StringComparer.OrdinalIgnoreCase);
+        return _llm.Where(e => e.Provider == key).SelectMany(e => e.Models).Where(m => !m.EndsWith('*'))
+            .Concat(_overrides?.ModelNames(provider) ?? []).Distinct(StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>The most output tokens the model writes in one answer, when the card knows it (the overrides' figure first).</summary>
+    internal long? MaxOutputTokens(string provider, string model) =>
+        _overrides?.MaxOutputTokens(provider, model) ?? Match(Normalize(provider), model)?.MaxOutput;
 
     /// <summary>True when the card prices this provider and model at some date.</summary>
     public bool Knows(string provider, string? model) => _overrides?.Knows(provider, model) == true ||
@@ -96,7 +101,9 @@ public sealed class RateCard
         {
             var provider = Normalize(item.GetProperty("provider").GetString() ?? throw new FormatException("rate card: llm entry without provider"));
             var patterns = item.GetProperty("models").EnumerateArray().Select(m => m.GetString() ?? "").ToList();
-            llm.Add(new Entry(provider, patterns, Prices(item, provider)));
+            long? maxOutput = item.TryGetProperty("max_output", out var limit) ? limit.GetInt64() : null;
+            if (maxOutput < 1) throw new FormatException($"rate card: {provider} has a max_output below 1");
+            llm.Add(new Entry(provider, patterns, Prices(item, provider)) { MaxOutput = maxOutput });
         }
         var services = new Dictionary<string, Entry>(StringComparer.Ordinal);
         foreach (var item in Items(root, "services"))
@@ -169,6 +176,8 @@ public sealed class RateCard
 
     private sealed record Entry(string Provider, List<string> Models, List<DatedPrice> Prices)
     {
+        public long? MaxOutput { get; init; }
+
         /// <summary>The price in force at a time: the latest that started on or before it.</summary>
         public DatedPrice? At(DateTimeOffset at)
         {

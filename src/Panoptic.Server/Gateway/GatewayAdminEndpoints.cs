@@ -17,13 +17,13 @@ internal static class GatewayAdminEndpoints
 
     public sealed record RotatedSecret(string? ApiKey);
 
-    public sealed record NewGatewayKey(string? Name, string[]? AllowedModels, DateTimeOffset? ExpiresAt, long? Rpm, long? Tpm, decimal? BudgetUsd);
+    public sealed record NewGatewayKey(string? Name, string[]? AllowedModels, DateTimeOffset? ExpiresAt, long? Rpm, long? Tpm, decimal? BudgetUsd, bool? RefuseUnpriced = null);
 
     public sealed record GatewayKeyView(string Id, string Name, string Prefix, IReadOnlyList<string>? AllowedModels, long? Rpm, long? Tpm, decimal? BudgetUsd,
-        decimal SpentUsd, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, bool Active);
+        decimal SpentUsd, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, bool Active, bool RefuseUnpriced);
 
     public sealed record CreatedGatewayKey(string Id, string Name, string Key, string Prefix, IReadOnlyList<string>? AllowedModels, long? Rpm, long? Tpm, decimal? BudgetUsd,
-        DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt);
+        DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool RefuseUnpriced);
 
     public sealed record LogPage(IReadOnlyList<GatewayLogView> Data, string? Next);
 
@@ -37,8 +37,7 @@ internal static class GatewayAdminEndpoints
         group.MapGet("/provider-keys", ListProviderKeysAsync);
         group.MapPost("/provider-keys", CreateProviderKeyAsync);
         group.MapPut("/provider-keys/{id}/secret", RotateProviderKeyAsync);
-        group.MapDelete("/provider-keys/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
-            await store.DeleteProviderKeyAsync(scope.WorkspaceId, id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("provider key"));
+        group.MapDelete("/provider-keys/{id}", DeleteProviderKeyAsync);
         group.MapGet("/keys", ListGatewayKeysAsync);
         group.MapPost("/keys", CreateGatewayKeyAsync);
         group.MapDelete("/keys/{id}", async Task<Results<NoContent, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken) =>
@@ -48,6 +47,7 @@ internal static class GatewayAdminEndpoints
         group.MapGet("/settings", async (WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
             TypedResults.Ok(await store.GatewaySettingsAsync(scope.WorkspaceId, cancellationToken) is var s ? new SettingsView(s.LogBodies, s.Redact) : null));
         group.MapPut("/settings", SetSettingsAsync);
+        group.MapPatch("/settings", SetSettingsAsync);
         group.MapGet("/logs/{id}/body", async Task<Results<Ok<GatewayBodies>, ProblemHttpResult>> (string id, WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
             await store.GatewayBodiesAsync(scope.WorkspaceId, id, cancellationToken) is { } bodies ? TypedResults.Ok(bodies) : Problems.NotFound("logged body"));
         group.MapGet("/routes", async (WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
@@ -61,11 +61,16 @@ internal static class GatewayAdminEndpoints
 
     public sealed record NewSettings(bool? LogBodies, string[]? Redact);
 
-    /// <summary>PUT /api/v1/gateway/settings: turn body logging on or off, and the patterns redacted from bodies (on top of the built-in credential patterns).</summary>
+    /// <summary>
+    /// PUT or PATCH /api/v1/gateway/settings (the owner's): turn body logging on or off, and the patterns redacted from
+    /// bodies (on top of the built-in credential patterns). A merge: a setting left out keeps its value.
+    /// </summary>
     public static async Task<Results<Ok<SettingsView>, ProblemHttpResult>> SetSettingsAsync(NewSettings body, WorkspaceScope scope, PanopticStore store, BodyLogging bodyLogging,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        var redact = body.Redact?.Select(p => p ?? "").ToList() ?? [];
+        if (await OwnerOnlyAsync(scope, store, "change the gateway's settings", cancellationToken) is { } forbidden) return forbidden;
+        var current = await store.GatewaySettingsAsync(scope.WorkspaceId, cancellationToken);
+        var redact = body.Redact?.Select(p => p ?? "").ToList() ?? [.. current.Redact];
         var problems = new List<string>();
         if (redact.Count > 20) problems.Add("redact: at most 20 patterns");
         foreach (var pattern in redact)
@@ -74,7 +79,7 @@ internal static class GatewayAdminEndpoints
             else if (BodyLogging.Problem(pattern) is { } problem) problems.Add($"redact: '{pattern}' is not a regular expression ({problem})");
         }
         if (problems.Count > 0) return Problems.BadRequest(string.Join("; ", problems));
-        var settings = new GatewaySettings(body.LogBodies ?? false, redact);
+        var settings = new GatewaySettings(body.LogBodies ?? current.LogBodies, redact);
         await store.SetGatewaySettingsAsync(scope.WorkspaceId, settings, time.GetUtcNow(), cancellationToken);
         bodyLogging.Forget(scope.WorkspaceId);
         return TypedResults.Ok(new SettingsView(settings.LogBodies, settings.Redact));
@@ -101,9 +106,24 @@ internal static class GatewayAdminEndpoints
     public static async Task<Ok<List<ProviderKeyView>>> ListProviderKeysAsync(WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ProviderKeysAsync(scope.WorkspaceId, cancellationToken)).Select(View).ToList());
 
+    /// <summary>
+    /// Provider keys and the gateway's settings are the owner's to change: a key spends the workspace's money at a
+    /// provider, and the settings decide what of every prompt is stored. Members read them.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> OwnerOnlyAsync(WorkspaceScope scope, PanopticStore store, string what, CancellationToken cancellationToken) =>
+        scope.UserId is { } user && (await store.MembershipAsync(scope.WorkspaceId, user, cancellationToken))?.Role == "owner" ? null
+            : Problems.Of(StatusCodes.Status403Forbidden, "Forbidden", $"only the workspace's owner can {what}");
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteProviderKeyAsync(string id, WorkspaceScope scope, PanopticStore store, CancellationToken cancellationToken)
+    {
+        if (await OwnerOnlyAsync(scope, store, "remove provider keys", cancellationToken) is { } forbidden) return forbidden;
+        return await store.DeleteProviderKeyAsync(scope.WorkspaceId, id, cancellationToken) ? TypedResults.NoContent() : Problems.NotFound("provider key");
+    }
+
     public static async Task<Results<Created<ProviderKeyView>, ProblemHttpResult>> CreateProviderKeyAsync(NewProviderKey body, WorkspaceScope scope, PanopticStore store,
         KeyVault vault, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (await OwnerOnlyAsync(scope, store, "add provider keys", cancellationToken) is { } forbidden) return forbidden;
         var problems = new List<string>();
         var name = body.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 100) problems.Add("name: 1 to 100 characters");
@@ -146,10 +166,10 @@ internal static class GatewayAdminEndpoints
 
         var token = Secrets.NewToken(GatewayProxy.KeyPrefix);
         var key = new GatewayKey(scope.WorkspaceId, Secrets.NewId("gk_"), name!, token[..(GatewayProxy.KeyPrefix.Length + 6)], Secrets.Hash(token), allowed,
-            body.Rpm, body.Tpm, body.BudgetUsd is { } usd ? (long)(usd * 1_000_000_000m) : null, now, body.ExpiresAt?.ToUniversalTime(), null);
+            body.Rpm, body.Tpm, body.BudgetUsd is { } usd ? (long)(usd * 1_000_000_000m) : null, now, body.ExpiresAt?.ToUniversalTime(), null) { RefuseUnpriced = body.RefuseUnpriced };
         await store.CreateGatewayKeyAsync(key, cancellationToken);
         return TypedResults.Created($"/api/v1/gateway/keys/{key.Id}",
-            new CreatedGatewayKey(key.Id, key.Name, token, key.Prefix, key.AllowedModels, key.Rpm, key.Tpm, body.BudgetUsd, key.CreatedAt, key.ExpiresAt));
+            new CreatedGatewayKey(key.Id, key.Name, token, key.Prefix, key.AllowedModels, key.Rpm, key.Tpm, body.BudgetUsd, key.CreatedAt, key.ExpiresAt, key.RefusesUnpriced));
     }
 
     public static async Task<Ok<List<GatewayKeyView>>> ListGatewayKeysAsync(WorkspaceScope scope, PanopticStore store, TimeProvider time, CancellationToken cancellationToken)
@@ -161,7 +181,7 @@ internal static class GatewayAdminEndpoints
         {
             var (spent, _) = await store.GatewaySpendAsync(k.Id, period, cancellationToken);
             views.Add(new GatewayKeyView(k.Id, k.Name, k.Prefix, k.AllowedModels, k.Rpm, k.Tpm, k.BudgetNanos / 1_000_000_000m, spent / 1_000_000_000m, k.CreatedAt,
-                k.ExpiresAt, k.RevokedAt, k.IsActiveAt(now)));
+                k.ExpiresAt, k.RevokedAt, k.IsActiveAt(now), k.RefusesUnpriced));
         }
         return TypedResults.Ok(views);
     }
@@ -201,6 +221,7 @@ internal static class GatewayAdminEndpoints
     public static async Task<Results<Ok<ProviderKeyView>, ProblemHttpResult>> RotateProviderKeyAsync(string id, RotatedSecret body, WorkspaceScope scope, PanopticStore store, KeyVault vault,
         CancellationToken cancellationToken)
     {
+        if (await OwnerOnlyAsync(scope, store, "rotate provider keys", cancellationToken) is { } forbidden) return forbidden;
         var apiKey = body.ApiKey?.Trim() ?? "";
         if (apiKey.Length is < 8 or > 1000 || apiKey.Any(char.IsWhiteSpace)) return Problems.BadRequest("api_key: the provider's key, 8 to 1000 characters without spaces");
         if (!await store.RotateProviderKeyAsync(scope.WorkspaceId, id, await vault.EncryptAsync(scope.WorkspaceId, apiKey, cancellationToken), Hint(apiKey), cancellationToken))

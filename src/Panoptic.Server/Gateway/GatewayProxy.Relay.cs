@@ -25,7 +25,7 @@ internal sealed partial class GatewayProxy
         {
             var timedOut = !http.RequestAborted.IsCancellationRequested;
             return timedOut ? await FailAsync(http, log, started, 504, "the upstream stopped sending its answer", "timeout_error", null)
-                : Record(log with { Status = 499, Error = "the client went away" }, started, null, null);
+                : Record(Ended(log, 499, "the client went away"), started, null, null);
         }
         var reader = new UsageReader(stream: false, validate: true);
         reader.Append(body);
@@ -45,11 +45,15 @@ internal sealed partial class GatewayProxy
                 return await FailAsync(http, log, started, 502, "the upstream's answer is not an Anthropic message", "upstream_error", null);
             }
         }
-        http.Response.StatusCode = (int)response.StatusCode;
+        log = log with { Status = (int)response.StatusCode, ModelServed = reader.Model ?? log.ModelRequested };
+        http.Response.StatusCode = log.Status;
         http.Response.ContentType = "application/json";
+        // The answer is complete before it is relayed, so its cost can go ahead of it (a stream's is known only at its end: in the log).
+        if (reader.Usage is { } usage && PriceOf(pricing, log, usage) is { } usd)
+            http.Response.Headers[CostHeader] = (Nanos(usd) / 1_000_000_000m).ToString(System.Globalization.CultureInfo.InvariantCulture);
         await http.Response.Body.WriteAsync(body, http.RequestAborted);
         Captured(http, body);
-        return Record(log with { Status = (int)response.StatusCode, ModelServed = reader.Model ?? log.ModelRequested }, started, reader, null, pricing);
+        return Record(log, started, reader, null, pricing);
     }
 
     private async Task<GatewayLog> RelayStreamAsync(HttpContext http, GatewayLog log, long started, HttpResponseMessage response, Pricing pricing, CancellationTokenSource idle,
@@ -113,7 +117,7 @@ internal sealed partial class GatewayProxy
             ArrayPool<byte>.Shared.Return(buffer);
         }
         reader.Complete();
-        return Record(log with { Status = status, Error = error, ModelServed = reader.Model ?? log.ModelRequested, TtftMs = ttft }, started, reader, estimated: !reader.SawEnd || reader.Usage is null, pricing);
+        return Record(Ended(log, status, error) with { ModelServed = reader.Model ?? log.ModelRequested, TtftMs = ttft }, started, reader, estimated: !reader.SawEnd || reader.Usage is null, pricing);
     }
 
     /// <summary>
@@ -177,6 +181,6 @@ internal sealed partial class GatewayProxy
             status = status >= 500 ? 502 : status;
             await OpenAiError.WriteAsync(http, status, message, status == 429 ? "rate_limit_error" : status >= 500 ? "upstream_error" : "invalid_request_error");
         }
-        return Record(log with { Status = status, Error = Truncate(message, 1000) }, started, null, null);
+        return Record(Ended(log, status, Truncate(message, 1000)), started, null, null);
     }
 }

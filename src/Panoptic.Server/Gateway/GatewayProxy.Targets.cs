@@ -23,19 +23,18 @@ internal sealed partial class GatewayProxy
     private sealed record Target(ProviderKey Provider, string Model, byte[] Body, string Path, AnthropicChat? Adapter, Pricing Pricing);
 
     /// <summary>
-    /// The targets for a model, in order: an alias (PUT /api/v1/gateway/routes) names several models, each served by the
-    /// first provider key whose pattern matches; a plain model name is its own single target. A target the endpoint
-    /// cannot use (a Claude model on /v1/embeddings) is left out and explained if nothing else is left.
+    /// The targets for the models a request may be served by, in order (an alias's models, or the model itself), each
+    /// served by the first provider key whose pattern matches. A target the endpoint cannot use (a Claude model on
+    /// /v1/embeddings) is left out and explained if nothing else is left.
     /// </summary>
-    private async Task<(List<Target> Targets, string? Problem)> TargetsAsync(string workspaceId, string model, JsonObject request, string path, bool stream,
+    private async Task<(List<Target> Targets, string? Problem)> TargetsAsync(string workspaceId, IReadOnlyList<string> candidates, JsonObject request, string path, bool stream,
         CancellationToken cancellationToken)
     {
         var providers = await store.ProviderKeysAsync(workspaceId, cancellationToken);
-        var routes = await store.GatewayRouteAsync(workspaceId, model, cancellationToken);
         var card = await rates.ForAsync(workspaceId, cancellationToken);
         var targets = new List<Target>();
         string? problem = null;
-        foreach (var candidate in routes ?? [model])
+        foreach (var candidate in candidates)
         {
             if (ModelRouting.Route(providers, candidate) is not { } provider) continue;
             var anthropicApi = path == "messages";
@@ -175,7 +174,7 @@ internal sealed partial class GatewayProxy
         }
         catch (OperationCanceledException)
         {
-            return new(Record(log with { Status = 499, Error = "the client went away before the upstream answered" }, started, null, null), false, null);
+            return new(Record(Ended(log, 499, "the client went away before the upstream answered"), started, null, null), false, null);
         }
         // From here the timeout is an idle timeout: each read of the answer gets the full period again.
         timeout.CancelAfter(Timeout.InfiniteTimeSpan);

@@ -32,24 +32,32 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
 
     public Task EmbeddingsAsync(HttpContext http) => ForwardAsync(http, "embeddings", streams: false);
 
-    /// <summary>GET /v1/models: the models this key may use, from the workspace's provider keys (exact names, and the rate card's names under a pattern).</summary>
+    /// <summary>
+    /// GET /v1/models: what this key can call — each provider key's exact names, its patterns resolved against the rate
+    /// card of the provider whose prices apply, and the aliases with a target the key may use that a provider key serves.
+    /// </summary>
     public async Task ModelsAsync(HttpContext http)
     {
         if (await AuthenticateAsync(http) is not { } key) return;
+        var providers = await store.ProviderKeysAsync(key.WorkspaceId, http.RequestAborted);
+        var card = await rates.ForAsync(key.WorkspaceId, http.RequestAborted);
         var names = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var provider in await store.ProviderKeysAsync(key.WorkspaceId, http.RequestAborted))
+        foreach (var provider in providers)
         {
             foreach (var pattern in provider.Models)
             {
                 if (!pattern.EndsWith('*')) names.Add(pattern);
-                else foreach (var known in Sdk.Pricing.RateCard.Embedded.ModelNames(provider.Provider)) if (ModelRouting.Matches(pattern, known)) names.Add(known);
+                else foreach (var known in card.ModelNames(PricingProvider(provider))) if (ModelRouting.Matches(pattern, known)) names.Add(known);
             }
         }
+        names.RemoveWhere(n => !ModelRouting.Allows(key.AllowedModels, n));
+        foreach (var (alias, models) in await store.GatewayRoutesAsync(key.WorkspaceId, http.RequestAborted))
+            if (models.Any(m => ModelRouting.Allows(key.AllowedModels, m) && ModelRouting.Route(providers, m) is not null)) names.Add(alias);
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         await http.Response.WriteAsJsonAsync(new
         {
             @object = "list",
-            data = names.Where(n => ModelRouting.Allows(key.AllowedModels, n)).Select(n => new { id = n, @object = "model", created, owned_by = "panoptic" }),
+            data = names.Select(n => new { id = n, @object = "model", created, owned_by = "panoptic" }),
         }, http.RequestAborted);
     }
 
@@ -66,6 +74,7 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
             WorkspaceId = key.WorkspaceId, Id = Guid.CreateVersion7(at).ToString("N"), At = at, KeyId = key.Id, Endpoint = "/v1/" + path,
             TenantId = Header(http, TenantHeader), UserId = Header(http, UserHeader), Feature = Header(http, FeatureHeader),
         };
+        http.Response.Headers[RequestIdHeader] = Header(http, RequestIdHeader) is { Length: > 0 } requestId ? requestId : log.Id;
 
         var (request, problem, problemStatus) = await ReadJsonAsync(http);
         if (request is null)
@@ -81,41 +90,47 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
             return;
         }
         log = log with { ModelRequested = Truncate(model, 200) };
-        if (!ModelRouting.Allows(key.AllowedModels, model))
+        // An alias is allowed through the models it routes to, never its own name: only those the key may use are tried.
+        var candidates = (await store.GatewayRouteAsync(key.WorkspaceId, model, http.RequestAborted) ?? [model]).Where(c => ModelRouting.Allows(key.AllowedModels, c)).ToList();
+        if (candidates.Count == 0)
         {
             await FailAsync(http, log, started, 403, $"this gateway key may not use the model '{log.ModelRequested}'", "permission_error", "model", "model_not_allowed");
             return;
         }
         var stream = streams && request["stream"] is JsonValue s && s.TryGetValue<bool>(out var isStream) && isStream;
-        var (targets, routeProblem) = await TargetsAsync(key.WorkspaceId, model, request, path, stream, http.RequestAborted);
+        var (targets, routeProblem) = await TargetsAsync(key.WorkspaceId, candidates, request, path, stream, http.RequestAborted);
         if (targets.Count == 0)
         {
             if (routeProblem is not null) await FailAsync(http, log, started, 400, routeProblem, "invalid_request_error", "model");
             else await FailAsync(http, log, started, 404, $"the model '{log.ModelRequested}' does not exist or no provider key serves it", "invalid_request_error", "model", "model_not_found");
             return;
         }
+        // A model without a price costs nothing a budget can see: a key that refuses them tries only priced targets.
+        if (key.RefusesUnpriced) targets.RemoveAll(t => !t.Pricing.Card.Knows(t.Pricing.Provider, t.Model));
+        if (targets.Count == 0)
+        {
+            await FailAsync(http, log, started, 403, $"the model '{log.ModelRequested}' has no price on this workspace's rate card, and this gateway key refuses unpriced models "
+                + "(a budget cannot see what they cost): give the model a price with PUT /api/v1/rate-card, or create the key with \"refuse_unpriced\": false",
+                "permission_error", "model", "model_not_priced");
+            return;
+        }
         log = log with { Upstream = targets[0].Provider.Name, Stream = stream };
         var now = time.GetUtcNow();
         var minute = now.ToUnixTimeMilliseconds() / 60_000;
-        if ((key.Rpm is not null || key.Tpm is not null)
-            && !await store.TakeGatewayRequestAsync(key.Id, minute, key.Rpm ?? long.MaxValue, key.Tpm ?? long.MaxValue, http.RequestAborted))
-        {
-            await FailAsync(http, log, started, 429, $"Rate limit reached for this gateway key: {key.Rpm?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"} requests and "
-                + $"{key.Tpm?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"} tokens per minute.", "requests", null, "rate_limit_exceeded",
-                TimeSpan.FromMilliseconds(60_000 - now.ToUnixTimeMilliseconds() % 60_000));
-            return;
-        }
+        var bodyBytes = http.Request.ContentLength ?? request.ToJsonString().Length;
+        // Reserved against tpm before the request is sent, as the budget is, and settled to what it used after.
+        var reservedTokens = key.Tpm is null ? 0 : InputEstimate(bodyBytes) + (streams ? MaxOutputTokens(request) ?? 0 : 0);
+        if ((key.Rpm is not null || key.Tpm is not null) && !await TakeSlotAsync(http, key, log, started, minute, reservedTokens, now)) return;
         var reservation = 0L;
         var period = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
-        if (key.BudgetNanos is { } budget)
+        if (key.BudgetNanos is not null)
         {
-            var bodyBytes = http.Request.ContentLength ?? request.ToJsonString().Length;
-            reservation = targets.Max(t => Estimate(t.Pricing, t.Model, request, bodyBytes, streams, now));
-            if (!await store.ReserveGatewaySpendAsync(key.Id, period, reservation, budget, http.RequestAborted))
+            if (await ReserveBudgetAsync(http, key, log, started, targets, request, bodyBytes, streams, period, now) is not { } reserved)
             {
-                await FailAsync(http, log, started, 429, "This gateway key's monthly budget is used up (or this request could exceed it).", "insufficient_quota", null, "insufficient_quota");
+                if (reservedTokens > 0) await store.AddGatewayTokensAsync(key.Id, minute, -reservedTokens, CancellationToken.None);
                 return;
             }
+            reservation = reserved;
         }
         var (logBodies, redactions) = await bodyLogging.ForAsync(key.WorkspaceId, http.RequestAborted);
         var capture = logBodies ? new BodyCapture(request.ToJsonString()) : null;
@@ -132,30 +147,21 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
                 logs.EnqueueBodies(outcome.WorkspaceId, outcome.Id, new GatewayBodies(BodyLogging.Redact(capture.Request, redactions), BodyLogging.Redact(capture.Response, redactions)));
             // Settled even when the request failed: the reservation becomes what was actually spent (often nothing).
             if (key.BudgetNanos is not null) await store.SettleGatewaySpendAsync(key.Id, period, reservation, outcome?.CostNanos ?? 0, CancellationToken.None);
-            if (key.Tpm is not null && outcome is { } done && done.InputTokens + done.OutputTokens > 0)
-                await store.AddGatewayTokensAsync(key.Id, minute, done.InputTokens + done.OutputTokens, CancellationToken.None);
+            var usedTokens = outcome is { } done ? done.InputTokens + done.OutputTokens : 0;
+            if (key.Tpm is not null && usedTokens != reservedTokens) await store.AddGatewayTokensAsync(key.Id, minute, usedTokens - reservedTokens, CancellationToken.None);
         }
-    }
-
-    /// <summary>
-    /// The most a request can cost, reserved against the budget before it is sent: input tokens at one per three bytes of
-    /// the body (more than any tokenizer produces for text), output at max_completion_tokens / max_tokens, or 4,096.
-    /// An unpriced model reserves nothing (its cost is unknown, and it is logged unpriced).
-    /// </summary>
-    private static long Estimate(Pricing pricing, string model, JsonObject request, long bodyBytes, bool generates, DateTimeOffset at)
-    {
-        static long? Number(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<long>(out var n) && n > 0 ? n : null;
-        var output = generates ? Number(request, "max_completion_tokens") ?? Number(request, "max_tokens") ?? 4096 : 0;
-        var usage = new Sdk.Pricing.Usage { InputTokens = (bodyBytes + 2) / 3, OutputTokens = output };
-        return pricing.Card.Price(pricing.Provider, model, usage, at) is { } usd ? (long)decimal.Ceiling(usd * 1_000_000_000m) : 0;
     }
 
     private async Task<GatewayLog> FailAsync(HttpContext http, GatewayLog log, long started, int status, string message, string type, string? param, string? code = null,
         TimeSpan? retryAfter = null)
     {
         await OpenAiError.WriteAsync(http, status, message, type, code, param, retryAfter);
-        return Record(log with { Status = status, Error = message }, started, null, null);
+        return Record(Ended(log, status, message), started, null, null);
     }
+
+    /// <summary>How a request ended: its status, and its error after what was tried before (a fallback's "fell back after: ..." is kept).</summary>
+    private static GatewayLog Ended(GatewayLog log, int status, string? error) =>
+        log with { Status = status, Error = log.Error is null ? error : error is null ? log.Error : $"{log.Error}; then {error}" };
 
     /// <summary>Logs the request and, when it reached a model, puts its cost into the ledger — both through the background writer.</summary>
     private GatewayLog Record(GatewayLog log, long started, UsageReader? reader, bool? estimated, Pricing? pricing = null)
@@ -167,8 +173,8 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
         if (usage is not null && pricing is not null)
         {
             var (card, provider) = pricing;
-            var price = card.Price(provider, log.ModelServed, usage, log.At) ?? card.Price(provider, log.ModelRequested, usage, log.At);
-            var nanos = price is { } usd ? (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.AwayFromZero) : (long?)null;
+            var price = PriceOf(pricing, log, usage);
+            var nanos = price is { } usd ? Nanos(usd) : (long?)null;
             log = log with
             {
                 InputTokens = usage.InputTokens, CachedTokens = usage.CachedInputTokens, OutputTokens = usage.OutputTokens, ReasoningTokens = usage.ReasoningTokens,

@@ -22,6 +22,12 @@ public sealed record GatewayKey(string WorkspaceId, string Id, string Name, stri
     long? Rpm, long? Tpm, long? BudgetNanos, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
 {
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+
+    /// <summary>Whether the key refuses models without a price, as set; null: it does when it has a budget.</summary>
+    public bool? RefuseUnpriced { get; init; }
+
+    /// <summary>An unpriced model costs nothing the budget can see, so a key with a budget refuses them unless told otherwise.</summary>
+    public bool RefusesUnpriced => RefuseUnpriced ?? BudgetNanos is not null;
 }
 
 /// <summary>One request through the gateway: who, which model, how it went, what it consumed and cost. No bodies.</summary>
@@ -71,3 +77,6 @@ public sealed record GatewaySettings(bool LogBodies, IReadOnlyList<string> Redac
 
 /// <summary>A logged request's bodies, already redacted and truncated.</summary>
 public sealed record GatewayBodies(string Request, string Response);
+
+/// <summary>A key's minute after a request asked for a slot: whether it got one, and the requests and tokens counted.</summary>
+public sealed record GatewayWindow(bool Taken, long Requests, long Tokens);

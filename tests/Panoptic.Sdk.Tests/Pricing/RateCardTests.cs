@@ -32,6 +32,14 @@ public class RateCardTests
     public void Price_MatchesTheMostSpecificModelPattern(string model, double inputPerMillion) =>
         Card.Price("openai", model, new Usage { InputTokens = 1_000_000 }, Now).ShouldBe(model.StartsWith("claude", StringComparison.Ordinal) ? null : (decimal)inputPerMillion);
 
+    [Theory]
+    [InlineData("openai", "gpt-4o-mini-2024-07-18", 16384L)]
+    [InlineData("anthropic", "claude-3-5-haiku-latest", 8192L)]
+    [InlineData("openai", "text-embedding-3-small", null)]
+    [InlineData("openai", "no-such-model", null)]
+    public void MaxOutputTokens_IsTheModelsOwnLimit_WhenTheCardKnowsIt(string provider, string model, long? expected) =>
+        Card.MaxOutputTokens(provider, model).ShouldBe(expected);
+
     [Fact]
     public void Price_AnthropicThroughItsProviderName() =>
         Card.Price("anthropic", "claude-sonnet-4-5-20250929", new Usage { InputTokens = 1_000_000 }, Now).ShouldBe(3.00m);

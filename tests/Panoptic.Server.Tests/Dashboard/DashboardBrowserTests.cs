@@ -340,5 +340,15 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         (await session.GetFromJsonAsync<JsonElement>("/api/v1/gateway/provider-keys")).GetArrayLength().ShouldBe(1);
         await KeyboardReachesEveryControlAsync(tab);
         problems.ShouldBeEmpty();
+
+        // A member sees the provider keys, not the forms only the owner may use.
+        var bob = await _server.OnboardAsync("bob@example.com", "Bob's");
+        (await session.PostAsJsonAsync("/api/v1/members", new { email = "bob@example.com" })).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var (asMember, memberProblems) = await SignedInAsync(browser, bob.Token);
+        await asMember.GotoAsync($"/w/{alice.WorkspaceId}/gateway");
+        (await asMember.Locator("#provider-keys tbody tr").CountAsync()).ShouldBe(1);
+        (await asMember.Locator("form[aria-label='New provider key']").CountAsync()).ShouldBe(0);
+        (await asMember.Locator("form[aria-label='Remove openai']").CountAsync()).ShouldBe(0);
+        memberProblems.ShouldBeEmpty();
     }
 }
