@@ -105,9 +105,11 @@ public sealed partial record LiveSettings(IReadOnlyList<string> Targets, bool Re
         var all = new List<LiveTarget>(targets);
         if (Registry)
         {
-            foreach (var host in registry.ExternalApis.Concat(registry.BackendConnections).Where(t => t.Status is Statuses.Core or Statuses.Optional)
-                         .SelectMany(t => t.Evidence).Where(e => e.Kind == "api_host")
-                         .Select(e => HostPattern().Match(e.Detail)).Where(m => m.Success).Select(m => m.Value.ToLowerInvariant()).Distinct().Take(20))
+            var used = registry.ExternalApis.Concat(registry.BackendConnections).Where(t => t.Status is Statuses.Core or Statuses.Optional).ToList();
+            // Catalog hosts as their evidence names them; an unlisted host called from code is its entry's id.
+            var hosts = used.SelectMany(t => t.Evidence).Where(e => e.Kind == "api_host").Select(e => HostPattern().Match(e.Detail)).Where(m => m.Success).Select(m => m.Value)
+                .Concat(used.Where(t => t.Evidence.Any(e => e.Kind == "outbound_call")).Select(t => t.Id));
+            foreach (var host in hosts.Select(h => h.ToLowerInvariant()).Distinct().Take(20))
             {
                 if (LiveTarget.Parse("https://" + host + "/", out _) is { } target) all.Add(target with { TlsOnly = true });
             }

@@ -41,6 +41,18 @@ public class LiveSettingsTests
     }
 
     [Fact]
+    public void WithRegistry_LiveRegistry_AddsTheUnlistedHostsProductCodeCalls()
+    {
+        using var repo = Repo().With("updates.js", "const UPDATES_URL = 'https://updates.shop-app.io/check';\nexport const check = () => fetch(UPDATES_URL, { method: 'POST' });\n");
+        var settings = new LiveSettings(["example.com"], true, null, 5, [], null, 80);
+        var (targets, options) = settings.Validate(out _)!.Value;
+
+        var (all, _) = settings.WithRegistry(targets, options, Scan(repo));
+
+        all.Where(t => t.TlsOnly).Select(t => t.Host).Order().ShouldBe(["api.stripe.com", "updates.shop-app.io"]);
+    }
+
+    [Fact]
     public void WithRegistry_LiveRegistry_AddsTheTlsEndpointsOfBackendConnections()
     {
         using var repo = new TempRepository("live-backends")

@@ -41,7 +41,10 @@ public class ReportTests
     {
         using var repo = Fixtures.Shop();
         repo.With("bad/package.json", "{ nope");
+        // An unlisted host: its id holds dots and its evidence kind is outbound_call.
+        repo.With("src/updates.ts", "export const check = () => fetch(\"https://update.acme-app.io/v1\");\n");
         var registry = Scans.Run(repo);
+        registry.Has("update.acme-app.io").ShouldBeTrue();
         var errors = SchemaValidator.Validate(Schema, JsonReport.ToElement(registry));
         errors.ShouldBeEmpty();
     }
