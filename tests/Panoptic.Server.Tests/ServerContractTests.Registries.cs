@@ -45,6 +45,29 @@ public abstract partial class ServerContractTests
     }
 
     [Fact]
+    public async Task Registries_MonthSpend_JoinsCatalogIdsToTheLedgersProviderNames()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        using var session = server.Client(alice.Token);
+        // The catalog says google-gemini, azure-openai and together-ai; the SDK, spans and the gateway record gemini,
+        // azure_openai and together. Each API must still show its spend.
+        (await key.PostAsync("/api/v1/registries", Raw(Registry("@google/generative-ai", "@azure/openai", "together-ai")))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await key.PostAsJsonAsync("/api/v1/events", new[]
+        {
+            Event("g", provider: "gemini", cost: new { amount = 1.25 }), Event("a", provider: "azure_openai", cost: new { amount = 2.5 }),
+            Event("t", provider: "together", cost: new { amount = 3 }),
+        });
+
+        var latest = await JsonOf(await session.GetAsync("/api/v1/registries/latest"));
+        var spend = latest.GetProperty("external_api_spend").EnumerateArray().ToDictionary(a => a.GetProperty("id").GetString()!, a => a.GetProperty("month_to_date_usd").GetDecimal());
+        spend.ShouldContainKeyAndValue("google-gemini", 1.25m);
+        spend.ShouldContainKeyAndValue("azure-openai", 2.5m);
+        spend.ShouldContainKeyAndValue("together-ai", 3m);
+    }
+
+    [Fact]
     public async Task Registries_PushedWithAKey_ComeBackWithMonthSpend_HistoryAndDiff()
     {
         var server = await StartAsync();

@@ -71,6 +71,9 @@ public sealed class RateCard
     internal long? MaxOutputTokens(string provider, string model) =>
         _overrides?.MaxOutputTokens(provider, model) ?? Match(Normalize(provider), model)?.MaxOutput;
 
+    /// <summary>The providers this card prices (models or services), as the card names them.</summary>
+    internal IEnumerable<string> PricedProviders => _llm.Select(e => e.Provider).Concat(_services.Keys).Distinct(StringComparer.Ordinal);
+
     /// <summary>True when the card prices this provider and model at some date.</summary>
     public bool Knows(string provider, string? model) => _overrides?.Knows(provider, model) == true ||
         (!string.IsNullOrEmpty(model) ? Match(Normalize(provider), model) is not null : _services.ContainsKey(Normalize(provider)));
@@ -165,14 +168,8 @@ public sealed class RateCard
         return best;
     }
 
-    /// <summary>Provider ids as the registry spells them; a few common aliases fold in.</summary>
-    internal static string Normalize(string provider) => provider.Trim().ToLowerInvariant() switch
-    {
-        "google" or "google_genai" or "gcp.gemini" or "gcp.vertex_ai" or "vertex_ai" => "gemini",
-        "azure.ai.openai" or "azure_openai" or "azure-openai" => "openai",
-        "aws.s3" or "amazon-s3" => "s3",
-        var other => other,
-    };
+    /// <summary>The rate card's provider for any name of one (providers.json): Azure OpenAI is priced as OpenAI, Vertex AI as Gemini.</summary>
+    internal static string Normalize(string provider) => Providers.ProviderIdentity.PricingId(provider);
 
     private sealed record Entry(string Provider, List<string> Models, List<DatedPrice> Prices)
     {

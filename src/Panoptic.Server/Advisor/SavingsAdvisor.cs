@@ -110,7 +110,7 @@ internal sealed class SavingsAdvisor(PanopticStore store, WorkspaceRates rates, 
             if (Text(api["id"]) is not { } id) continue;
             var evidence = (api["evidence"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault();
             var place = evidence is not null && Text(evidence["file"]) is { } file ? $"{file}:{evidence["line"]?.ToString() ?? "0"}" : null;
-            apis.Add(new RegistryApi(id, Text(api["name"]) ?? id, ProviderNames.Provider(Text(api["provider"]) ?? id), place));
+            apis.Add(new RegistryApi(id, Text(api["name"]) ?? id, ProviderNames.OfRegistryApi(id, Text(api["provider"])), place));
         }
         return apis;
     }

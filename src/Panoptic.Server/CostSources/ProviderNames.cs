@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Panoptic.Sdk.Providers;
 
 namespace Panoptic.Server.CostSources;
 
@@ -8,21 +9,14 @@ namespace Panoptic.Server.CostSources;
 /// </summary>
 internal static partial class ProviderNames
 {
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
-    {
-        ["openai"] = "openai", ["open-ai"] = "openai", ["openai-api"] = "openai",
-        ["anthropic"] = "anthropic", ["anthropic-api"] = "anthropic", ["claude"] = "anthropic",
-        ["google-gemini"] = "gemini", ["gemini"] = "gemini", ["google-ai"] = "gemini",
-        ["mistral"] = "mistral", ["mistral-ai"] = "mistral", ["mistralai"] = "mistral",
-        ["aws"] = "aws", ["amazon-web-services"] = "aws", ["gcp"] = "gcp", ["google-cloud"] = "gcp",
-    };
+    /// <summary>The ledger's provider name: lower case, spaces turned into '-', the names of providers.json folded ("Open AI" → openai).</summary>
+    public static string Provider(string name) => ProviderIdentity.Resolve(Separators().Replace(name.Trim().ToLowerInvariant(), "-").Trim('-'));
 
-    /// <summary>The ledger's provider name: lower case, spaces turned into '-', known aliases folded ("Open AI" → openai).</summary>
-    public static string Provider(string name)
-    {
-        var key = Separators().Replace(name.Trim().ToLowerInvariant(), "-").Trim('-');
-        return Aliases.TryGetValue(key, out var known) ? known : key;
-    }
+    /// <summary>
+    /// The ledger's provider for an external API of a registry: by its catalog id when providers.json knows it
+    /// (google-gemini → gemini, azure-openai → azure_openai), else by the provider the registry names.
+    /// </summary>
+    public static string OfRegistryApi(string id, string? provider) => ProviderIdentity.Find(id)?.Id ?? Provider(provider ?? id);
 
     /// <summary>The model as reconciliation compares it: lower case, a trailing snapshot date removed.</summary>
     public static string Model(string model) => DateSuffix().Replace(model.Trim().ToLowerInvariant(), "");

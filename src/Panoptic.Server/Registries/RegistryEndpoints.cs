@@ -89,8 +89,10 @@ internal static class RegistryEndpoints
         {
             if (api["id"].AsText() is not { } apiId) continue;
             var provider = api["provider"].AsText() ?? apiId;
-            var row = spend.GetValueOrDefault(apiId) ?? spend.GetValueOrDefault(provider);
-            var matched = row is null ? provider : spend.ContainsKey(apiId) ? apiId : provider;
+            // The ledger's name for it: the registry's google-gemini is the ledger's gemini (providers.json).
+            var ledger = CostSources.ProviderNames.OfRegistryApi(apiId, null);
+            var matched = new[] { ledger, apiId, provider }.FirstOrDefault(spend.ContainsKey) ?? ledger;
+            var row = spend.GetValueOrDefault(matched);
             var budget = api["budget"];
             var monthly = budget.Field("currency").AsText() is null or "USD" ? budget.Field("monthly").AsNumber() : null;
             // The same projection budgets use, over this provider's spend.

@@ -34,7 +34,7 @@ internal static class GenAiCosts
             CachedInputTokens = Math.Max(0, span.Attribute("gen_ai.usage.cache_read.input_tokens", "gen_ai.usage.cache_read_input_tokens")?.AsLong() ?? 0),
         };
         var at = DateTimeOffset.FromUnixTimeMilliseconds((long)((span.EndNanos > 0 ? span.EndNanos : span.StartNanos) / 1_000_000));
-        var price = rates.Price(provider, model, usage, at) ?? (provider == "azure_openai" ? rates.Price("openai", model, usage, at) : null);
+        var price = rates.Price(provider, model, usage, at);
         return new LedgerEvent
         {
             Id = $"otel-{span.TraceIdHex}-{span.SpanIdHex}", Timestamp = at, Provider = provider, Model = model, Service = span.Service,
@@ -50,18 +50,10 @@ internal static class GenAiCosts
     }
 
     /// <summary>
-    /// The rate card's provider for a gen_ai.provider.name (or older gen_ai.system) value: the semantic conventions
-    /// name cloud-hosted providers by their cloud ("gcp.gemini", "az.ai.openai"); the rate card by their vendor.
+    /// The ledger's provider for a gen_ai.provider.name (or older gen_ai.system) value, from providers.json: the
+    /// semantic conventions name cloud-hosted providers by their cloud ("gcp.gemini" is gemini, "az.ai.openai" azure_openai).
     /// </summary>
-    public static string Provider(string? name) => name?.Trim().ToLowerInvariant() switch
-    {
-        null or "" => "unknown",
-        "gcp.gemini" or "gcp.vertex_ai" or "gcp.gen_ai" or "vertex_ai" or "gemini" => "gemini",
-        "mistral_ai" => "mistral",
-        "azure.ai.openai" or "az.ai.openai" => "azure_openai",
-        "x_ai" => "xai",
-        var other => other,
-    };
+    public static string Provider(string? name) => string.IsNullOrWhiteSpace(name) ? "unknown" : Sdk.Providers.ProviderIdentity.Resolve(name);
 
     private static string Text(TraceSpan span, string[] keys) => span.Attribute(keys)?.ToString() is { } value ? Truncate(value, 256) : "";
 

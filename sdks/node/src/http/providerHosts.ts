@@ -4,11 +4,11 @@ export interface ProviderMatch {
   isLlm: boolean;
 }
 
-// The same table as the .NET SDK's ProviderHosts (src/Panoptic.Sdk/Http/ProviderHosts.cs), kept by hand; exported (not
-// from the package) for test/providerHosts.test.mjs, which fails when the two differ.
+// A copy of providers.json (src/Panoptic.Sdk/Providers/providers.json), where every provider Panoptic meters is named
+// once; exported (not from the package) for test/providerHosts.test.mjs, which fails when the two differ.
 export const LLM_PROVIDERS: ReadonlySet<string> = new Set([
-  'openai', 'azure_openai', 'anthropic', 'gemini', 'vertex_ai', 'mistral', 'groq', 'openrouter', 'deepseek', 'together',
-  'cohere', 'xai', 'perplexity', 'fireworks',
+  'openai', 'azure_openai', 'anthropic', 'gemini', 'vertex_ai', 'aws_bedrock', 'mistral', 'groq', 'openrouter', 'deepseek',
+  'together', 'cohere', 'xai', 'perplexity', 'fireworks', 'huggingface', 'ollama', 'vllm',
 ]);
 
 export const EXACT: ReadonlyMap<string, string> = new Map([
@@ -43,8 +43,8 @@ export const SUFFIXES: readonly (readonly [string, string])[] = [
   ['-aiplatform.googleapis.com', 'vertex_ai'],
   ['.r2.cloudflarestorage.com', 'r2'],
   ['.blob.core.windows.net', 'azure_blob'],
-  ['.digitaloceanspaces.com', 's3'],
-  ['.backblazeb2.com', 's3'],
+  ['.digitaloceanspaces.com', 'digitalocean_spaces'],
+  ['.backblazeb2.com', 'backblaze_b2'],
 ];
 
 /**

@@ -1,13 +1,14 @@
-"""Which provider a request goes to, by its host: the .NET SDK's table (src/Panoptic.Sdk/Http/ProviderHosts.cs),
-host suffixes (Azure OpenAI resources, S3 buckets), and the application's own additions (host or host:port)."""
+"""Which provider a request goes to, by its host: a copy of providers.json (src/Panoptic.Sdk/Providers/providers.json,
+where every provider Panoptic meters is named once), host suffixes (Azure OpenAI resources, R2 buckets), S3's regional
+names, and the application's own additions (host or host:port)."""
 
 from __future__ import annotations
 
 from typing import Mapping, NamedTuple
 
 LLM_PROVIDERS = frozenset({
-    "openai", "azure_openai", "anthropic", "gemini", "vertex_ai", "mistral", "groq", "openrouter", "deepseek",
-    "together", "cohere", "xai", "perplexity", "fireworks",
+    "openai", "azure_openai", "anthropic", "gemini", "vertex_ai", "aws_bedrock", "mistral", "groq", "openrouter",
+    "deepseek", "together", "cohere", "xai", "perplexity", "fireworks", "huggingface", "ollama", "vllm",
 })
 
 EXACT = {
@@ -42,8 +43,8 @@ SUFFIXES = (
     ("-aiplatform.googleapis.com", "vertex_ai"),
     (".r2.cloudflarestorage.com", "r2"),
     (".blob.core.windows.net", "azure_blob"),
-    (".digitaloceanspaces.com", "s3"),
-    (".backblazeb2.com", "s3"),
+    (".digitaloceanspaces.com", "digitalocean_spaces"),
+    (".backblazeb2.com", "backblaze_b2"),
 )
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
