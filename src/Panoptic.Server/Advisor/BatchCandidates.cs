@@ -1,3 +1,4 @@
+using Panoptic.Storage.Ledger;
 using System.Globalization;
 
 namespace Panoptic.Server.Advisor;
@@ -24,12 +25,12 @@ internal static class BatchCandidates
                 requests += usage.UserlessRequests;
                 withUser += usage.Requests - usage.UserlessRequests;
                 cost += usage.UserlessCostNanos;
-                savings += usage.UserlessCostNanos / 1_000_000_000m * discount;
+                savings += Nanos.ToUsd(usage.UserlessCostNanos) * discount;
                 if (usage.UserlessRequests > 0) models.Add(usage.Model);
             }
             var rounded = Recommendation.Usd(savings);
             if (requests < inputs.Rules.Thresholds.BatchMinRequests || rounded < inputs.Rules.Thresholds.MinSavingsUsd) continue;
-            var current = cost / 1_000_000_000m;
+            var current = Nanos.ToUsd(cost);
             var users = withUser > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({withUser:N0} calls that named an end user are left out)") : "";
             yield return new Recommendation(Recommendation.Batch, $"Send feature '{feature.Key}' through the batch API",
                 string.Create(CultureInfo.InvariantCulture,

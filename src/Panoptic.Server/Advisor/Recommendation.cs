@@ -1,3 +1,4 @@
+using Panoptic.Storage.Ledger;
 namespace Panoptic.Server.Advisor;
 
 /// <summary>
@@ -27,7 +28,7 @@ public sealed record Recommendation(string Kind, string Title, string Summary, d
 
     public static decimal Usd(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 
-    public static decimal Usd(long nanos) => Usd(nanos / 1_000_000_000m);
+    public static decimal Usd(long nanos) => Usd(Nanos.ToUsd(nanos));
 }
 
 /// <summary>The advisor's answer: its window of whole UTC days [from, to), when it was computed, the sum of the savings, and each recommendation, largest saving first.</summary>

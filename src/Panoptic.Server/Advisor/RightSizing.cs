@@ -22,7 +22,7 @@ internal static class RightSizing
             var small = group.Where(s => s.Small).ToList();
             var smallCalls = small.Sum(s => s.Events);
             if (calls == 0 || smallCalls < limits.RightSizingMinCalls || (double)smallCalls / calls < limits.RightSizingMinShare) continue;
-            var current = small.Sum(s => s.CostNanos) / 1_000_000_000m;
+            var current = Nanos.ToUsd(small.Sum(s => s.CostNanos));
             decimal proposed = 0;
             var priced = true;
             foreach (var s in small)

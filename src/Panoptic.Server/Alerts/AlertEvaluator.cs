@@ -48,7 +48,7 @@ internal sealed class AlertEvaluator(PanopticStore store, TimeProvider time)
         var yesterday = today.AddDays(-1);
         var rows = await store.QueryCostsAsync(new CostQuery(workspaceId, yesterday.AddDays(-28), today, [], RollupGrain.Day, new Dictionary<CostDimension, string>()),
             RollupTable.TenantDay, cancellationToken);
-        var byDay = rows.ToDictionary(r => r.Bucket, r => r.CostNanos / 1_000_000_000m);
+        var byDay = rows.ToDictionary(r => r.Bucket, r => Nanos.ToUsd(r.CostNanos));
         var norm = Enumerable.Range(1, 4).Select(w => yesterday.AddDays(-7 * w).ToUnixTimeMilliseconds()).Where(byDay.ContainsKey).Select(d => byDay[d]).ToList();
         if (!byDay.TryGetValue(yesterday.ToUnixTimeMilliseconds(), out var spent) || !SpendAnomaly.Is(spent, norm)) return 0;
         var average = norm.Average();

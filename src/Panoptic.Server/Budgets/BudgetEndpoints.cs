@@ -86,7 +86,7 @@ internal static class BudgetEndpoints
         var rows = await store.QueryCostsAsync(new CostQuery(workspaceId, historyStart, new DateTimeOffset(today.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), [],
             RollupGrain.Day, filters), table, cancellationToken);
         var daily = rows.ToDictionary(r => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(r.Bucket).UtcDateTime),
-            r => budget.IsUsd ? r.CostNanos / 1_000_000_000m : (decimal)r.Units);
+            r => budget.IsUsd ? Nanos.ToUsd(r.CostNanos) : (decimal)r.Units);
         var firstDataDay = rows.Where(r => r.Events > 0).Select(r => (DateOnly?)DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(r.Bucket).UtcDateTime)).Min();
         // Behind the workspace's budgets_use_billed setting: dollars of the workspace or a provider come from the bill where a source covers the day.
         var billed = budget.IsUsd && budget.Scope is "workspace" or "provider" && (await store.ReconciliationSettingsAsync(workspaceId, cancellationToken)).BudgetsUseBilled;

@@ -1,3 +1,4 @@
+using Panoptic.Storage.Ledger;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Panoptic.Storage.CostSources;
@@ -45,7 +46,7 @@ internal sealed class AnthropicCostConnector(CostSourceHttp http) : ICostConnect
                 {
                     var model = ProviderNames.Model(r.Text("model") ?? "");
                     var cents = r.Decimal("amount");
-                    rows.Add(new BilledRow(day, "anthropic", model, model.Length > 0 ? "" : r.Text("description") ?? r.Text("cost_type") ?? "", Money.Nanos(cents / 100m)));
+                    rows.Add(new BilledRow(day, "anthropic", model, model.Length > 0 ? "" : r.Text("description") ?? r.Text("cost_type") ?? "", Nanos.FromUsd(cents / 100m).Value));
                 }
             }
             foreach (var day in days)

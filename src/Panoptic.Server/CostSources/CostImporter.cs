@@ -1,3 +1,4 @@
+using Nanos = Panoptic.Storage.Ledger.Nanos;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Panoptic.Server.Gateway;
@@ -72,7 +73,7 @@ internal sealed partial class CostImporter(PanopticStore store, KeyVault vault, 
         await store.RecordCostSyncAsync(source.WorkspaceId, source.Id, now, error, now + source.Interval, CancellationToken.None);
         if (error is not null) LogFailed(logger, source.Name, source.Kind, days.Count, error);
         else await drift.CheckAsync(source.WorkspaceId, now, cancellationToken);
-        return new SyncResult(error is null, days.Count, rows, Money.Usd(cost), error);
+        return new SyncResult(error is null, days.Count, rows, Nanos.ToUsd(cost), error);
     }
 
     /// <summary>Stores an uploaded CSV's rows, replacing the days the file covers, and records the upload as the source's last success.</summary>
@@ -83,7 +84,7 @@ internal sealed partial class CostImporter(PanopticStore store, KeyVault vault, 
         var now = time.GetUtcNow();
         await store.RecordCostSyncAsync(source.WorkspaceId, source.Id, now, null, source.NextRunAt, CancellationToken.None);
         await drift.CheckAsync(source.WorkspaceId, now, cancellationToken);
-        return new SyncResult(true, days.Count, rows.Count, Money.Usd(rows.Sum(r => r.CostNanos)), null);
+        return new SyncResult(true, days.Count, rows.Count, Nanos.ToUsd(rows.Sum(r => r.CostNanos)), null);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cost source {Name} ({Kind}) failed after storing {Days} days: {Error}")]

@@ -1,3 +1,4 @@
+using Panoptic.Storage.Ledger;
 using System.Globalization;
 using System.Text;
 using Panoptic.Storage.CostSources;
@@ -79,7 +80,7 @@ internal static class CsvCostImport
             errors.Add(new LineError(line, string.Join("; ", problems)));
             return null;
         }
-        return new BilledRow(day, provider, ProviderNames.Model(model), description, Money.Nanos(cost));
+        return new BilledRow(day, provider, ProviderNames.Model(model), description, Nanos.FromUsd(cost).Value);
     }
 
     private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;

@@ -1,3 +1,4 @@
+using Panoptic.Storage.Ledger;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -34,13 +35,13 @@ internal sealed class LangfuseCostConnector(CostSourceHttp http) : ICostConnecto
                 foreach (var u in item.Array("usage"))
                 {
                     var model = u.Text("model") ?? "";
-                    var cost = Money.Nanos(u.Decimal("totalCost"));
+                    var cost = Nanos.FromUsd(u.Decimal("totalCost")).Value;
                     perModel += cost;
                     rows.Add(new BilledRow(day, ProviderNames.ProviderOfModel(model), ProviderNames.Model(model), "", cost, u.Long("inputUsage"), u.Long("outputUsage"),
                         u.Long("countObservations")));
                 }
                 // Cost Langfuse counted for the day but attributed to no model.
-                var rest = Money.Nanos(item.Decimal("totalCost")) - perModel;
+                var rest = Nanos.FromUsd(item.Decimal("totalCost")).Value - perModel;
                 if (rest > 0) rows.Add(new BilledRow(day, "unknown", "", "not attributed to a model", rest));
             }
             yield return new BilledBatch(days, rows);

@@ -1,3 +1,4 @@
+using Panoptic.Storage.Ledger;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Panoptic.Storage.CostSources;
@@ -40,7 +41,7 @@ internal sealed class OpenAiCostConnector(CostSourceHttp http) : ICostConnector
                     var lineItem = result.Text("line_item") ?? "";
                     var named = lineItem.Split(',')[0].Trim();
                     var model = ProviderNames.ProviderOfModel(named) == "openai" ? named : "";
-                    var cost = result.TryGetProperty("amount", out var amount) && amount.ValueKind == JsonValueKind.Object ? Money.Nanos(amount.Decimal("value")) : 0;
+                    var cost = result.TryGetProperty("amount", out var amount) && amount.ValueKind == JsonValueKind.Object ? Nanos.FromUsd(amount.Decimal("value")).Value : 0;
                     rows.Add(new BilledRow(bucket.Day, "openai", ProviderNames.Model(model), model.Length > 0 ? "" : lineItem, cost));
                 }
             }

@@ -52,11 +52,3 @@ internal static class Paging
         return 0;
     }
 }
-
-/// <summary>Dollars as the ledger keeps them: nano-dollars, rounded half away from zero.</summary>
-internal static class Money
-{
-    public static long Nanos(decimal usd) => (long)Math.Round(usd * 1_000_000_000m, MidpointRounding.AwayFromZero);
-
-    public static decimal Usd(long nanos) => nanos / 1_000_000_000m;
-}

@@ -76,8 +76,8 @@ internal sealed class ReconciliationData
         var daily = new Dictionary<DateOnly, decimal>();
         foreach (var p in Providers.Values.Where(p => provider is null || p.Name == provider))
         {
-            foreach (var ((day, _), nanos) in p.Recorded.Where(r => !p.BilledDays.Contains(r.Key.Day))) daily[day] = daily.GetValueOrDefault(day) + Money.Usd(nanos);
-            foreach (var ((day, _), nanos) in p.Billed.Where(b => p.BilledDays.Contains(b.Key.Day))) daily[day] = daily.GetValueOrDefault(day) + Money.Usd(nanos);
+            foreach (var ((day, _), nanos) in p.Recorded.Where(r => !p.BilledDays.Contains(r.Key.Day))) daily[day] = daily.GetValueOrDefault(day) + Nanos.ToUsd(nanos);
+            foreach (var ((day, _), nanos) in p.Billed.Where(b => p.BilledDays.Contains(b.Key.Day))) daily[day] = daily.GetValueOrDefault(day) + Nanos.ToUsd(nanos);
         }
         return daily;
     }

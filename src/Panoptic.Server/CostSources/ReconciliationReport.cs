@@ -1,3 +1,4 @@
+using Panoptic.Storage.Ledger;
 using System.Globalization;
 
 namespace Panoptic.Server.CostSources;
@@ -12,8 +13,8 @@ public sealed record ReconciliationReport(DateOnly From, DateOnly To, IReadOnlyL
     /// <summary>Billed, recorded, billed minus recorded, and that difference's share of the bill (null when nothing was billed).</summary>
     public sealed record Figures(decimal? BilledUsd, decimal RecordedUsd, decimal? DifferenceUsd, double? DifferenceShare)
     {
-        public static Figures Of(long? billed, long recorded) => new(billed is { } b ? Money.Usd(b) : null, Money.Usd(recorded),
-            billed is { } b2 ? Money.Usd(b2 - recorded) : null, billed is { } b3 && b3 != 0 ? Math.Round((double)(b3 - recorded) / b3, 4) : null);
+        public static Figures Of(long? billed, long recorded) => new(billed is { } b ? Nanos.ToUsd(b) : null, Nanos.ToUsd(recorded),
+            billed is { } b2 ? Nanos.ToUsd(b2 - recorded) : null, billed is { } b3 && b3 != 0 ? Math.Round((double)(b3 - recorded) / b3, 4) : null);
     }
 
     public sealed record ModelView(string Model, Figures Figures);

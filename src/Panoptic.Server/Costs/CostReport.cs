@@ -40,6 +40,6 @@ public sealed record CostReport(DateTimeOffset From, DateTimeOffset To, string? 
     }
 
     private static Figures Sum(IReadOnlyList<CostRow> rows) => new(
-        rows.Sum(r => r.CostNanos) / 1_000_000_000m, rows.Sum(r => r.Events), rows.Sum(r => r.Errors), rows.Sum(r => r.Unpriced),
+        Nanos.ToUsd(rows.Sum(r => r.CostNanos)), rows.Sum(r => r.Events), rows.Sum(r => r.Errors), rows.Sum(r => r.Unpriced),
         rows.Sum(r => r.InputTokens), rows.Sum(r => r.OutputTokens), rows.Sum(r => r.Requests), rows.Sum(r => r.Units));
 }

@@ -1,3 +1,4 @@
+using Panoptic.Storage.Ledger;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -36,7 +37,7 @@ internal static class MetricsEndpoint
         var spend = await store.SpendByProviderAsync(new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero), cancellationToken);
         Header(text, "panoptic_spend_month_usd", "gauge", "Month-to-date spend in US dollars, per workspace and provider, from the ledger.");
         foreach (var (workspace, provider, nanos, _) in spend)
-            text.Append(CultureInfo.InvariantCulture, $"panoptic_spend_month_usd{{workspace=\"{Label(workspace)}\",provider=\"{Label(provider)}\"}} {nanos / 1_000_000_000m}\n");
+            text.Append(CultureInfo.InvariantCulture, $"panoptic_spend_month_usd{{workspace=\"{Label(workspace)}\",provider=\"{Label(provider)}\"}} {Nanos.ToUsd(nanos)}\n");
         Header(text, "panoptic_events_month", "gauge", "Month-to-date cost events, per workspace and provider.");
         foreach (var (workspace, provider, _, events) in spend)
             text.Append(CultureInfo.InvariantCulture, $"panoptic_events_month{{workspace=\"{Label(workspace)}\",provider=\"{Label(provider)}\"}} {events}\n");

@@ -98,7 +98,7 @@ internal static class RegistryEndpoints
             // The same projection budgets use, over this provider's spend.
             var status = await Budgets.BudgetEndpoints.StatusAsync(store, scope.WorkspaceId,
                 new Budget("", apiId, "provider", matched, "month", null, null, monthly ?? 1, "usd", [], now), now, cancellationToken);
-            apis.Add(new ApiSpend(apiId, api["name"].AsText() ?? apiId, provider, (row?.CostNanos ?? 0) / 1_000_000_000m, status.Projection.Projected, row?.Events ?? 0,
+            apis.Add(new ApiSpend(apiId, api["name"].AsText() ?? apiId, provider, Nanos.ToUsd(row?.CostNanos ?? 0), status.Projection.Projected, row?.Events ?? 0,
                 budget?.DeepClone(), monthly is null ? null : status.ProjectedOverspend));
         }
         return TypedResults.Ok(new RegistryView(stored.Id, stored.ReceivedAt, stored.Project, stored.Commit, registry, apis));

@@ -41,7 +41,7 @@ internal static class GenAiCosts
             Operation = span.Attribute("gen_ai.operation.name")?.ToString() ?? span.Name,
             TenantId = Text(span, TenantKeys), UserId = Text(span, UserKeys), Feature = Text(span, FeatureKeys),
             InputTokens = usage.InputTokens, OutputTokens = usage.OutputTokens, CachedInputTokens = usage.CachedInputTokens, Requests = 1,
-            CostNanos = price is { } usd ? (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.AwayFromZero) : null,
+            CostNanos = price is { } usd ? Nanos.FromUsd(usd).Value : null,
             CostSource = price is null ? CostSource.Unpriced : CostSource.RateCard, RateCard = price is null ? null : rates.Version,
             TotalMs = span.DurationMs, Status = span.Status == SpanStatus.Error ? "error" : "ok",
             Error = span.Status == SpanStatus.Error ? Truncate(span.StatusMessage ?? span.Attribute("error.type")?.ToString() ?? "error", 1000) : null,
