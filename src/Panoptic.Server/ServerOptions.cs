@@ -18,8 +18,14 @@ public sealed class ServerOptions
 
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Failed logins for one email within <see cref="LoginWindow"/> before further attempts are refused.</summary>
+    /// <summary>Failed logins for one email from one client address within <see cref="LoginWindow"/> before that address's further attempts are refused.</summary>
     public int MaxLoginFailures { get; set; } = 5;
+
+    /// <summary>Failed logins from one client address, over every email, within <see cref="LoginWindow"/> before its further attempts are refused.</summary>
+    public int MaxLoginFailuresPerAddress { get; set; } = 20;
+
+    /// <summary>Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (`--trust-proxy`).</summary>
+    public string? TrustProxy { get; set; }
 
     public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -120,6 +126,9 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.SessionLifetime <= TimeSpan.Zero) problems.Add("Panoptic:SessionLifetime must be positive");
         if (options.MaxLoginFailures < 1) problems.Add("Panoptic:MaxLoginFailures must be at least 1");
         if (options.LoginWindow <= TimeSpan.Zero) problems.Add("Panoptic:LoginWindow must be positive");
+        if (options.MaxLoginFailuresPerAddress < options.MaxLoginFailures) problems.Add("Panoptic:MaxLoginFailuresPerAddress must be at least Panoptic:MaxLoginFailures");
+        foreach (var (entry, _) in TrustedProxies.Parse(options.TrustProxy).Where(p => p.Network is null))
+            problems.Add($"Panoptic:TrustProxy: '{entry}' is not an IP address or a network like 10.0.0.0/8");
         if (options.MaxBatchEvents is < 1 or > 100_000) problems.Add("Panoptic:MaxBatchEvents must be between 1 and 100000");
         if (options.MaxBodyBytes < 1024) problems.Add("Panoptic:MaxBodyBytes must be at least 1024");
         if (options.AlertInterval < TimeSpan.FromSeconds(1)) problems.Add("Panoptic:AlertInterval must be at least one second");
