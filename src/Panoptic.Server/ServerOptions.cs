@@ -41,6 +41,12 @@ public sealed class ServerOptions
     /// <summary>Largest OTLP trace export accepted after decompression, in bytes (a compressed body is capped by <see cref="MaxBodyBytes"/>).</summary>
     public long MaxTraceBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes all trace exports in flight may hold in memory together, decompressed; an export that would pass it gets
+    /// 503 with Retry-After. At least twice <see cref="MaxTraceBytes"/>, so one export of the largest size always fits.
+    /// </summary>
+    public long MaxTraceBytesInFlight { get; set; } = 128 * 1024 * 1024;
+
     /// <summary>Trace exports one process decodes at once; more get 503 with Retry-After.</summary>
     public int MaxTraceExportsInFlight { get; set; } = 16;
 
@@ -145,6 +151,8 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.LiveTrustedRootsFile is { } roots && !File.Exists(roots)) problems.Add("Panoptic:LiveTrustedRootsFile must name an existing PEM file");
         if (options.MaxProbesInFlight < 1) problems.Add("Panoptic:MaxProbesInFlight must be at least 1");
         if (options.MaxTraceExportsInFlight < 1) problems.Add("Panoptic:MaxTraceExportsInFlight must be at least 1");
+        if (options.MaxTraceBytesInFlight < 2 * (options.MaxTraceBytes + 1))
+            problems.Add("Panoptic:MaxTraceBytesInFlight must be at least twice Panoptic:MaxTraceBytes (while its buffer grows, one export holds both)");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }
