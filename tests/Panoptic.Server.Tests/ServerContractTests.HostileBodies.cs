@@ -27,6 +27,7 @@ public abstract partial class ServerContractTests
               {"id": "tokens", "timestamp": "{{{at}}}", "provider": "openai", "model": "gpt-4o-mini", "usage": {"input_tokens": 9000000000000000000}},
               {"id": "units", "timestamp": "{{{at}}}", "provider": "twilio", "usage": {"units": 1e308}},
               {"id": "timing", "timestamp": "{{{at}}}", "provider": "openai", "cost": {"amount": 1}, "timing": {"total_ms": 1e308}},
+              {"id": "surrogate", "timestamp": "{{{at}}}", "provider": "openai", "cost": {"amount": 1}, "feature": "\ud800"},
               {"id": "utf8", "timestamp": "{{{at}}}", "provider": "openai", "cost": {"amount": 1}, "feature": "
             """);
         var tail = Encoding.UTF8.GetBytes($$$"""
@@ -41,11 +42,12 @@ public abstract partial class ServerContractTests
         var problem = await JsonOf(response);
         problem.GetProperty("accepted").GetInt32().ShouldBe(2);
         var rejected = problem.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("index").GetInt32(), r => string.Join(" | ", r.GetProperty("errors").EnumerateArray().Select(e => e.GetString())));
-        rejected.Keys.ShouldBe([1, 2, 3, 4]);
+        rejected.Keys.ShouldBe([1, 2, 3, 4, 5]);
         rejected[1].ShouldContain("usage.input_tokens: at most");
         rejected[2].ShouldContain("usage.units: at most");
         rejected[3].ShouldContain("timing.total_ms");
-        rejected[4].ShouldContain("not valid UTF-8");
+        rejected[4].ShouldContain("could not be read");
+        rejected[5].ShouldContain("not valid UTF-8");
         using var session = server.Client(alice.Token);
         var costs = await JsonOf(await session.GetAsync("/api/v1/costs"));
         costs.GetProperty("total").GetProperty("events").GetInt64().ShouldBe(2);
@@ -97,5 +99,40 @@ public abstract partial class ServerContractTests
         detail.ShouldContain("openai");
         detail.ShouldContain("input");
         detail.ShouldContain("1e300");
+    }
+
+    [Fact]
+    public async Task RateCard_InvalidUtf8OrALoneSurrogate_IsA400()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var session = server.Client(alice.Token);
+        var head = """{"llm": [{"provider": "open"""u8.ToArray();
+        var tail = "\", \"models\": [\"m\"], \"prices\": [{\"from\": \"2024-01-01\", \"input\": 1}]}]}"u8.ToArray();
+
+        foreach (var bad in new[] { new byte[] { 0xC3, 0x28 }, "\\ud800"u8.ToArray() })
+        {
+            var response = await session.PutAsync("/api/v1/rate-card", Bytes([.. head, .. bad, .. tail]));
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, Encoding.UTF8.GetString(bad));
+        }
+        (await JsonOf(await session.GetAsync("/api/v1/rate-card"))).GetProperty("overrides").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task TracesJson_InvalidUtf8OrALoneSurrogate_IsA400NotA500()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        var head = """{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "0102030405060708090a0b0c0d0e0f10", "spanId": "0102030405060708", "name": "get"""u8.ToArray();
+        var tail = "\", \"startTimeUnixNano\": \"1\", \"endTimeUnixNano\": \"2\"}]}]}]}"u8.ToArray();
+
+        foreach (var bad in new[] { new byte[] { 0xFF }, "\\ud800"u8.ToArray() })
+        {
+            var response = await key.PostAsync("/v1/traces", Bytes([.. head, .. bad, .. tail]));
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, Encoding.UTF8.GetString(bad));
+            (await JsonOf(response)).GetProperty("message").GetString().ShouldNotBeNull().ShouldContain("UTF-", Case.Sensitive);
+        }
+        server.Logs.ShouldNotContain("Exception");
     }
 }
