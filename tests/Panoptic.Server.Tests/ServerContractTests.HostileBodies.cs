@@ -135,4 +135,21 @@ public abstract partial class ServerContractTests
         }
         server.Logs.ShouldNotContain("Exception");
     }
+
+    [Fact]
+    public async Task Gateway_ChatWithInvalidUtf8OrALoneSurrogate_IsAnOpenAIShaped400()
+    {
+        var (server, _, _, key) = await GatewayAsync();
+        using var http = server.Client(key);
+        var head = "{\"model\": \"gpt-4o-mini\", \"messages\": [{\"role\": \"user\", \"content\": \"hi "u8.ToArray();
+        var tail = "\"}]}"u8.ToArray();
+
+        foreach (var bad in new[] { new byte[] { 0xED, 0xA0, 0x80 }, "\\ud800"u8.ToArray() })
+        {
+            var response = await http.PostAsync("/v1/chat/completions", Bytes([.. head, .. bad, .. tail]));
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, Encoding.UTF8.GetString(bad));
+            (await JsonOf(response)).GetProperty("error").GetProperty("type").GetString().ShouldBe("invalid_request_error");
+        }
+        server.Logs.ShouldNotContain("Exception");
+    }
 }
