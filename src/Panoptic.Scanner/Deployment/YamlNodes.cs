@@ -21,8 +21,8 @@ internal static class YamlNodes
 
     /// <summary>
     /// Parses every document. YamlDotNet fails with a bare InvalidOperationException ("Operation is not valid due to
-    /// the current state of the object.") on some malformed input, an unclosed "[" for one; that becomes a
-    /// YamlException saying where and what.
+    /// the current state of the object.") or ArgumentException on some malformed input, an unclosed "[" for one;
+    /// that becomes a YamlException saying where and what.
     /// </summary>
     public static List<YamlDocument> LoadAll(string text)
     {
@@ -31,15 +31,16 @@ internal static class YamlNodes
         {
             stream.Load(new StringReader(text));
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
+            // ArgumentException ("The current event is of an unsupported type") for a key left empty, found by fuzzing.
             throw Explain(text, e);
         }
         return [.. stream.Documents];
     }
 
     /// <summary>Re-reads the tokens to find the flow collection left open, or else the last place the reader got to.</summary>
-    private static YamlException Explain(string text, InvalidOperationException cause)
+    private static YamlException Explain(string text, Exception cause)
     {
         var open = new Stack<(Token Token, char Bracket)>();
         Mark last = Mark.Empty;

@@ -67,6 +67,18 @@ public class DeploymentFilesTests
         problem.Message.ShouldBe("could not parse: '[' opened at line 3, column 12 is never closed");
     }
 
+    [Theory]
+    [InlineData("docker-compose.yml", "services:\n :\n    build: ./api\n")]
+    [InlineData("application.yml", "server:\n  : ${PORT:8r:\n  port: 1\n")]
+    [InlineData("k8s/pod.yaml", "apiVersion: v1\nkind: Pod\nspec:\n :\n  containers: []\n")]
+    public void Yaml_AnEmptyKeyBeforeANestedBlock_IsAProblemNotACrash(string path, string content)
+    {
+        // Found by fuzzing: YamlDotNet throws ArgumentException ("The current event is of an unsupported type") here.
+        var report = Analyze(path, content);
+
+        report.Problems.ShouldHaveSingleItem().Message.ShouldContain("cannot be read past line");
+    }
+
     [Fact]
     public void Kubernetes_UnclosedFlowMapping_SaysWhereAndWhat()
     {
