@@ -13,7 +13,7 @@ namespace Panoptic.Server.Ingestion;
 internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan maxSkew)
 {
     private const int MaxText = 256;
-    // Bounds far above any real event that keep every sum and price inside a long and a decimal.
+    // Bounds far above any real event that keep one event's counts, cost and price arithmetic well inside a long and a decimal.
     private const long MaxCount = 1_000_000_000_000;
     private const long MaxBytes = 1_000_000_000_000_000;
     private const double MaxUnits = 1e12;
