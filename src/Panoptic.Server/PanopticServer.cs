@@ -82,6 +82,7 @@ public static class PanopticServer
         services.AddHttpClient(AlertDelivery.ClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddCostSources();
         services.AddProblemDetails();
+        services.AddOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>().Configure<IOptions<ServerOptions>>((forwarded, server) => TrustedProxies.Configure(forwarded, server.Value.TrustProxy));
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -100,6 +101,8 @@ public static class PanopticServer
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        // First, so that everything after it (the cookie's Secure flag, login limits, logs) sees the client, not the proxy.
+        if (!string.IsNullOrWhiteSpace(app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.TrustProxy)) app.UseForwardedHeaders();
         app.Use(SecurityHeaders.Middleware);
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -18,8 +18,14 @@ public sealed class ServerOptions
 
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Failed logins for one email within <see cref="LoginWindow"/> before further attempts are refused.</summary>
+    /// <summary>Failed logins for one email from one client address within <see cref="LoginWindow"/> before that address's further attempts are refused.</summary>
     public int MaxLoginFailures { get; set; } = 5;
+
+    /// <summary>Failed logins from one client address, over every email, within <see cref="LoginWindow"/> before its further attempts are refused.</summary>
+    public int MaxLoginFailuresPerAddress { get; set; } = 20;
+
+    /// <summary>Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (`--trust-proxy`).</summary>
+    public string? TrustProxy { get; set; }
 
     public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -34,6 +40,12 @@ public sealed class ServerOptions
 
     /// <summary>Largest OTLP trace export accepted after decompression, in bytes (a compressed body is capped by <see cref="MaxBodyBytes"/>).</summary>
     public long MaxTraceBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes all trace exports in flight may hold in memory together, decompressed; an export that would pass it gets
+    /// 503 with Retry-After. At least twice <see cref="MaxTraceBytes"/>, so one export of the largest size always fits.
+    /// </summary>
+    public long MaxTraceBytesInFlight { get; set; } = 128 * 1024 * 1024;
 
     /// <summary>Trace exports one process decodes at once; more get 503 with Retry-After.</summary>
     public int MaxTraceExportsInFlight { get; set; } = 16;
@@ -120,6 +132,9 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.SessionLifetime <= TimeSpan.Zero) problems.Add("Panoptic:SessionLifetime must be positive");
         if (options.MaxLoginFailures < 1) problems.Add("Panoptic:MaxLoginFailures must be at least 1");
         if (options.LoginWindow <= TimeSpan.Zero) problems.Add("Panoptic:LoginWindow must be positive");
+        if (options.MaxLoginFailuresPerAddress < options.MaxLoginFailures) problems.Add("Panoptic:MaxLoginFailuresPerAddress must be at least Panoptic:MaxLoginFailures");
+        foreach (var (entry, _) in TrustedProxies.Parse(options.TrustProxy).Where(p => p.Network is null))
+            problems.Add($"Panoptic:TrustProxy: '{entry}' is not an IP address or a network like 10.0.0.0/8");
         if (options.MaxBatchEvents is < 1 or > 100_000) problems.Add("Panoptic:MaxBatchEvents must be between 1 and 100000");
         if (options.MaxBodyBytes < 1024) problems.Add("Panoptic:MaxBodyBytes must be at least 1024");
         if (options.AlertInterval < TimeSpan.FromSeconds(1)) problems.Add("Panoptic:AlertInterval must be at least one second");
@@ -136,6 +151,8 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.LiveTrustedRootsFile is { } roots && !File.Exists(roots)) problems.Add("Panoptic:LiveTrustedRootsFile must name an existing PEM file");
         if (options.MaxProbesInFlight < 1) problems.Add("Panoptic:MaxProbesInFlight must be at least 1");
         if (options.MaxTraceExportsInFlight < 1) problems.Add("Panoptic:MaxTraceExportsInFlight must be at least 1");
+        if (options.MaxTraceBytesInFlight < 2 * (options.MaxTraceBytes + 1))
+            problems.Add("Panoptic:MaxTraceBytesInFlight must be at least twice Panoptic:MaxTraceBytes (while its buffer grows, one export holds both)");
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -42,18 +42,34 @@ public abstract partial class PanopticStore
     public Task DeleteSessionAsync(string tokenHash, CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
         c.ExecuteAsync(Command("DELETE FROM sessions WHERE token_hash = @tokenHash", new { tokenHash }, cancellationToken)), cancellationToken);
 
-    public Task RecordLoginAttemptAsync(string email, DateTimeOffset at, bool succeeded, CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
-        c.ExecuteAsync(Command("INSERT INTO login_attempts (email, at, succeeded) VALUES (@email, @at, @succeeded)",
-            new { email, at = Ms(at), succeeded = succeeded ? 1 : 0 }, cancellationToken)), cancellationToken);
+    /// <summary>Records one login attempt for <paramref name="email"/> from <paramref name="address"/> (the client's address, or its network for IPv6).</summary>
+    public Task RecordLoginAttemptAsync(string email, string address, DateTimeOffset at, bool succeeded, CancellationToken cancellationToken = default) => WithConnectionAsync(c =>
+        c.ExecuteAsync(Command("INSERT INTO login_attempts (email, address, at, succeeded) VALUES (@email, @address, @at, @succeeded)",
+            new { email, address, at = Ms(at), succeeded = succeeded ? 1 : 0 }, cancellationToken)), cancellationToken);
 
-    /// <summary>Failed logins for an email after <paramref name="since"/> and after its last successful one, with the latest failure's time.</summary>
-    public Task<(int Count, DateTimeOffset? Latest)> RecentLoginFailuresAsync(string email, DateTimeOffset since, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+    /// <summary>
+    /// Failed logins for an email from one address after <paramref name="since"/> and after its last successful one
+    /// from there, with the latest failure's time.
+    /// </summary>
+    public Task<(int Count, DateTimeOffset? Latest)> RecentLoginFailuresAsync(string email, string address, DateTimeOffset since, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
     {
         var row = await c.QuerySingleAsync<(long Count, long? Latest)>(Command("""
             SELECT COUNT(*), MAX(at) FROM login_attempts
-            WHERE email = @email AND succeeded = 0 AND at > @since
-              AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE email = @email AND succeeded = 1), 0)
-            """, new { email, since = Ms(since) }, cancellationToken));
+            WHERE email = @email AND address = @address AND succeeded = 0 AND at > @since
+              AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE email = @email AND address = @address AND succeeded = 1), 0)
+            """, new { email, address, since = Ms(since) }, cancellationToken));
+        return ((int)row.Count, row.Latest is { } l ? Time(l) : (DateTimeOffset?)null);
+    }, cancellationToken);
+
+    /// <summary>
+    /// Failed logins from one address for any email after <paramref name="since"/>, with the latest failure's time. A
+    /// success does not reset it: a sprayer with one account of its own could otherwise clear it at will.
+    /// </summary>
+    public Task<(int Count, DateTimeOffset? Latest)> RecentAddressLoginFailuresAsync(string address, DateTimeOffset since, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
+    {
+        var row = await c.QuerySingleAsync<(long Count, long? Latest)>(Command(
+            "SELECT COUNT(*), MAX(at) FROM login_attempts WHERE address = @address AND succeeded = 0 AND at > @since",
+            new { address, since = Ms(since) }, cancellationToken));
         return ((int)row.Count, row.Latest is { } l ? Time(l) : (DateTimeOffset?)null);
     }, cancellationToken);
 

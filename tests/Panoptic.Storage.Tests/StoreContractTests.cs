@@ -83,15 +83,32 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     public async Task LoginFailures_CountSinceTheWindowAndTheLastSuccess()
     {
         var store = await CreateStoreAsync();
-        await store.RecordLoginAttemptAsync("a@example.com", Now.AddMinutes(-30), succeeded: false);
-        await store.RecordLoginAttemptAsync("a@example.com", Now.AddMinutes(-10), succeeded: true);
-        await store.RecordLoginAttemptAsync("a@example.com", Now.AddMinutes(-5), succeeded: false);
-        await store.RecordLoginAttemptAsync("a@example.com", Now.AddMinutes(-1), succeeded: false);
-        await store.RecordLoginAttemptAsync("b@example.com", Now, succeeded: false);
-        (await store.RecentLoginFailuresAsync("a@example.com", Now.AddMinutes(-60))).ShouldBe((2, Now.AddMinutes(-1)));
-        (await store.RecentLoginFailuresAsync("a@example.com", Now.AddMinutes(-3))).Count.ShouldBe(1);
-        (await store.RecentLoginFailuresAsync("a@example.com", Now.AddMinutes(-1))).Count.ShouldBe(0);
-        (await store.RecentLoginFailuresAsync("c@example.com", Now.AddMinutes(-60))).ShouldBe((0, null));
+        const string Home = "192.0.2.1";
+        await store.RecordLoginAttemptAsync("a@example.com", Home, Now.AddMinutes(-30), succeeded: false);
+        await store.RecordLoginAttemptAsync("a@example.com", Home, Now.AddMinutes(-10), succeeded: true);
+        await store.RecordLoginAttemptAsync("a@example.com", Home, Now.AddMinutes(-5), succeeded: false);
+        await store.RecordLoginAttemptAsync("a@example.com", Home, Now.AddMinutes(-1), succeeded: false);
+        await store.RecordLoginAttemptAsync("b@example.com", Home, Now, succeeded: false);
+        (await store.RecentLoginFailuresAsync("a@example.com", Home, Now.AddMinutes(-60))).ShouldBe((2, Now.AddMinutes(-1)));
+        (await store.RecentLoginFailuresAsync("a@example.com", Home, Now.AddMinutes(-3))).Count.ShouldBe(1);
+        (await store.RecentLoginFailuresAsync("a@example.com", Home, Now.AddMinutes(-1))).Count.ShouldBe(0);
+        (await store.RecentLoginFailuresAsync("c@example.com", Home, Now.AddMinutes(-60))).ShouldBe((0, null));
+    }
+
+    [Fact]
+    public async Task LoginFailures_AreKeptApartByAddress_AndCountedPerAddressOverEveryEmail()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordLoginAttemptAsync("a@example.com", "198.51.100.7", Now.AddMinutes(-3), succeeded: false);
+        await store.RecordLoginAttemptAsync("b@example.com", "198.51.100.7", Now.AddMinutes(-2), succeeded: false);
+        await store.RecordLoginAttemptAsync("c@example.com", "198.51.100.7", Now.AddMinutes(-1), succeeded: true);
+        await store.RecordLoginAttemptAsync("a@example.com", "203.0.113.9", Now.AddMinutes(-1), succeeded: true);
+
+        (await store.RecentLoginFailuresAsync("a@example.com", "198.51.100.7", Now.AddMinutes(-60))).Count.ShouldBe(1, "the owner's success elsewhere does not clear the stranger's failures");
+        (await store.RecentLoginFailuresAsync("a@example.com", "203.0.113.9", Now.AddMinutes(-60))).Count.ShouldBe(0);
+        (await store.RecentAddressLoginFailuresAsync("198.51.100.7", Now.AddMinutes(-60))).ShouldBe((2, Now.AddMinutes(-2)), "a success of its own does not reset the address");
+        (await store.RecentAddressLoginFailuresAsync("198.51.100.7", Now.AddMinutes(-150 / 60.0))).Count.ShouldBe(1);
+        (await store.RecentAddressLoginFailuresAsync("203.0.113.9", Now.AddMinutes(-60))).ShouldBe((0, null));
     }
 
     [Fact]

@@ -101,6 +101,36 @@ public sealed class RunningServer : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// A client whose connections come from <paramref name="localAddress"/> (any of 127.0.0.0/8 on Linux): another
+    /// client address for the server, over real loopback sockets.
+    /// </summary>
+    public HttpClient ClientFrom(string localAddress, string? token = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseCookies = false, AllowAutoRedirect = false,
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(localAddress), 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = Address };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
     /// <summary>Signs up, logs in, creates a workspace and an ingestion key: what every new user does first.</summary>
     public Task<Onboarding.Tenant> OnboardAsync(string email, string workspace = "Acme") => Onboarding.OnboardAsync(Address, email, workspace);
 

@@ -20,9 +20,14 @@ public sealed class ServeCommand(ConsoleStreams streams)
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, separated by ';'", DefaultValueFactory = _ => PanopticServer.DefaultUrl };
         var logFormat = new Option<string>("--log-format") { Description = "Log lines as text or as JSON objects (one per line)", DefaultValueFactory = _ => "text" };
         logFormat.AcceptOnlyFromAmong("text", "json");
-        var command = new Command("serve", "Run the Panoptic server: the dashboard, cost and trace ingestion, budgets and alerts, health probes, the LLM gateway.") { data, db, urls, logFormat };
+        var trustProxy = new Option<string?>("--trust-proxy")
+        {
+            Description = "Addresses or networks of the reverse proxies in front, comma-separated (127.0.0.1,10.0.0.0/8): their X-Forwarded-For and X-Forwarded-Proto are believed",
+        };
+        var command = new Command("serve", "Run the Panoptic server: the dashboard, cost and trace ingestion, budgets and alerts, health probes, the LLM gateway.") { data, db, urls, logFormat, trustProxy };
         command.SetAction((parse, cancellationToken) => new ServeCommand(streams).ExecuteAsync(
-            parse.GetValue(data)!, parse.GetValue(db) ?? Environment.GetEnvironmentVariable(DatabaseVariable), parse.GetValue(urls)!, parse.GetValue(logFormat) == "json", cancellationToken));
+            parse.GetValue(data)!, parse.GetValue(db) ?? Environment.GetEnvironmentVariable(DatabaseVariable), parse.GetValue(urls)!, parse.GetValue(logFormat) == "json", cancellationToken,
+            parse.GetValue(trustProxy)));
         return command;
     }
 
@@ -36,7 +41,7 @@ public sealed class ServeCommand(ConsoleStreams streams)
           curl -X POST {{url}}/api/v1/keys -H 'Authorization: Bearer <token from login>' -H 'Content-Type: application/json' -d '{"name":"backend"}'
         """;
 
-    public async Task<int> ExecuteAsync(string dataDirectory, string? database, string urls, bool jsonLogs, CancellationToken cancellationToken)
+    public async Task<int> ExecuteAsync(string dataDirectory, string? database, string urls, bool jsonLogs, CancellationToken cancellationToken, string? trustProxy = null)
     {
         try
         {
@@ -46,6 +51,8 @@ public sealed class ServeCommand(ConsoleStreams streams)
                 [$"{ServerOptions.Section}:{nameof(ServerOptions.DataDirectory)}"] = dataDirectory,
                 [$"{ServerOptions.Section}:{nameof(ServerOptions.Database)}"] = database,
             });
+            // Given on the command line it wins; otherwise Panoptic:TrustProxy (PANOPTIC__TRUSTPROXY) from the configuration.
+            if (trustProxy is not null) builder.Configuration[$"{ServerOptions.Section}:{nameof(ServerOptions.TrustProxy)}"] = trustProxy;
             await using var app = PanopticServer.Build(builder);
             await app.StartAsync(cancellationToken);
             await streams.Error.WriteLineAsync($"panoptic: serving on {string.Join(", ", app.Urls)} — the dashboard is at {app.Urls.First()}/ (Ctrl+C to stop)");

@@ -156,23 +156,19 @@ public static partial class CatalogReader
 
     internal static YamlMappingNode LoadMapping(string text, string source)
     {
-        var stream = new YamlStream();
+        List<YamlDocument> documents;
         try
         {
-            stream.Load(new StringReader(text));
+            // YamlNodes turns YamlDotNet's position-less failures (an unterminated [ or {, an empty key) into YamlExceptions.
+            documents = Deployment.YamlNodes.LoadAll(text);
         }
         catch (YamlException e)
         {
-            throw new CatalogException($"{source}:{e.Start.Line}: invalid YAML: {e.InnerException?.Message ?? e.Message}");
+            throw new CatalogException($"{source}:{e.Start.Line}: invalid YAML: {e.Message}");
         }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner fails this way on some unterminated flow collections; it gives no position.
-            throw new CatalogException($"{source}: invalid YAML: an unterminated [ or {{ collection");
-        }
-        if (stream.Documents.Count == 0) return new YamlMappingNode();
-        return stream.Documents[0].RootNode as YamlMappingNode
-            ?? throw new CatalogException($"{source}:{stream.Documents[0].RootNode.Start.Line}: expected a mapping at the top level");
+        if (documents.Count == 0) return new YamlMappingNode();
+        return documents[0].RootNode as YamlMappingNode
+            ?? throw new CatalogException($"{source}:{documents[0].RootNode.Start.Line}: expected a mapping at the top level");
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]

@@ -178,7 +178,7 @@ internal static partial class DeploymentReader
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            if (isChart || isKustomization || looksKubernetes) report.Problems.Add(new Problem(report.Path, (int)e.Start.Line, "invalid YAML: " + (e.InnerException?.Message ?? e.Message)));
+            if (isChart || isKustomization || looksKubernetes) report.Problems.Add(new Problem(report.Path, (int)e.Start.Line, "invalid YAML: " + e.Message));
             return;
         }
         catch (FormatException e)

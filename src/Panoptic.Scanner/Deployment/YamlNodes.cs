@@ -1,3 +1,5 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Tokens;
 using YamlDotNet.RepresentationModel;
 
 namespace Panoptic.Scanner.Deployment;
@@ -17,7 +19,11 @@ internal static class YamlNodes
     public static IEnumerable<KeyValuePair<YamlNode, YamlNode>> Pairs(this YamlNode? node) =>
         node is YamlMappingNode map ? map.Children : [];
 
-    /// <summary>Parses every document. YamlDotNet can fail with InvalidOperationException on some malformed input; that becomes a FormatException.</summary>
+    /// <summary>
+    /// Parses every document. YamlDotNet fails with a bare InvalidOperationException ("Operation is not valid due to
+    /// the current state of the object.") or ArgumentException on some malformed input, an unclosed "[" for one;
+    /// that becomes a YamlException saying where and what.
+    /// </summary>
     public static List<YamlDocument> LoadAll(string text)
     {
         var stream = new YamlStream();
@@ -25,10 +31,40 @@ internal static class YamlNodes
         {
             stream.Load(new StringReader(text));
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            throw new FormatException("invalid YAML: " + e.Message, e);
+            // ArgumentException ("The current event is of an unsupported type") for a key left empty, found by fuzzing.
+            throw Explain(text, e);
         }
         return [.. stream.Documents];
+    }
+
+    /// <summary>Re-reads the tokens to find the flow collection left open, or else the last place the reader got to.</summary>
+    private static YamlException Explain(string text, Exception cause)
+    {
+        var open = new Stack<(Token Token, char Bracket)>();
+        Mark last = Mark.Empty;
+        var scanner = new YamlDotNet.Core.Scanner(new StringReader(text));
+        try
+        {
+            while (scanner.MoveNext())
+            {
+                var token = scanner.Current!;
+                last = token.Start;
+                if (token is FlowSequenceStart) open.Push((token, '['));
+                else if (token is FlowMappingStart) open.Push((token, '{'));
+                else if (token is FlowSequenceEnd or FlowMappingEnd && open.Count > 0) open.Pop();
+            }
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            // The scanner stops where the parser did; what was read until then is enough to explain.
+        }
+        if (open.TryPeek(out var unclosed))
+        {
+            var start = unclosed.Token.Start;
+            return new YamlException(start, last, $"'{unclosed.Bracket}' opened at line {start.Line}, column {start.Column} is never closed", cause);
+        }
+        return new YamlException(last, last, $"the YAML cannot be read past line {last.Line}, column {last.Column}", cause);
     }
 }

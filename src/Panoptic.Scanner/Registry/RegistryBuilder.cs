@@ -305,6 +305,7 @@ internal sealed class RegistryBuilder(TechnologyCatalog catalog, ProjectConfig c
         SkipReason.SymbolicLink => "symbolic_link",
         SkipReason.Unreadable => "unreadable",
         SkipReason.Vanished => "vanished",
+        SkipReason.NameNotUtf8 => "name_not_utf8",
         _ => reason.ToString().ToLowerInvariant(),
     };
 }

@@ -70,7 +70,9 @@ internal sealed class FileAnalyzer(TechnologyCatalog catalog, bool detectClones 
                     YamlException yaml => (int)yaml.Start.Line,
                     _ => null,
                 };
-                report.Problems.Add(new Problem(file.Path, line, "could not parse: " + FirstLine(e.InnerException?.Message ?? e.Message)));
+                // YamlDotNet's own message is the clear one; others wrap the reader's.
+                var message = e is YamlException ? e.Message : e.InnerException?.Message ?? e.Message;
+                report.Problems.Add(new Problem(file.Path, line, "could not parse: " + FirstLine(message)));
             }
         }
 

@@ -1,18 +1,32 @@
-using System.Text;
-using System.Text.RegularExpressions;
-
 namespace Panoptic.Scanner.Walking;
 
 /// <summary>The patterns of one .gitignore file (or of panoptic.yaml's ignore list), relative to its folder.</summary>
 public sealed class GitIgnore
 {
     private readonly Rule[] _rules;
+    // Plain names and paths (most of a large .gitignore) are looked up, not matched one by one: 20,000 patterns
+    // run as regexes cost ~7 ms a file. Each key holds the indices of its rules in file order.
+    private readonly Dictionary<string, List<int>>.AlternateLookup<ReadOnlySpan<char>> _plainNames;
+    private readonly Dictionary<string, List<int>> _plainPaths;
+    private readonly int[] _globs;
 
     private GitIgnore(string basePath, Rule[] rules, bool isConfig)
     {
         BasePath = basePath;
         _rules = rules;
         IsConfig = isConfig;
+        var names = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        _plainPaths = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var globs = new List<int>();
+        for (var i = 0; i < rules.Length; i++)
+        {
+            if (rules[i].Matcher.Literal is not { } literal) { globs.Add(i); continue; }
+            var byKey = rules[i].Anchored ? _plainPaths : names;
+            if (!byKey.TryGetValue(literal, out var indices)) byKey[literal] = indices = [];
+            indices.Add(i);
+        }
+        _plainNames = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        _globs = [.. globs];
     }
 
     /// <summary>True for the ignore list of panoptic.yaml, false for a .gitignore file.</summary>
@@ -39,14 +53,29 @@ public sealed class GitIgnore
         if (BasePath.Length == 0) path = repoRelativePath;
         else if (repoRelativePath.StartsWith(BasePath + "/", StringComparison.Ordinal)) path = repoRelativePath[(BasePath.Length + 1)..];
         else return null;
+        var name = path.AsSpan(path.LastIndexOf('/') + 1);
 
-        for (var i = _rules.Length - 1; i >= 0; i--)
+        // The last rule that speaks wins: the last plain one, unless a glob written after it matches.
+        var last = -1;
+        if (_plainPaths.TryGetValue(path, out var byPath)) last = LastApplicable(byPath, isDirectory);
+        if (_plainNames.TryGetValue(name, out var byName)) last = Math.Max(last, LastApplicable(byName, isDirectory));
+        for (var k = _globs.Length - 1; k >= 0 && _globs[k] > last; k--)
         {
-            var rule = _rules[i];
+            var rule = _rules[_globs[k]];
             if (rule.DirectoryOnly && !isDirectory) continue;
-            if (rule.Regex.IsMatch(path)) return !rule.Negated;
+            // A pattern without a slash speaks of the name at any depth; its glob cannot cross a '/' anyway.
+            if (rule.Matcher.IsMatch(rule.Anchored ? path : name)) return !rule.Negated;
         }
-        return null;
+        return last < 0 ? null : !_rules[last].Negated;
+    }
+
+    private int LastApplicable(List<int> indices, bool isDirectory)
+    {
+        for (var k = indices.Count - 1; k >= 0; k--)
+        {
+            if (!_rules[indices[k]].DirectoryOnly || isDirectory) return indices[k];
+        }
+        return -1;
     }
 
     private static Rule? ParseLine(string raw)
@@ -67,46 +96,7 @@ public sealed class GitIgnore
         line = line.TrimStart('/');
         if (line.Length == 0) return null;
 
-        var body = GlobToRegex(line);
-        var pattern = anchored ? $"^{body}$" : $"^(?:.*/)?{body}$";
-        return new Rule(new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Singleline), negated, directoryOnly);
-    }
-
-    internal static string GlobToRegex(string glob)
-    {
-        var sb = new StringBuilder();
-        for (var i = 0; i < glob.Length; i++)
-        {
-            var c = glob[i];
-            switch (c)
-            {
-                case '*' when i + 1 < glob.Length && glob[i + 1] == '*':
-                    var atStart = i == 0 || glob[i - 1] == '/';
-                    var atEnd = i + 2 == glob.Length;
-                    var slashAfter = i + 2 < glob.Length && glob[i + 2] == '/';
-                    if (atStart && slashAfter) { sb.Append("(?:.*/)?"); i += 2; }
-                    else if (atStart && atEnd) { sb.Append(".*"); i += 1; }
-                    else { sb.Append("[^/]*"); i += 1; }
-                    break;
-                case '*': sb.Append("[^/]*"); break;
-                case '?': sb.Append("[^/]"); break;
-                case '[':
-                    var close = glob.IndexOf(']', i + 1);
-                    if (close < 0) { sb.Append("\\["); break; }
-                    var set = glob[(i + 1)..close];
-                    if (set.StartsWith('!')) set = "^" + set[1..];
-                    sb.Append('[').Append(set.Replace("\\", "\\\\", StringComparison.Ordinal)).Append(']');
-                    i = close;
-                    break;
-                case '\\' when i + 1 < glob.Length:
-                    sb.Append(Regex.Escape(glob[i + 1].ToString()));
-                    i++;
-                    break;
-                default: sb.Append(Regex.Escape(c.ToString())); break;
-            }
-        }
-        // "foo/**" also ignores everything below foo, which the regex above already covers.
-        return sb.ToString();
+        return new Rule(GlobMatcher.Compile(line), anchored, negated, directoryOnly);
     }
 
     private static string TrimUnescapedTrailingSpaces(string line)
@@ -120,5 +110,5 @@ public sealed class GitIgnore
         return line[..end];
     }
 
-    private sealed record Rule(Regex Regex, bool Negated, bool DirectoryOnly);
+    private sealed record Rule(GlobMatcher Matcher, bool Anchored, bool Negated, bool DirectoryOnly);
 }

@@ -32,7 +32,7 @@ public sealed class RepositoryWalker(string root, long maxFileSize, GitIgnore? e
             }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException or System.Security.SecurityException)
             {
-                skipped.Add(new SkippedEntry(relDir.Length == 0 ? "." : relDir, e is DirectoryNotFoundException ? SkipReason.Vanished : SkipReason.Unreadable));
+                skipped.Add(new SkippedEntry(relDir.Length == 0 ? "." : relDir, e is DirectoryNotFoundException ? Missing(relDir) : SkipReason.Unreadable));
                 continue;
             }
             Array.Sort(entries, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
@@ -80,10 +80,14 @@ public sealed class RepositoryWalker(string root, long maxFileSize, GitIgnore? e
         }
         catch (FileNotFoundException)
         {
-            return SkipReason.Vanished;
+            return Missing(rel);
         }
         return length > maxFileSize ? SkipReason.TooLarge : null;
     }
+
+    // Linux names are bytes; .NET decodes them as UTF-8 with U+FFFD for what is not, and the path it spells back
+    // names no file. That is a name to report, not a file that vanished.
+    private static SkipReason Missing(string rel) => rel.Contains('\uFFFD', StringComparison.Ordinal) ? SkipReason.NameNotUtf8 : SkipReason.Vanished;
 
     private static SkipReason? IsIgnored(GitIgnore[] ignores, string rel, bool isDirectory)
     {

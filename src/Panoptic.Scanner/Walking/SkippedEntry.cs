@@ -14,4 +14,6 @@ public enum SkipReason
     SymbolicLink,
     Unreadable,
     Vanished,
+    /// <summary>The name's bytes are not UTF-8: .NET cannot spell the path back to open it.</summary>
+    NameNotUtf8,
 }

@@ -124,9 +124,19 @@ public sealed class RateCard
         return Parse(reader.ReadToEnd());
     }
 
+    private const decimal MaxPrice = 1_000_000;
+
     private static List<DatedPrice> Prices(JsonElement item, string provider)
     {
-        decimal? Number(JsonElement p, string name) => p.TryGetProperty(name, out var value) ? value.GetDecimal() : null;
+        // A price above a million dollars per unit is a typo, and one past a decimal (1e300) cannot be computed with.
+        decimal? Number(JsonElement p, string name)
+        {
+            if (!p.TryGetProperty(name, out var value)) return null;
+            if (value.ValueKind != JsonValueKind.Number) throw new FormatException($"rate card: {provider} prices.{name}: a number of US dollars, not {value.GetRawText()}");
+            if (!value.TryGetDecimal(out var price) || price > MaxPrice)
+                throw new FormatException($"rate card: {provider} prices.{name}: {value.GetRawText()} is too large (at most {MaxPrice} US dollars)");
+            return price;
+        }
         var prices = item.GetProperty("prices").EnumerateArray().Select(p => new DatedPrice(
             DateTimeOffset.Parse(p.GetProperty("from").GetString()! + "T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
             Number(p, "input") ?? 0, Number(p, "cached_input"), Number(p, "output") ?? 0, Number(p, "per_request") ?? 0, Number(p, "per_gb") ?? 0, Number(p, "per_unit") ?? 0))

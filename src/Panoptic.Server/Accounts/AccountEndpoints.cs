@@ -51,23 +51,33 @@ internal static class AccountEndpoints
         var email = NormalizeEmail(body.Email);
         if (email is null || string.IsNullOrEmpty(body.Password)) return Problems.BadRequest("email and password are required");
         var now = time.GetUtcNow();
-        // Counted in the store, so the limit holds across replicas and restarts.
-        var (failures, latest) = await store.RecentLoginFailuresAsync(email, now - settings.LoginWindow, cancellationToken);
+        // Counted in the store, so the limits hold across replicas and restarts. Per email and address, so a stranger's
+        // guesses lock out the stranger and not the owner; per address over all emails, so spraying one password
+        // over many accounts is throttled too.
+        var address = ClientAddress.Of(http);
+        var since = now - settings.LoginWindow;
+        var (fromAddress, lastFromAddress) = await store.RecentAddressLoginFailuresAsync(address, since, cancellationToken);
+        if (fromAddress >= settings.MaxLoginFailuresPerAddress && lastFromAddress is { } spray)
+            return TooMany(http, spray + settings.LoginWindow - now, "too many failed logins from this address");
+        var (failures, latest) = await store.RecentLoginFailuresAsync(email, address, since, cancellationToken);
         if (failures >= settings.MaxLoginFailures && latest is { } last)
-        {
-            var wait = Math.Max(1, (int)Math.Ceiling((last + settings.LoginWindow - now).TotalSeconds));
-            http.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
-            return Problems.Of(StatusCodes.Status429TooManyRequests, "Too many requests", $"too many failed logins for this account; try again in {wait} seconds");
-        }
+            return TooMany(http, last + settings.LoginWindow - now, "too many failed logins for this account from this address");
         var user = await store.FindUserByEmailAsync(email, cancellationToken);
         // The same work and the same answer whether the email exists or not.
         var valid = PasswordHasher.Verify(body.Password, user?.PasswordHash ?? DummyHashes.GetOrAdd(settings.PasswordIterations, i => PasswordHasher.Hash(Guid.NewGuid().ToString(), i))) && user is not null;
-        await store.RecordLoginAttemptAsync(email, now, valid, cancellationToken);
+        await store.RecordLoginAttemptAsync(email, address, now, valid, cancellationToken);
         if (!valid) return Problems.Of(StatusCodes.Status401Unauthorized, "Unauthorized", "wrong email or password");
         var token = Secrets.NewToken(Secrets.SessionPrefix);
         var session = new Session(Secrets.Hash(token), user!.Id, now, now + settings.SessionLifetime);
         await store.CreateSessionAsync(session, cancellationToken);
         return TypedResults.Ok(new LoggedIn(token, session.ExpiresAt, user.Id));
+    }
+
+    private static ProblemHttpResult TooMany(HttpContext http, TimeSpan left, string what)
+    {
+        var wait = Math.Max(1, (int)Math.Ceiling(left.TotalSeconds));
+        http.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+        return Problems.Of(StatusCodes.Status429TooManyRequests, "Too many requests", $"{what}; try again in {wait} seconds");
     }
 
     public static async Task<NoContent> LogOutAsync(HttpContext http, PanopticStore store, CancellationToken cancellationToken)

@@ -48,9 +48,12 @@ internal sealed class WorkspaceRates(PanopticStore store, RateCard embedded)
     public static async Task<Results<Ok<View>, ProblemHttpResult>> PutAsync(HttpContext http, WorkspaceScope scope, PanopticStore store, RateCard embedded, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(http.Request.Body);
-        var body = await reader.ReadToEndAsync(cancellationToken);
-        if (body.Length > 1_000_000) return Problems.Of(StatusCodes.Status413PayloadTooLarge, "Payload too large", "a rate card of more than 1 MB");
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.Length > 1_000_000) return Problems.Of(StatusCodes.Status413PayloadTooLarge, "Payload too large", "a rate card of more than 1 MB");
+        // Decoding would turn bad bytes into U+FFFD silently, in provider and model names the events must then match.
+        if (Utf8Bytes.FirstInvalid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is >= 0 and var at) return Problems.BadRequest($"the rate card is not valid UTF-8 (byte {at})");
+        var body = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         var version = "ws-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)))[..12];
         try
         {
@@ -79,6 +82,14 @@ internal sealed class WorkspaceRates(PanopticStore store, RateCard embedded)
         }
         var node = parsed as System.Text.Json.Nodes.JsonObject ?? throw new FormatException("rate card: a JSON object with llm and services arrays");
         node["version"] = version;
-        return node.ToJsonString();
+        try
+        {
+            return node.ToJsonString();
+        }
+        catch (InvalidOperationException e)
+        {
+            // A lone UTF-16 surrogate escape ("\ud800") parses, and fails only when its string is read.
+            throw new FormatException($"rate card: holds text that cannot be read ({e.Message})", e);
+        }
     }
 }

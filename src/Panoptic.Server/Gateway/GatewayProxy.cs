@@ -222,6 +222,8 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
         {
             return (null, $"the request body is larger than {limit} bytes", 413);
         }
+        // Forwarded as it stands, such text would fail (a 500) or reach the provider garbled.
+        if (Utf8Bytes.JsonTextProblem(bytes) is { } unreadable) return (null, $"the request body cannot be read: {unreadable}", 400);
         try
         {
             return JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) is JsonObject body ? (body, null, 200) : (null, "the request body must be a JSON object", 400);

@@ -57,7 +57,7 @@ internal static class EventEndpoints
             var index = 0;
             foreach (var item in batch.EnumerateArray())
             {
-                var result = parser.Parse(item);
+                var result = Parse(parser, item);
                 ignored.UnionWith(result.Ignored);
                 if (result.Event is { } e)
                 {
@@ -77,6 +77,19 @@ internal static class EventEndpoints
                 {
                     ["accepted"] = outcome.Accepted, ["duplicates"] = outcome.Duplicates, ["rejected"] = rejected, ["ignored_fields"] = outcome.IgnoredFields,
                 });
+        }
+    }
+
+    /// <summary>An event the reader cannot decode (a lone UTF-16 surrogate escape, say) is rejected alone: a 500 would make clients retry the batch forever.</summary>
+    private static EventParser.Result Parse(EventParser parser, JsonElement item)
+    {
+        try
+        {
+            return parser.Parse(item);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new EventParser.Result(null, ["could not be read: " + e.Message], []);
         }
     }
 }

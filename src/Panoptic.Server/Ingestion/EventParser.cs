@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Panoptic.Sdk.Pricing;
 using Panoptic.Storage.Ledger;
@@ -12,6 +13,12 @@ namespace Panoptic.Server.Ingestion;
 internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan maxSkew)
 {
     private const int MaxText = 256;
+    // Bounds far above any real event that keep one event's counts, cost and price arithmetic well inside a long and a decimal.
+    private const long MaxCount = 1_000_000_000_000;
+    private const long MaxBytes = 1_000_000_000_000_000;
+    private const double MaxUnits = 1e12;
+    private const double MaxMilliseconds = 31d * 24 * 60 * 60 * 1000;
+    private const decimal MaxEventUsd = 1_000_000;
     private const int MaxAttributesBytes = 16 * 1024;
     private static readonly HashSet<string> UsageFields = ["input_tokens", "output_tokens", "cached_input_tokens", "reasoning_tokens", "requests", "bytes", "units"];
     private static readonly string[] ErrorParts = ["type", "message"];
@@ -24,6 +31,8 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         var errors = new List<string>();
         var ignored = new List<string>();
         if (json.ValueKind != JsonValueKind.Object) return new Result(null, ["an event is a JSON object"], ignored);
+        if (Utf8Bytes.FirstInvalid(JsonMarshal.GetRawUtf8Value(json)) is >= 0 and var at)
+            return new Result(null, [$"the event holds bytes that are not valid UTF-8 (byte {at} of the event)"], ignored);
         // One pass over the properties: keyed lookups scan the object each time, and ingestion reads thousands of events a batch.
         var f = new Fields();
         foreach (var property in json.EnumerateObject())
@@ -83,8 +92,9 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         string? rateCard = null;
         if (hasCost) (costNanos, source) = (Nanos(costUsd), CostSource.Caller);
         else if (usage.IsEmpty) (costNanos, source) = (null, CostSource.None);
-        else if (rates.Price(provider!, model, usage, timestamp) is { } priced) (costNanos, source, rateCard) = (Nanos(priced), CostSource.RateCard, rates.Version);
+        else if (Priced(provider!, model, usage, timestamp, errors) is { } priced) (costNanos, source, rateCard) = (Nanos(priced), CostSource.RateCard, rates.Version);
         else (costNanos, source) = (null, CostSource.Unpriced);
+        if (errors.Count > 0) return new Result(null, errors, ignored);
 
         return new Result(new LedgerEvent
         {
@@ -101,6 +111,23 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
     private struct Fields
     {
         public JsonElement? Id, Timestamp, Provider, Service, Model, Resource, Operation, Tenant, User, Feature, Attributes, Usage, Cost, Timing, Status, Error, TraceId, SpanId;
+    }
+
+    /// <summary>The rate card's price, or null with an error when it is past belief (or past a decimal: a workspace card may hold any price).</summary>
+    private decimal? Priced(string provider, string? model, Usage usage, DateTimeOffset timestamp, List<string> errors)
+    {
+        decimal? priced;
+        try
+        {
+            priced = rates.Price(provider, model, usage, timestamp);
+        }
+        catch (OverflowException)
+        {
+            priced = decimal.MaxValue;
+        }
+        if (priced is not > MaxEventUsd) return priced;
+        errors.Add($"usage: priced at more than ${MaxEventUsd:#,0} for one event, which is not believable");
+        return null;
     }
 
     private static long Nanos(decimal usd) => (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.AwayFromZero);
@@ -144,8 +171,15 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         long Count(string name)
         {
             if (!usage.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return 0;
-            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var n)) { errors.Add($"usage.{name}: a whole number"); return 0; }
+            if (v.ValueKind != JsonValueKind.Number) { errors.Add($"usage.{name}: a whole number"); return 0; }
+            if (!v.TryGetInt64(out var n))
+            {
+                errors.Add(v.TryGetDouble(out var d) && d == Math.Floor(d) && d > 0 ? $"usage.{name}: at most {(name == "bytes" ? MaxBytes : MaxCount)}" : $"usage.{name}: a whole number");
+                return 0;
+            }
             if (n < 0) { errors.Add($"usage.{name}: must not be negative"); return 0; }
+            var max = name == "bytes" ? MaxBytes : MaxCount;
+            if (n > max) { errors.Add($"usage.{name}: at most {max}"); return 0; }
             return n;
         }
         var units = 0d;
@@ -153,6 +187,7 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         {
             if (u.ValueKind != JsonValueKind.Number || !double.IsFinite(units = u.GetDouble())) errors.Add("usage.units: a number");
             else if (units < 0) errors.Add("usage.units: must not be negative");
+            else if (units > MaxUnits) errors.Add($"usage.units: at most {MaxUnits:0}");
         }
         var result = new Usage
         {
@@ -187,6 +222,7 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         {
             if (!timing.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
             if (v.ValueKind != JsonValueKind.Number || !double.IsFinite(v.GetDouble()) || v.GetDouble() < 0) { errors.Add($"timing.{name}: a non-negative number of milliseconds"); return null; }
+            if (v.GetDouble() > MaxMilliseconds) { errors.Add($"timing.{name}: at most {MaxMilliseconds:0} milliseconds (31 days)"); return null; }
             return v.GetDouble();
         }
         return (Ms("total_ms"), Ms("execution_ms"), Ms("overhead_ms"));

@@ -46,6 +46,8 @@ internal static class RegistryEndpoints
             // Parsing a stream synchronously would block a thread; buffer it first (the limit above bounds it).
             using var buffer = new MemoryStream();
             await http.Request.Body.CopyToAsync(buffer, cancellationToken);
+            if (Utf8Bytes.FirstInvalid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is >= 0 and var at)
+                return Problems.BadRequest($"the body is not valid UTF-8 (byte {at}); a registry is the JSON `panoptic scan --format json` writes");
             buffer.Position = 0;
             registry = RegistryDiff.Parse(buffer, "the body");
         }

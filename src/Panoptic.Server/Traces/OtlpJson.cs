@@ -13,6 +13,21 @@ internal static class OtlpJson
 {
     public static TraceBatch Decode(ReadOnlySpan<byte> request)
     {
+        // The reader does not check the bytes inside strings; reading one later would throw from deep inside (a 500).
+        if (Utf8Bytes.FirstInvalid(request) is >= 0 and var at) throw new ProtoException($"the body is not valid UTF-8 (byte {at})");
+        try
+        {
+            return DecodeUtf8(request);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A lone UTF-16 surrogate escape ("\ud800") passes the parser and fails when its string is read.
+            throw new ProtoException($"the body holds text that cannot be read ({e.Message})");
+        }
+    }
+
+    private static TraceBatch DecodeUtf8(ReadOnlySpan<byte> request)
+    {
         JsonDocument document;
         try
         {

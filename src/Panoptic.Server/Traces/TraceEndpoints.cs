@@ -51,11 +51,10 @@ internal static class TraceEndpoints
                 await StatusAsync(http, StatusCodes.Status415UnsupportedMediaType, json, $"Content-Encoding '{encoding}' is not supported; send gzip or none");
                 return;
             }
-            byte[] buffer;
-            int length;
+            TraceBody body;
             try
             {
-                (buffer, length) = await ReadAsync(encoding == "gzip" ? new GZipStream(http.Request.Body, CompressionMode.Decompress) : http.Request.Body, settings.MaxTraceBytes, cancellationToken);
+                body = await TraceBody.ReadAsync(encoding == "gzip" ? new GZipStream(http.Request.Body, CompressionMode.Decompress) : http.Request.Body, settings.MaxTraceBytes, load, cancellationToken);
             }
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
@@ -67,17 +66,23 @@ internal static class TraceEndpoints
                 await StatusAsync(http, StatusCodes.Status400BadRequest, json, "the body is not valid gzip");
                 return;
             }
-            if (length < 0)
+            using (body)
             {
-                await StatusAsync(http, StatusCodes.Status413PayloadTooLarge, json, $"the decompressed body is over {settings.MaxTraceBytes} bytes; export smaller batches");
-                return;
-            }
-            try
-            {
+                if (body.Result == TraceBody.Outcome.TooLarge)
+                {
+                    await StatusAsync(http, StatusCodes.Status413PayloadTooLarge, json, $"the decompressed body is over {settings.MaxTraceBytes} bytes; export smaller batches");
+                    return;
+                }
+                if (body.Result == TraceBody.Outcome.OverBudget)
+                {
+                    http.Response.Headers.RetryAfter = "1";
+                    await StatusAsync(http, StatusCodes.Status503ServiceUnavailable, json, "the trace exports in flight hold all the memory they may; retry after the delay");
+                    return;
+                }
                 TraceBatch batch;
                 try
                 {
-                    batch = json ? OtlpJson.Decode(buffer.AsSpan(0, length)) : OtlpProtobuf.Decode(buffer.AsSpan(0, length));
+                    batch = json ? OtlpJson.Decode(body.Bytes) : OtlpProtobuf.Decode(body.Bytes);
                 }
                 catch (ProtoException e)
                 {
@@ -111,45 +116,10 @@ internal static class TraceEndpoints
                 load.Record(batch.Spans.Count, batch.Rejected, costs.Count);
                 await RespondAsync(http, json, batch);
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
         }
         finally
         {
             load.Exit();
-        }
-    }
-
-    /// <summary>Reads the (decompressed) body into a pooled buffer; length -1 when it is longer than <paramref name="max"/>.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadAsync(Stream body, long max, CancellationToken cancellationToken)
-    {
-        await using var _ = body;
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > max) return (buffer, -1);
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                if (read == 0) return (buffer, length);
-                length += read;
-                if (length > max) return (buffer, -1);
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
         }
     }
 

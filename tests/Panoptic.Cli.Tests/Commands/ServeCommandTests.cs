@@ -88,6 +88,14 @@ public sealed class ServeCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_TrustProxyThatIsNotAnAddress_ExitsInvalidInputNamingTheSetting()
+    {
+        var run = await CliRun.Of("serve", "--trust-proxy", "127.0.0.1,proxy.local", "--data", _data, "--urls", "http://127.0.0.1:0");
+        run.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        run.Error.ShouldContain("Panoptic:TrustProxy: 'proxy.local'");
+    }
+
+    [Fact]
     public void FirstRun_ShowsTheCommandsWithThisServersAddress() =>
         ServeCommand.FirstRun("http://127.0.0.1:7400").ShouldSatisfyAllConditions(
             text => text.ShouldContain("Open http://127.0.0.1:7400/signup in a browser"),

@@ -38,4 +38,17 @@ public class CatalogReaderTests
         e.Message.ShouldStartWith("bad.yaml");
         e.Message.ShouldContain("invalid YAML");
     }
+
+    [Fact]
+    public void LoadMapping_UnclosedBracket_SaysWhere() =>
+        Should.Throw<CatalogException>(() => CatalogReader.LoadMapping("a: [1, 2\nb: c\n", "panoptic.yaml"))
+            .Message.ShouldBe("panoptic.yaml:1: invalid YAML: '[' opened at line 1, column 4 is never closed");
+
+    [Fact]
+    public void LoadMapping_EmptyKeyBeforeABlock_IsACatalogException()
+    {
+        // Found by fuzzing: YamlDotNet threw ArgumentException here, which nothing above expected.
+        Should.Throw<CatalogException>(() => CatalogReader.LoadMapping("overrides:\n :\n    status: core\n", "panoptic.yaml"))
+            .Message.ShouldStartWith("panoptic.yaml:");
+    }
 }

@@ -58,6 +58,38 @@ public class DeploymentFilesTests
     }
 
     [Fact]
+    public void Compose_UnclosedFlowSequence_SaysWhereAndWhatNotTheParserState()
+    {
+        var report = Analyze("docker-compose.yml", "services:\n  api:\n    ports: [80, 81\n  db:\n    image: x\n");
+
+        var problem = report.Problems.ShouldHaveSingleItem();
+        problem.Line.ShouldBe(3);
+        problem.Message.ShouldBe("could not parse: '[' opened at line 3, column 12 is never closed");
+    }
+
+    [Theory]
+    [InlineData("docker-compose.yml", "services:\n :\n    build: ./api\n")]
+    [InlineData("application.yml", "server:\n  : ${PORT:8r:\n  port: 1\n")]
+    [InlineData("k8s/pod.yaml", "apiVersion: v1\nkind: Pod\nspec:\n :\n  containers: []\n")]
+    public void Yaml_AnEmptyKeyBeforeANestedBlock_IsAProblemNotACrash(string path, string content)
+    {
+        // Found by fuzzing: YamlDotNet throws ArgumentException ("The current event is of an unsupported type") here.
+        var report = Analyze(path, content);
+
+        report.Problems.ShouldHaveSingleItem().Message.ShouldContain("cannot be read past line");
+    }
+
+    [Fact]
+    public void Kubernetes_UnclosedFlowMapping_SaysWhereAndWhat()
+    {
+        var report = Analyze("k8s/deploy.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: x, labels: [a\nspec: y\n");
+
+        var problem = report.Problems.ShouldHaveSingleItem();
+        problem.Message.ShouldNotContain("current state");
+        problem.Message.ShouldContain("is never closed");
+    }
+
+    [Fact]
     public void Dockerfile_FromExposeEnvAndStages()
     {
         var report = Analyze("db/Dockerfile", "FROM node:20 AS build\nENV NODE_ENV=production\nFROM --platform=linux/amd64 postgres:16\nCOPY --from=build /x /y\nEXPOSE 5432/tcp 8080\n");

@@ -118,4 +118,22 @@ public class RepositoryWalkerTests
         result.Files.Select(f => f.Path).ShouldBe(["app.py"]);
         result.Skipped.ShouldBe([new SkippedEntry("legacy", SkipReason.Ignored)]);
     }
+
+    [Fact]
+    public void Walk_NamesThatAreNotUtf8_AreReportedAsSuchNotAsVanished()
+    {
+        using var repo = new TempRepository().With("app.py", "x");
+        // .NET cannot write such a name (it encodes every string as UTF-8); bash can, byte by byte.
+        using (var touch = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-c", "touch $'bad\\xffname.py' && mkdir $'dir\\xfe'"]) { WorkingDirectory = repo.Root })!)
+        {
+            touch.WaitForExit();
+            touch.ExitCode.ShouldBe(0);
+        }
+
+        var result = new RepositoryWalker(repo.Root, 1024).Walk();
+
+        result.Files.Select(f => f.Path).ShouldBe(["app.py"]);
+        result.Skipped.Select(s => s.Reason).ShouldBe([SkipReason.NameNotUtf8, SkipReason.NameNotUtf8]);
+        result.Skipped.ShouldNotContain(s => s.Reason == SkipReason.Vanished);
+    }
 }
