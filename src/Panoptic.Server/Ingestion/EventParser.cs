@@ -90,9 +90,9 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         long? costNanos;
         CostSource source;
         string? rateCard = null;
-        if (hasCost) (costNanos, source) = (Nanos(costUsd), CostSource.Caller);
+        if (hasCost) (costNanos, source) = (Storage.Ledger.Nanos.FromUsd(costUsd).Value, CostSource.Caller);
         else if (usage.IsEmpty) (costNanos, source) = (null, CostSource.None);
-        else if (Priced(provider!, model, usage, timestamp, errors) is { } priced) (costNanos, source, rateCard) = (Nanos(priced), CostSource.RateCard, rates.Version);
+        else if (Priced(provider!, model, usage, timestamp, errors) is { } priced) (costNanos, source, rateCard) = (Storage.Ledger.Nanos.FromUsd(priced).Value, CostSource.RateCard, rates.Version);
         else (costNanos, source) = (null, CostSource.Unpriced);
         if (errors.Count > 0) return new Result(null, errors, ignored);
 
@@ -129,8 +129,6 @@ internal sealed class EventParser(RateCard rates, DateTimeOffset now, TimeSpan m
         errors.Add($"usage: priced at more than ${MaxEventUsd:#,0} for one event, which is not believable");
         return null;
     }
-
-    private static long Nanos(decimal usd) => (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.AwayFromZero);
 
     private static string? Text(JsonElement? element, string name, List<string> errors, bool required = false, int max = MaxText)
     {
