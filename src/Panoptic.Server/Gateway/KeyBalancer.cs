@@ -20,7 +20,7 @@ internal sealed class KeyBalancer(TimeProvider time, Random random, IOptions<Ser
         if (pool.Count < 2) return [.. pool];
         var left = pool.ToList();
         var order = new List<ProviderKey>(pool.Count);
-        while (left.Count > 0)
+        while (left.Count > 1)
         {
             var draw = Next() * left.Sum(k => Math.Max(1, k.Weight));
             var i = 0;
@@ -28,6 +28,7 @@ internal sealed class KeyBalancer(TimeProvider time, Random random, IOptions<Ser
             order.Add(left[i]);
             left.RemoveAt(i);
         }
+        order.Add(left[0]);
         // A stable sort: among keys with as many requests in flight, the weighted draw decides.
         return options.Value.GatewayBalancing == Balancing.LeastInFlight ? [.. order.OrderBy(k => InFlight(k.Id))] : order;
     }
