@@ -51,10 +51,13 @@ internal sealed class KeyBalancer(TimeProvider time, Random random, IOptions<Ser
     public DateTimeOffset? CoolingUntil(string providerKeyId) =>
         _coolingUntil.TryGetValue(providerKeyId, out var until) && until > time.GetUtcNow() ? until : null;
 
-    /// <summary>Takes the key out of rotation for the provider's Retry-After, or GatewayCoolDown without one; returns for how long.</summary>
+    /// <summary>The longest cool-down a provider's Retry-After can ask for: a key is not lost for a day to one odd header.</summary>
+    public static readonly TimeSpan MaxCoolDown = TimeSpan.FromHours(1);
+
+    /// <summary>Takes the key out of rotation for the provider's Retry-After (at most an hour), or GatewayCoolDown without one; returns for how long.</summary>
     public TimeSpan CoolDown(string providerKeyId, TimeSpan? retryAfter)
     {
-        var period = retryAfter ?? options.Value.GatewayCoolDown;
+        var period = retryAfter is { } asked ? (asked > MaxCoolDown ? MaxCoolDown : asked) : options.Value.GatewayCoolDown;
         var until = time.GetUtcNow() + period;
         _coolingUntil.AddOrUpdate(providerKeyId, until, (_, earlier) => earlier > until ? earlier : until);
         return period;

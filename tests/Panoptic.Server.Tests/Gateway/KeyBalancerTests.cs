@@ -51,6 +51,7 @@ public sealed class KeyBalancerTests
         var balancer = Balancer(time);
         balancer.CoolDown("a", TimeSpan.FromSeconds(2)).ShouldBe(TimeSpan.FromSeconds(2));
         balancer.CoolDown("b", null).ShouldBe(TimeSpan.FromSeconds(30), "GatewayCoolDown's default");
+        balancer.CoolDown("c", TimeSpan.FromDays(1)).ShouldBe(TimeSpan.FromHours(1), "at most an hour");
         balancer.CoolingUntil("a").ShouldBe(Noon.AddSeconds(2));
         time.Advance(TimeSpan.FromSeconds(2));
         balancer.CoolingUntil("a").ShouldBeNull();
