@@ -73,6 +73,9 @@ public static class PanopticServer
         services.AddHostedService(sp => sp.GetRequiredService<Gateway.GatewayLogWriter>());
         services.AddSingleton<Gateway.GatewayProxy>();
         services.AddSingleton<Gateway.CircuitBreakers>();
+        // The balancer's draws and jitter; tests register a seeded Random after this one.
+        services.AddSingleton(Random.Shared);
+        services.AddSingleton<Gateway.KeyBalancer>();
         services.AddSingleton<Gateway.BodyLogging>();
         services.AddSingleton<Gateway.UpstreamCallLogger>();
         // The gateway manages its own timeouts (to the first byte, then between reads), so the client has none.

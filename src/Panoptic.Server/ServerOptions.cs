@@ -107,11 +107,20 @@ public sealed class ServerOptions
     /// <summary>How long the gateway waits for an upstream's answer (and between its chunks' reads) before a 504.</summary>
     public TimeSpan GatewayUpstreamTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>How many times the gateway retries one upstream after a connection error or a 5xx before falling back.</summary>
-    public int GatewayRetries { get; set; } = 1;
+    /// <summary>How many times the gateway retries one provider key after a 429, a 5xx or a connection error before falling back (never once a byte reached the client).</summary>
+    public int GatewayRetries { get; set; } = 2;
 
-    /// <summary>The first retry's delay; each next one doubles, with ±20 % jitter.</summary>
+    /// <summary>The backoff's base: retry n waits a random time below this × 2ⁿ (full jitter), unless the upstream's Retry-After says how long.</summary>
     public TimeSpan GatewayRetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest wait for a retry (a Retry-After, or the backoff): an upstream asking for longer is not waited for, it falls back or is answered.</summary>
+    public TimeSpan GatewayRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a provider key that answered 429 stays out of rotation on this server when the answer had no Retry-After.</summary>
+    public TimeSpan GatewayCoolDown { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How a pool of provider keys serving one model picks its key for a request: by weight (weighted random) or the fewest requests in flight.</summary>
+    public Gateway.Balancing GatewayBalancing { get; set; } = Gateway.Balancing.Weighted;
 
     public static string DefaultDataDirectory()
     {
@@ -149,6 +158,11 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.LiveCheckTimeout <= TimeSpan.Zero || options.LiveCheckTimeout > TimeSpan.FromMinutes(2)) problems.Add("Panoptic:LiveCheckTimeout must be between 0 and 2 minutes");
         if (options.LiveHttpPort is < 1 or > 65535) problems.Add("Panoptic:LiveHttpPort must be a port number");
         if (options.LiveTrustedRootsFile is { } roots && !File.Exists(roots)) problems.Add("Panoptic:LiveTrustedRootsFile must name an existing PEM file");
+        if (options.GatewayRetries is < 0 or > 10) problems.Add("Panoptic:GatewayRetries must be between 0 and 10");
+        if (options.GatewayRetryDelay < TimeSpan.Zero || options.GatewayRetryDelay > TimeSpan.FromMinutes(1)) problems.Add("Panoptic:GatewayRetryDelay must be between 0 and 1 minute");
+        if (options.GatewayRetryMaxDelay < TimeSpan.Zero || options.GatewayRetryMaxDelay > TimeSpan.FromMinutes(5)) problems.Add("Panoptic:GatewayRetryMaxDelay must be between 0 and 5 minutes");
+        if (options.GatewayCoolDown < TimeSpan.Zero || options.GatewayCoolDown > TimeSpan.FromHours(1)) problems.Add("Panoptic:GatewayCoolDown must be between 0 and 1 hour");
+        if (!Enum.IsDefined(options.GatewayBalancing)) problems.Add("Panoptic:GatewayBalancing must be Weighted or LeastInFlight");
         if (options.MaxProbesInFlight < 1) problems.Add("Panoptic:MaxProbesInFlight must be at least 1");
         if (options.MaxTraceExportsInFlight < 1) problems.Add("Panoptic:MaxTraceExportsInFlight must be at least 1");
         if (options.MaxTraceBytesInFlight < 2 * (options.MaxTraceBytes + 1))

@@ -36,12 +36,12 @@ public abstract partial class PanopticStore
     /// <summary>Adds a provider key; false when the workspace already has one with this name.</summary>
     public Task<bool> CreateProviderKeyAsync(ProviderKey key, CancellationToken cancellationToken = default) => WithConnectionAsync(async c =>
         await c.ExecuteAsync(Command("""
-            INSERT INTO provider_keys (workspace_id, id, name, provider, base_url, models, secret, hint, created_at, timeout_ms)
-            VALUES (@WorkspaceId, @Id, @Name, @Provider, @BaseUrl, @models, @Secret, @Hint, @at, @timeout) ON CONFLICT DO NOTHING
+            INSERT INTO provider_keys (workspace_id, id, name, provider, base_url, models, secret, hint, created_at, timeout_ms, weight)
+            VALUES (@WorkspaceId, @Id, @Name, @Provider, @BaseUrl, @models, @Secret, @Hint, @at, @timeout, @Weight) ON CONFLICT DO NOTHING
             """, new
             {
                 key.WorkspaceId, key.Id, key.Name, key.Provider, key.BaseUrl, models = JsonSerializer.Serialize(key.Models), key.Secret, key.Hint, at = Ms(key.CreatedAt),
-                timeout = key.Timeout is { } t ? (long)t.TotalMilliseconds : (long?)null,
+                timeout = key.Timeout is { } t ? (long)t.TotalMilliseconds : (long?)null, key.Weight,
             },
             cancellationToken)) == 1, cancellationToken);
 
@@ -143,18 +143,19 @@ public abstract partial class PanopticStore
     }, cancellationToken);
 
     private const string ProviderKeyColumns =
-        "SELECT workspace_id AS WorkspaceId, id AS Id, name AS Name, provider AS Provider, base_url AS BaseUrl, models AS Models, secret AS Secret, hint AS Hint, created_at AS CreatedAt, timeout_ms AS TimeoutMs FROM provider_keys";
+        "SELECT workspace_id AS WorkspaceId, id AS Id, name AS Name, provider AS Provider, base_url AS BaseUrl, models AS Models, secret AS Secret, hint AS Hint, created_at AS CreatedAt, timeout_ms AS TimeoutMs, weight AS Weight FROM provider_keys";
 
     private const string GatewayKeyColumns = """
         SELECT workspace_id AS WorkspaceId, id AS Id, name AS Name, prefix AS Prefix, key_hash AS KeyHash, allowed_models AS AllowedModels, rpm AS Rpm, tpm AS Tpm,
             budget_nanos AS BudgetNanos, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt, refuse_unpriced AS RefuseUnpriced FROM gateway_keys
         """;
 
-    private sealed record ProviderKeyRow(string WorkspaceId, string Id, string Name, string Provider, string BaseUrl, string Models, string Secret, string Hint, long CreatedAt, long? TimeoutMs)
+    private sealed record ProviderKeyRow(string WorkspaceId, string Id, string Name, string Provider, string BaseUrl, string Models, string Secret, string Hint, long CreatedAt, long? TimeoutMs, long Weight)
     {
         public ProviderKey ToKey() => new(WorkspaceId, Id, Name, Provider, BaseUrl, JsonSerializer.Deserialize<List<string>>(Models) ?? [], Secret, Hint, Time(CreatedAt))
         {
             Timeout = TimeoutMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+            Weight = (int)Weight,
         };
     }
 

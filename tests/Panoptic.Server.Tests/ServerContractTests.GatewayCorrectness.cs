@@ -144,7 +144,7 @@ public abstract partial class ServerContractTests
         text.ToString().ShouldBe(string.Concat(FakeLlmUpstream.Words));
         var log = (await GatewayLogsAsync(server, alice, 1))[0];
         (log.GetProperty("status").GetInt32(), log.GetProperty("stream").GetBoolean(), log.GetProperty("upstream").GetString()).ShouldBe((200, true, "anthropic"));
-        log.GetProperty("error").GetString().ShouldBe("fell back after: openai-main: answered 429");
+        log.GetProperty("error").GetString().ShouldBe("fell back after: openai-main: answered 429, cooling 1 s");
     }
 
     [Fact]

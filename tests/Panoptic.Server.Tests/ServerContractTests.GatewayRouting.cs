@@ -99,7 +99,7 @@ public abstract partial class ServerContractTests
         (completion.Model, completion.Content[0].Text).ShouldBe((FakeLlmUpstream.AnthropicModel, string.Concat(FakeLlmUpstream.Words)));
         var log = (await GatewayLogsAsync(server, alice, 1))[0];
         (log.GetProperty("model_requested").GetString(), log.GetProperty("upstream").GetString(), log.GetProperty("status").GetInt32()).ShouldBe(("fast", "anthropic", 200));
-        log.GetProperty("error").GetString().ShouldBe("fell back after: openai-main: answered 429");
+        log.GetProperty("error").GetString().ShouldBe("fell back after: openai-main: answered 429, cooling 1 s");
 
         // A flaky upstream (every other call a 500) is retried once and serves.
         (await session.PostAsJsonAsync("/api/v1/gateway/provider-keys", new { name = "flaky", provider = "openai_compatible", api_key = "sk-flaky-2222-abcd", base_url = new Uri(upstream.Address, "flaky/v1").ToString(), models = new[] { "flaky-model" } }))

@@ -26,6 +26,7 @@ public abstract partial class ServerContractTests : IAsyncLifetime
     {
         foreach (var server in _servers) await server.DisposeAsync();
         foreach (var upstream in _upstreams) await upstream.DisposeAsync();
+        foreach (var upstream in _scripted) await upstream.DisposeAsync();
         foreach (var fake in _costFakes) await fake.DisposeAsync();
         await CleanUpAsync();
         if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);

@@ -11,9 +11,9 @@ namespace Panoptic.Server.Gateway;
 /// </summary>
 internal static class GatewayAdminEndpoints
 {
-    public sealed record NewProviderKey(string? Name, string? Provider, string? ApiKey, string? BaseUrl, string[]? Models, double? TimeoutSeconds);
+    public sealed record NewProviderKey(string? Name, string? Provider, string? ApiKey, string? BaseUrl, string[]? Models, double? TimeoutSeconds, int? Weight = null);
 
-    public sealed record ProviderKeyView(string Id, string Name, string Provider, string BaseUrl, IReadOnlyList<string> Models, string Hint, double? TimeoutSeconds, DateTimeOffset CreatedAt);
+    public sealed record ProviderKeyView(string Id, string Name, string Provider, string BaseUrl, IReadOnlyList<string> Models, string Hint, double? TimeoutSeconds, DateTimeOffset CreatedAt, int Weight);
 
     public sealed record RotatedSecret(string? ApiKey);
 
@@ -137,12 +137,14 @@ internal static class GatewayAdminEndpoints
         var models = body.Models is { Length: > 0 } given ? given.Select(m => m?.Trim() ?? "").ToList() : [.. ModelRouting.DefaultModels(provider)];
         if (models.Count > 100 || models.Any(m => m.Length is 0 or > 200)) problems.Add("models: up to 100 names or prefix patterns (gpt-4o*), 1 to 200 characters each");
         if (body.TimeoutSeconds is < 1 or > 3600 || (body.TimeoutSeconds is { } seconds && double.IsNaN(seconds))) problems.Add("timeout_seconds: 1 to 3600 (leave it out for the server's default)");
+        if (body.Weight is < 1 or > 1000) problems.Add("weight: 1 to 1000, this key's share of its pool's requests (1 when left out)");
         if (problems.Count > 0) return Problems.BadRequest(string.Join("; ", problems));
 
         var key = new ProviderKey(scope.WorkspaceId, Secrets.NewId("pk_"), name!, provider, baseUrl.TrimEnd('/'), models,
             await vault.EncryptAsync(scope.WorkspaceId, apiKey, cancellationToken), Hint(apiKey), time.GetUtcNow())
         {
             Timeout = body.TimeoutSeconds is { } timeout ? TimeSpan.FromSeconds(timeout) : null,
+            Weight = body.Weight ?? 1,
         };
         if (!await store.CreateProviderKeyAsync(key, cancellationToken)) return Problems.Of(StatusCodes.Status409Conflict, "Conflict", $"a provider key named '{name}' exists in this workspace");
         return TypedResults.Created($"/api/v1/gateway/provider-keys/{key.Id}", View(key));
@@ -215,7 +217,7 @@ internal static class GatewayAdminEndpoints
         return TypedResults.Ok(rows.Select(r => new UsageView(r.Key, r.Requests, r.Errors, r.InputTokens, r.CachedTokens, r.OutputTokens, r.CostNanos / 1_000_000_000m, r.Unpriced)).ToList());
     }
 
-    private static ProviderKeyView View(ProviderKey k) => new(k.Id, k.Name, k.Provider, k.BaseUrl, k.Models, k.Hint, k.Timeout?.TotalSeconds, k.CreatedAt);
+    private static ProviderKeyView View(ProviderKey k) => new(k.Id, k.Name, k.Provider, k.BaseUrl, k.Models, k.Hint, k.Timeout?.TotalSeconds, k.CreatedAt, k.Weight);
 
     /// <summary>PUT /api/v1/gateway/provider-keys/{id}/secret: the provider rotated its key; requests use the new one at once, on every server.</summary>
     public static async Task<Results<Ok<ProviderKeyView>, ProblemHttpResult>> RotateProviderKeyAsync(string id, RotatedSecret body, WorkspaceScope scope, PanopticStore store, KeyVault vault,

@@ -19,7 +19,7 @@ namespace Panoptic.Server.Gateway;
 /// answer — a stream chunk by chunk as it arrives — and logs and prices every request into the cost ledger.
 /// </summary>
 internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, WorkspaceRates rates, GatewayLogWriter logs, IHttpClientFactory clients,
-    CircuitBreakers breakers, BodyLogging bodyLogging, TimeProvider time, IOptions<ServerOptions> options)
+    CircuitBreakers breakers, KeyBalancer balancer, BodyLogging bodyLogging, TimeProvider time, IOptions<ServerOptions> options)
 {
     public const string ClientName = "gateway-upstream";
     public const string KeyPrefix = "pan_gk_";

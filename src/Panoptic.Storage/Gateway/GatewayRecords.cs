@@ -12,6 +12,9 @@ public sealed record ProviderKey(string WorkspaceId, string Id, string Name, str
 {
     /// <summary>This upstream's own timeout, or null for the server's default.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>This key's share of the requests its pool serves (the keys of one provider at one base URL that match a model).</summary>
+    public int Weight { get; init; } = 1;
 }
 
 /// <summary>
