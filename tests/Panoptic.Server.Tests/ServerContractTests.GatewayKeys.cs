@@ -13,6 +13,16 @@ namespace Panoptic.Server.Tests;
 public abstract partial class ServerContractTests
 {
     [Fact]
+    public async Task Gateway_ABudgetInDollars_IsKeptToTheNearestNanoDollar_NotTruncated()
+    {
+        // $0.0000000019 is 1.9 nano-dollars: the one rounding rule keeps 2, truncation kept 1.
+        var (server, alice, _, _) = await GatewayAsync(keyOptions: new { name = "tiny", budget_usd = 0.0000000019m });
+        using var session = server.Client(alice.Token, alice.WorkspaceId);
+        var view = (await JsonOf(await session.GetAsync("/api/v1/gateway/keys")))[0];
+        view.GetProperty("budget_usd").GetDecimal().ShouldBe(0.000000002m);
+    }
+
+    [Fact]
     public async Task Gateway_Budget_Holds_Under100ConcurrentRequests()
     {
         // Each call really costs $0.0002832 (gpt-4o-mini, 1,200 input of which 1,024 cached, 300 output); the budget fits ten.

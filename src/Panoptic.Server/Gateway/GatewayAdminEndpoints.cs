@@ -168,7 +168,7 @@ internal static class GatewayAdminEndpoints
 
         var token = Secrets.NewToken(GatewayProxy.KeyPrefix);
         var key = new GatewayKey(scope.WorkspaceId, Secrets.NewId("gk_"), name!, token[..(GatewayProxy.KeyPrefix.Length + 6)], Secrets.Hash(token), allowed,
-            body.Rpm, body.Tpm, body.BudgetUsd is { } usd ? (long)(usd * 1_000_000_000m) : null, now, body.ExpiresAt?.ToUniversalTime(), null) { RefuseUnpriced = body.RefuseUnpriced };
+            body.Rpm, body.Tpm, body.BudgetUsd is { } usd ? Storage.Ledger.Nanos.FromUsd(usd).Value : null, now, body.ExpiresAt?.ToUniversalTime(), null) { RefuseUnpriced = body.RefuseUnpriced };
         await store.CreateGatewayKeyAsync(key, cancellationToken);
         return TypedResults.Created($"/api/v1/gateway/keys/{key.Id}",
             new CreatedGatewayKey(key.Id, key.Name, token, key.Prefix, key.AllowedModels, key.Rpm, key.Tpm, body.BudgetUsd, key.CreatedAt, key.ExpiresAt, key.RefusesUnpriced));
@@ -182,7 +182,7 @@ internal static class GatewayAdminEndpoints
         foreach (var k in await store.GatewayKeysAsync(scope.WorkspaceId, cancellationToken))
         {
             var (spent, _) = await store.GatewaySpendAsync(k.Id, period, cancellationToken);
-            views.Add(new GatewayKeyView(k.Id, k.Name, k.Prefix, k.AllowedModels, k.Rpm, k.Tpm, k.BudgetNanos / 1_000_000_000m, spent / 1_000_000_000m, k.CreatedAt,
+            views.Add(new GatewayKeyView(k.Id, k.Name, k.Prefix, k.AllowedModels, k.Rpm, k.Tpm, k.BudgetNanos is { } budget ? Storage.Ledger.Nanos.ToUsd(budget) : null, Storage.Ledger.Nanos.ToUsd(spent), k.CreatedAt,
                 k.ExpiresAt, k.RevokedAt, k.IsActiveAt(now), k.RefusesUnpriced));
         }
         return TypedResults.Ok(views);
@@ -197,7 +197,7 @@ internal static class GatewayAdminEndpoints
         if (query.To <= query.From) return Problems.BadRequest("to: after from");
         var rows = await store.GatewayLogsAsync(scope.WorkspaceId, query, cancellationToken);
         var views = rows.Select(r => new GatewayLogView(r.Id, r.At, r.KeyId, r.Endpoint, r.ModelRequested, r.ModelServed, r.Upstream, r.Status, r.Stream, r.LatencyMs, r.TtftMs,
-            r.InputTokens, r.CachedTokens, r.OutputTokens, r.ReasoningTokens, r.CostNanos / 1_000_000_000m, r.RateCard, r.Estimated, r.TenantId, r.UserId, r.Feature, r.Error)).ToList();
+            r.InputTokens, r.CachedTokens, r.OutputTokens, r.ReasoningTokens, r.CostNanos is { } cost ? Storage.Ledger.Nanos.ToUsd(cost) : null, r.RateCard, r.Estimated, r.TenantId, r.UserId, r.Feature, r.Error)).ToList();
         return TypedResults.Ok(new LogPage(views, views.Count == query.Limit ? views[^1].Id : null));
     }
 
@@ -214,7 +214,7 @@ internal static class GatewayAdminEndpoints
         var end = to ?? now.AddMinutes(1);
         if (end <= start) return Problems.BadRequest("to: after from");
         var rows = await store.GatewayUsageAsync(scope.WorkspaceId, start, end, groupBy, cancellationToken);
-        return TypedResults.Ok(rows.Select(r => new UsageView(r.Key, r.Requests, r.Errors, r.InputTokens, r.CachedTokens, r.OutputTokens, r.CostNanos / 1_000_000_000m, r.Unpriced)).ToList());
+        return TypedResults.Ok(rows.Select(r => new UsageView(r.Key, r.Requests, r.Errors, r.InputTokens, r.CachedTokens, r.OutputTokens, Storage.Ledger.Nanos.ToUsd(r.CostNanos), r.Unpriced)).ToList());
     }
 
     private static ProviderKeyView View(ProviderKey k) => new(k.Id, k.Name, k.Provider, k.BaseUrl, k.Models, k.Hint, k.Timeout?.TotalSeconds, k.CreatedAt, k.Weight);

@@ -52,7 +52,7 @@ internal sealed partial class GatewayProxy
 
     /// <summary>The most a target can cost for this many tokens, in nanos (an unpriced model: nothing, its cost is unknown).</summary>
     private static long Cost(Target target, long input, long output, DateTimeOffset at) =>
-        target.Pricing.Card.Price(target.Pricing.Provider, target.Model, new Usage { InputTokens = input, OutputTokens = output }, at) is { } usd ? (long)decimal.Ceiling(usd * 1_000_000_000m) : 0;
+        target.Pricing.Card.Price(target.Pricing.Provider, target.Model, new Usage { InputTokens = input, OutputTokens = output }, at) is { } usd ? Storage.Ledger.Nanos.FromUsd(usd).Value : 0;
 
     /// <summary>How many output tokens <paramref name="leftNanos"/> pays for after the input (no bound for an unpriced model).</summary>
     private static long Affordable(Target target, long input, long leftNanos, DateTimeOffset at)
@@ -61,7 +61,7 @@ internal sealed partial class GatewayProxy
         var inputUsd = card.Price(provider, target.Model, new Usage { InputTokens = input }, at);
         var perMillion = card.Price(provider, target.Model, new Usage { OutputTokens = 1_000_000 }, at);
         if (inputUsd is null || perMillion is not > 0) return long.MaxValue;
-        return (long)decimal.Floor(Math.Max(0, leftNanos / 1_000_000_000m - inputUsd.Value) * 1_000_000m / perMillion.Value);
+        return (long)decimal.Floor(Math.Max(0, Storage.Ledger.Nanos.ToUsd(leftNanos) - inputUsd.Value) * 1_000_000m / perMillion.Value);
     }
 
     /// <summary>The target's body with an output limit, in the field its upstream reads (OpenAI's newer max_completion_tokens, everyone else's max_tokens).</summary>
@@ -72,5 +72,5 @@ internal sealed partial class GatewayProxy
         return target with { Body = Encoding.UTF8.GetBytes(body.ToJsonString()) };
     }
 
-    private static string Usd(long nanos) => "$" + (nanos / 1_000_000_000m).ToString("0.#########", CultureInfo.InvariantCulture);
+    private static string Usd(long nanos) => "$" + Storage.Ledger.Nanos.ToUsd(nanos).ToString("0.#########", CultureInfo.InvariantCulture);
 }

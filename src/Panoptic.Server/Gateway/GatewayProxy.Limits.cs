@@ -53,5 +53,4 @@ internal sealed partial class GatewayProxy
     private static decimal? PriceOf(Pricing pricing, GatewayLog log, Sdk.Pricing.Usage usage) =>
         pricing.Card.Price(pricing.Provider, log.ModelServed, usage, log.At) ?? pricing.Card.Price(pricing.Provider, log.ModelRequested, usage, log.At);
 
-    private static long Nanos(decimal usd) => (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.AwayFromZero);
 }

@@ -50,7 +50,7 @@ internal sealed partial class GatewayProxy
         http.Response.ContentType = "application/json";
         // The answer is complete before it is relayed, so its cost can go ahead of it (a stream's is known only at its end: in the log).
         if (reader.Usage is { } usage && PriceOf(pricing, log, usage) is { } usd)
-            http.Response.Headers[CostHeader] = (Nanos(usd) / 1_000_000_000m).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers[CostHeader] = Storage.Ledger.Nanos.FromUsd(usd).Usd.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await http.Response.Body.WriteAsync(body, http.RequestAborted);
         Captured(http, body);
         return Record(log, started, reader, null, pricing);

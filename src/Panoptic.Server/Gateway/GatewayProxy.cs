@@ -174,7 +174,7 @@ internal sealed partial class GatewayProxy(PanopticStore store, KeyVault vault, 
         {
             var (card, provider) = pricing;
             var price = PriceOf(pricing, log, usage);
-            var nanos = price is { } usd ? Nanos(usd) : (long?)null;
+            var nanos = price is { } usd ? Storage.Ledger.Nanos.FromUsd(usd).Value : (long?)null;
             log = log with
             {
                 InputTokens = usage.InputTokens, CachedTokens = usage.CachedInputTokens, OutputTokens = usage.OutputTokens, ReasoningTokens = usage.ReasoningTokens,
