@@ -25,11 +25,13 @@ export PANOPTIC_TEST_POSTGRES PANOPTIC_TEST_REDIS
 dotnet test Panoptic.slnx -c Release --nologo --logger "trx" --results-directory "$results" || status=$?
 # One plain closing line over all test projects, read from the TRX files.
 passed=0; failed=0; skipped=0
-# The Node.js and Python SDKs' own suites, and the sample that runs both against a real server; each ends with
-# "N passed, M failed".
-for suite in sdks/node/test.sh sdks/python/test.sh tests/polyglot-sample.sh; do
+# The Node.js and Python SDKs' own suites, the sample that runs both against a real server, and the short form of
+# the crash trials (a real server killed with SIGKILL under load, three times; the full run is 20 per store); each ends
+# with "N passed, M failed".
+for suite in sdks/node/test.sh sdks/python/test.sh tests/polyglot-sample.sh "benchmarks/reliability/crash-trials.sh sqlite 3"; do
   echo "== $suite"
-  summary=$(bash "$suite" 2>&1 | tee /dev/stderr | tail -n 1) || status=1
+  # shellcheck disable=SC2086 # a suite is a script and its arguments
+  summary=$(bash $suite 2>&1 | tee /dev/stderr | tail -n 1) || status=1
   p=$(grep -oE '^[0-9]+ passed' <<<"$summary" | grep -oE '[0-9]+' || echo 0)
   f=$(grep -oE '[0-9]+ failed' <<<"$summary" | grep -oE '[0-9]+' || echo 1)
   passed=$((passed + p)); failed=$((failed + f))

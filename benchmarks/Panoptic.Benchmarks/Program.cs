@@ -41,6 +41,11 @@ if (args is ["sdk-outage", ..])
     await SdkOutage.RunAsync(args);
     return;
 }
+if (args is ["crash-trials", ..])
+{
+    Environment.ExitCode = await CrashTrials.RunAsync(args);
+    return;
+}
 if (args is ["live-fixtures", ..])
 {
     await LiveFixtures.RunAsync(args);
