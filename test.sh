@@ -26,9 +26,10 @@ dotnet test Panoptic.slnx -c Release --nologo --logger "trx" --results-directory
 # One plain closing line over all test projects, read from the TRX files.
 passed=0; failed=0; skipped=0
 # The Node.js and Python SDKs' own suites, the sample that runs both against a real server, and the short form of
-# the crash trials (a real server killed with SIGKILL under load, three times; the full run is 20 per store); each ends
-# with "N passed, M failed".
-for suite in sdks/node/test.sh sdks/python/test.sh tests/polyglot-sample.sh "benchmarks/reliability/crash-trials.sh sqlite 3"; do
+# the crash trials (a real server killed with SIGKILL under load, three times; the full run is 20 per store) and of
+# the hostile repository (scan, audit and check in every format); each ends with "N passed, M failed".
+for suite in sdks/node/test.sh sdks/python/test.sh tests/polyglot-sample.sh "benchmarks/reliability/crash-trials.sh sqlite 3" \
+    "benchmarks/reliability/hostile-repos.sh --small"; do
   echo "== $suite"
   # shellcheck disable=SC2086 # a suite is a script and its arguments
   summary=$(bash $suite 2>&1 | tee /dev/stderr | tail -n 1) || status=1
