@@ -86,6 +86,54 @@ public abstract partial class ServerContractTests
     }
 
     [Fact]
+    public async Task Events_AnIdOfInvalidUtf8_IsRejectedAlone_NotA500()
+    {
+        // Found by Parsers_MutatedBodies_AreNeverAServerError: naming the rejected event by its id decoded the bad bytes.
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+        var at = Now.AddMinutes(-1).ToString("O");
+
+        var response = await key.PostAsync("/api/v1/events", Bytes([.. "[{\"id\": \""u8.ToArray(), 0xE9, .. Encoding.UTF8.GetBytes(
+            $"1\", \"timestamp\": \"{at}\", \"provider\": \"openai\", \"cost\": {{\"amount\": 1}}}}, {{\"id\": \"ok\", \"timestamp\": \"{at}\", \"provider\": \"openai\", \"cost\": {{\"amount\": 1}}}}]")]));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var problem = await JsonOf(response);
+        problem.GetProperty("accepted").GetInt32().ShouldBe(1);
+        var rejected = problem.GetProperty("rejected")[0];
+        rejected.GetProperty("index").GetInt32().ShouldBe(0);
+        rejected.GetProperty("errors").GetArrayLength().ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task RateCard_APropertyNamedTwice_IsAClear400_NotA500()
+    {
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var session = server.Client(alice.Token);
+
+        var response = await session.PutAsync("/api/v1/rate-card", Raw("""{"version": "a", "llm": [], "llm": [], "services": []}"""));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await JsonOf(response)).GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain("names a property twice");
+    }
+
+    [Fact]
+    public async Task RegistryUpload_APropertyNamedTwice_IsAClear400_NotA500()
+    {
+        // Found by Parsers_MutatedBodies_AreNeverAServerError: a JsonNode reads objects lazily and threw on the
+        // duplicate only when the project's name was read, after the parse had been judged fine.
+        var server = await StartAsync();
+        var alice = await server.OnboardAsync("alice@example.com");
+        using var key = server.Client(alice.Key);
+
+        var response = await key.PostAsync("/api/v1/registries", Raw("""{"schema": "panoptic/registry@1", "project": {"name": "a", "files": 1, "files": 2}}"""));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await JsonOf(response)).GetProperty("detail").GetString().ShouldNotBeNull().ShouldContain("names a property twice");
+    }
+
+    [Fact]
     public async Task RateCard_PriceTooLargeForADecimal_IsA400NamingTheField()
     {
         var server = await StartAsync();

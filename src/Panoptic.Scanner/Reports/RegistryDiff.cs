@@ -43,14 +43,33 @@ public sealed record RegistryDiff(
         try
         {
             node = JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            // A JsonNode reads objects lazily: a property named twice would throw later, wherever it is first read.
+            Materialize(node);
         }
         catch (JsonException e)
         {
             throw new RegistryDiffException($"{name}: not a JSON registry ({e.Message}); write one with `panoptic scan --format json --out FILE`");
         }
+        catch (ArgumentException)
+        {
+            throw new RegistryDiffException($"{name}: not a JSON registry (an object names a property twice); write one with `panoptic scan --format json --out FILE`");
+        }
         if (node is not JsonObject registry || registry["schema"].AsText()?.StartsWith("panoptic/registry@", StringComparison.Ordinal) != true)
             throw new RegistryDiffException($"{name}: not a Panoptic registry (no \"schema\": \"panoptic/registry@1\")");
         return registry;
+    }
+
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (_, value) in o) Materialize(value);
+                break;
+            case JsonArray a:
+                foreach (var item in a) Materialize(item);
+                break;
+        }
     }
 
     public static RegistryDiff Compare(JsonObject old, JsonObject @new) => new(

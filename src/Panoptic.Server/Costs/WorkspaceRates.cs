@@ -81,7 +81,15 @@ internal sealed class WorkspaceRates(PanopticStore store, RateCard embedded)
             throw new FormatException($"rate card: not JSON ({e.Message})", e);
         }
         var node = parsed as System.Text.Json.Nodes.JsonObject ?? throw new FormatException("rate card: a JSON object with llm and services arrays");
-        node["version"] = version;
+        try
+        {
+            node["version"] = version;
+        }
+        catch (ArgumentException)
+        {
+            // A JsonNode reads an object on first use, and refuses a property named twice there.
+            throw new FormatException("rate card: an object names a property twice");
+        }
         try
         {
             return node.ToJsonString();

@@ -64,7 +64,7 @@ internal static class EventEndpoints
                     if (seen.Add(e.Id)) valid.Add(e);
                     else repeated++;
                 }
-                else rejected.Add(new Rejection(index, item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null, result.Errors));
+                else rejected.Add(new Rejection(index, IdOf(item), result.Errors));
                 index++;
             }
             var inserted = await store.AppendEventsAsync(scope.WorkspaceId, valid, now, cancellationToken);
@@ -90,6 +90,20 @@ internal static class EventEndpoints
         catch (InvalidOperationException e)
         {
             return new EventParser.Result(null, ["could not be read: " + e.Message], []);
+        }
+    }
+
+    /// <summary>A rejected event's id to name it by, when it has one that reads as text (an id of invalid UTF-8 does not).</summary>
+    private static string? IdOf(JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            return id.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 }
