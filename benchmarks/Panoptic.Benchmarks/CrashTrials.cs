@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Panoptic.TestUtilities;
 
 namespace Panoptic.Benchmarks;
 
@@ -128,58 +129,13 @@ internal static class CrashTrials
         return client;
     }
 
-    private static async Task<Process> StartAsync(string cli, string data, string db, string url)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { cli, "serve", "--data", data, "--urls", url }) start.ArgumentList.Add(arg);
-        if (db.Length > 0)
-        {
-            start.ArgumentList.Add("--db");
-            start.ArgumentList.Add(db);
-        }
-        start.Environment["Panoptic__PasswordIterations"] = "1000";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode) return process;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            if (process.HasExited) throw new InvalidOperationException($"panoptic serve exited with {process.ExitCode}");
-            await Task.Delay(50);
-        }
-        process.Kill();
-        throw new TimeoutException("panoptic serve did not become ready in 30 s");
-    }
+    private static Task<Process> StartAsync(string cli, string data, string db, string url) => ServeProcess.StartAsync(cli, data, url, db);
 
     private static async Task<(string Token, string Key)> OnboardAsync(HttpClient http)
     {
-        const string email = "crash@example.com", password = "crash trial password";
-        (await http.PostAsJsonAsync("/api/v1/auth/signup", new { email, password })).EnsureSuccessStatusCode();
-        var token = (await (await http.PostAsJsonAsync("/api/v1/auth/login", new { email, password })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/workspaces") { Content = JsonContent.Create(new { name = "crash" }) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var workspace = (await (await http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        using var keyRequest = new HttpRequestMessage(HttpMethod.Post, "/api/v1/keys") { Content = JsonContent.Create(new { name = "load" }) };
-        keyRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        keyRequest.Headers.Add("Panoptic-Workspace", workspace);
-        var key = (await (await http.SendAsync(keyRequest)).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
-        return (token, key);
+        var tenant = await Onboarding.OnboardAsync(http.BaseAddress!, "crash@example.com", "crash");
+        return (tenant.Token, tenant.Key);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ServeProcess.FreePort();
 }

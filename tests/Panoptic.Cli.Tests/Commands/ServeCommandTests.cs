@@ -101,33 +101,7 @@ public sealed class ServeCommandTests : IDisposable
             text => text.ShouldContain("Open http://127.0.0.1:7400/signup in a browser"),
             text => text.ShouldContain("curl -X POST http://127.0.0.1:7400/api/v1/auth/signup"));
 
-    private async Task<Process> StartAsync(string url)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "panoptic.dll"), "serve", "--data", _data, "--urls", url }) start.ArgumentList.Add(arg);
-        start.Environment["Panoptic__PasswordIterations"] = "1000";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode) return process;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            if (process.HasExited) throw new InvalidOperationException($"panoptic serve exited with {process.ExitCode}");
-            await Task.Delay(100);
-        }
-        process.Kill();
-        throw new TimeoutException("panoptic serve did not become ready in 30 s");
-    }
+    private Task<Process> StartAsync(string url) => ServeProcess.StartAsync(Path.Combine(AppContext.BaseDirectory, "panoptic.dll"), _data, url);
 
     private static async Task<(string Token, string Key)> OnboardAsync(HttpClient http)
     {
@@ -135,10 +109,5 @@ public sealed class ServeCommandTests : IDisposable
         return (tenant.Token, tenant.Key);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ServeProcess.FreePort();
 }
