@@ -41,10 +41,13 @@ internal static class OutboundCalls
     {
         // Ruby has no fetch that sends a request: ENV.fetch and Hash#fetch read values.
         var ruby = language == SourceLanguage.Ruby;
+        // Most files hold no URL at all: they cost one search and nothing else.
+        var first = text.IndexOf("://", StringComparison.Ordinal);
+        if (first < 0) return;
         var known = report.Signals.Where(s => s.Kind is SignalKind.ApiHost or SignalKind.ConnectionString).Select(s => s.Line).ToHashSet();
         var lines = new LineCounter();
         List<(string Name, string Host, int Line)>? constants = null;
-        for (var at = text.IndexOf("://", StringComparison.Ordinal); at >= 0; at = Next(text, at))
+        for (var at = first; at >= 0; at = Next(text, at))
         {
             if (!Scheme(text, at, out var start)) continue;
             var host = Host(text, at + 3);
